@@ -1,0 +1,21 @@
+"""Hooks for django-axes: which address an attempt is for, and what a locked-out person sees."""
+
+from django.shortcuts import render
+
+
+def attempted_email(request, credentials: dict | None) -> str:
+    credentials = credentials or {}
+    value = credentials.get("email") or credentials.get("username")
+    if not value and request is not None and hasattr(request, "POST"):
+        value = request.POST.get("username") or request.POST.get("email")
+    return (value or "").strip().lower()
+
+
+def locked_out_response(request, credentials: dict | None = None, *args, **kwargs):
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        from accounts.errors import LockedOut
+
+        return JsonResponse(LockedOut().as_dict(), status=LockedOut.status)
+    return render(request, "accounts/locked_out.html", status=429)

@@ -1,0 +1,17 @@
+from celery import shared_task
+from django.apps import apps
+
+from common.geo import GeocoderUnavailable, locate
+
+
+@shared_task(
+    autoretry_for=(GeocoderUnavailable,),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=8,
+)
+def locate_task(model_label: str, pk: int) -> None:
+    """Geocode one saved address (producer, pickup point, garden...)."""
+    instance = apps.get_model(model_label).objects.filter(pk=pk).first()
+    if instance is not None:
+        locate(instance)

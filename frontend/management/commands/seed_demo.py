@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.demo import DEMO_PASSWORD, seed_accounts
+from gardens.demo import seed_gardens
+from pickup.demo import seed_pickup_points
+from producers.demo import seed_producers
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or refresh the demo network around Lille (idempotent: run it as often as you like)."
+    )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        users = seed_accounts()
+        producers = seed_producers(users)
+        points = seed_pickup_points(users)
+        gardens = seed_gardens(users)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {len(users)} accounts, {len(producers)} producers, "
+                f"{len(points)} pickup points, {len(gardens)} garden(s). "
+                f"Password for every demo account: {DEMO_PASSWORD}"
+            )
+        )

@@ -1,0 +1,1 @@
+# Orders, payments and subscriptions arrive with the ordering work.
