@@ -13,6 +13,12 @@ class PickupPoint(Located):
     description = models.TextField(_("description"), blank=True)
     access_instructions = models.TextField(_("access instructions"), blank=True)
     capacity = models.PositiveIntegerField(_("orders per distribution"), default=60)
+    cutoff_hours = models.PositiveIntegerField(
+        _("ordering closes (hours before the distribution)"), default=48
+    )
+    opens_days = models.PositiveIntegerField(
+        _("ordering opens (days before the distribution)"), default=6
+    )
     hosts = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="hosted_points", blank=True, verbose_name=_("hosts")
     )
@@ -25,3 +31,94 @@ class PickupPoint(Located):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Supplier(models.Model):
+    """A producer's request to supply a pickup point, approved or refused by its hosts."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    producer = models.ForeignKey(
+        "producers.Producer", on_delete=models.CASCADE, related_name="supplied_points"
+    )
+    pickup_point = models.ForeignKey(
+        PickupPoint, on_delete=models.CASCADE, related_name="suppliers"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    distance_km = models.FloatField(_("distance (km)"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+        ordering = ["pickup_point", "producer"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["producer", "pickup_point"], name="pickup_supplier_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["pickup_point", "status"], name="pickup_supplier_status_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.producer} → {self.pickup_point}"
+
+
+class Distribution(models.Model):
+    """One collection event at a pickup point, with its ordering window.
+
+    Status moves only through ``pickup.services.move_distribution`` (scheduled → open → closed
+    → done, or cancelled).
+    """
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("scheduled")
+        OPEN = "open", _("open for orders")
+        CLOSED = "closed", _("closed")
+        DONE = "done", _("done")
+        CANCELLED = "cancelled", _("cancelled")
+
+    pickup_point = models.ForeignKey(
+        PickupPoint, on_delete=models.CASCADE, related_name="distributions"
+    )
+    week = models.DateField(_("week (Monday)"), editable=False)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    opens_at = models.DateTimeField(_("ordering opens at"))
+    cutoff_at = models.DateTimeField(_("ordering closes at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
+    )
+
+    class Meta:
+        verbose_name = _("distribution")
+        verbose_name_plural = _("distributions")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens_at__lt=models.F("cutoff_at"))
+                & models.Q(cutoff_at__lte=models.F("starts_at"))
+                & models.Q(starts_at__lt=models.F("ends_at")),
+                name="pickup_distribution_times_in_order",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "opens_at"], name="pickup_distribution_open_idx"),
+            models.Index(fields=["status", "cutoff_at"], name="pickup_distribution_cutoff_idx"),
+            models.Index(
+                fields=["pickup_point", "starts_at"], name="pickup_distribution_point_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pickup_point} — {self.starts_at:%Y-%m-%d %H:%M}"

@@ -26,3 +26,134 @@ class Producer(Located):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Product(models.Model):
+    """Something a producer sells. Prices are per unit, VAT included, in cents."""
+
+    class Category(models.TextChoices):
+        VEGETABLES = "vegetables", _("vegetables")
+        FRUIT = "fruit", _("fruit")
+        DAIRY = "dairy", _("dairy and cheese")
+        BREAD = "bread", _("bread and bakery")
+        MEAT = "meat", _("meat and poultry")
+        EGGS = "eggs", _("eggs")
+        HONEY = "honey", _("honey")
+        DRINKS = "drinks", _("drinks")
+        GROCERY = "grocery", _("grocery")
+        BASKET = "basket", _("basket")
+        OTHER = "other", _("other")
+
+    class Unit(models.TextChoices):
+        PIECE = "piece", _("piece")
+        KG = "kg", _("kg")
+        G = "g", _("g")
+        LITRE = "l", _("litre")
+        CL = "cl", _("cl")
+        ML = "ml", _("ml")
+        BUNCH = "bunch", _("bunch")
+        BOX = "box", _("box")
+        JAR = "jar", _("jar")
+        DOZEN = "dozen", _("dozen")
+
+    class VatRate(models.IntegerChoices):
+        REDUCED = 550, "5,5 %"
+        INTERMEDIATE = 1000, "10 %"
+        STANDARD = 2000, "20 %"
+
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="products")
+    name = models.CharField(_("name"), max_length=150)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.PIECE)
+    quantity_per_unit = models.DecimalField(
+        _("quantity per unit"), max_digits=8, decimal_places=3, default=1
+    )
+    price_cents = models.PositiveIntegerField(_("price per unit (cents, VAT included)"))
+    vat_rate = models.PositiveIntegerField(
+        _("VAT rate"), choices=VatRate.choices, default=VatRate.REDUCED
+    )
+    is_organic = models.BooleanField(_("organic"), default=False)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["producer", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["producer", "name"], name="producers_product_name_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity_per_unit__gt=0),
+                name="producers_product_quantity_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Catalogue(models.Model):
+    """A producer's offers for one ISO week (``week`` is that week's Monday)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="catalogues")
+    week = models.DateField(_("week (Monday)"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("weekly catalogue")
+        verbose_name_plural = _("weekly catalogues")
+        ordering = ["-week", "producer"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["producer", "week"], name="producers_catalogue_week_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["week", "status"], name="producers_catalogue_week_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.producer} — {self.week:%G-W%V}"
+
+
+class Offer(models.Model):
+    """A product in a weekly catalogue with its price and stock.
+
+    ``remaining`` is what is left to sell; it is taken with conditional UPDATEs only, and the
+    database refuses anything outside ``0 <= remaining <= quantity``.
+    """
+
+    catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="offers")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="offers")
+    price_cents = models.PositiveIntegerField(_("price per unit (cents, VAT included)"))
+    quantity = models.PositiveIntegerField(_("stock"))
+    remaining = models.PositiveIntegerField(_("remaining"))
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["catalogue", "product__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["catalogue", "product"], name="producers_offer_product_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(remaining__gte=0)
+                & models.Q(remaining__lte=models.F("quantity")),
+                name="producers_offer_remaining_within_stock",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} ({self.catalogue})"
+
+    @property
+    def taken(self) -> int:
+        return self.quantity - self.remaining
