@@ -1,7 +1,5 @@
 import pytest
 
-from config.celery import app as celery_app
-
 pytestmark = pytest.mark.django_db
 
 
@@ -11,8 +9,8 @@ def test_healthz_ok(client):
     assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
 
 
-def test_healthz_reports_a_dead_broker_as_503(client, monkeypatch):
-    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+def test_healthz_reports_a_dead_broker_as_503(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": "ok", "broker": "broker unreachable"}
