@@ -29,8 +29,12 @@ def test_sign_up_refuses_a_taken_address_whatever_its_case(client):
     UserFactory(email="ines@exemple.fr")
     response = client.post(
         reverse("accounts:sign_up"),
-        {"full_name": "X", "email": "INES@exemple.fr", "password": "pommes-de-terre-42",
-         "password_again": "pommes-de-terre-42"},
+        {
+            "full_name": "X",
+            "email": "INES@exemple.fr",
+            "password": "pommes-de-terre-42",
+            "password_again": "pommes-de-terre-42",
+        },
     )
     assert response.status_code == 200
     assert "Un compte existe déjà avec cette adresse e-mail." in response.content.decode()
@@ -73,7 +77,9 @@ def test_wrong_password_shows_a_clear_message(client):
 def test_repeated_failures_lock_the_address_out(client):
     UserFactory(email="camille@exemple.fr")
     for _ in range(5):
-        client.post(reverse("accounts:login"), {"username": "camille@exemple.fr", "password": "non"})
+        client.post(
+            reverse("accounts:login"), {"username": "camille@exemple.fr", "password": "non"}
+        )
     locked = client.post(
         reverse("accounts:login"), {"username": "camille@exemple.fr", "password": PASSWORD}
     )
@@ -85,7 +91,9 @@ def test_password_reset_sends_a_link_that_works(client):
     UserFactory(email="camille@exemple.fr")
     client.post(reverse("accounts:password_reset"), {"email": "camille@exemple.fr"})
     assert len(mail.outbox) == 1
-    link = next(line for line in mail.outbox[0].body.splitlines() if "/compte/mot-de-passe/" in line)
+    link = next(
+        line for line in mail.outbox[0].body.splitlines() if "/compte/mot-de-passe/" in line
+    )
     path = link.split("testserver", 1)[1]
     form_page = client.get(path, follow=True)
     assert form_page.status_code == 200
@@ -110,7 +118,9 @@ def test_api_token_for_valid_credentials(api_client):
 
 def test_api_token_errors_have_codes(api_client):
     UserFactory(email="camille@exemple.fr")
-    bad = api_client.post("/api/v1/auth/token/", {"email": "camille@exemple.fr", "password": "x"}, format="json")
+    bad = api_client.post(
+        "/api/v1/auth/token/", {"email": "camille@exemple.fr", "password": "x"}, format="json"
+    )
     assert bad.status_code == 400
     assert bad.json()["code"] == "invalid_credentials"
     invalid = api_client.post("/api/v1/auth/token/", {"email": "pas-une-adresse"}, format="json")
@@ -122,7 +132,9 @@ def test_api_token_errors_have_codes(api_client):
 def test_api_token_locks_out_after_repeated_failures(api_client):
     UserFactory(email="camille@exemple.fr")
     for _ in range(5):
-        api_client.post("/api/v1/auth/token/", {"email": "camille@exemple.fr", "password": "x"}, format="json")
+        api_client.post(
+            "/api/v1/auth/token/", {"email": "camille@exemple.fr", "password": "x"}, format="json"
+        )
     locked = api_client.post(
         "/api/v1/auth/token/", {"email": "camille@exemple.fr", "password": PASSWORD}, format="json"
     )

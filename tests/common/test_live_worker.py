@@ -16,7 +16,9 @@ def test_worker_on_redis_locates_a_producer():
     from common.tasks import locate_task
 
     producer = ProducerFactory(
-        address="Ferme du Bocage, 59100 Roubaix", latitude=None, longitude=None,
+        address="Ferme du Bocage, 59100 Roubaix",
+        latitude=None,
+        longitude=None,
         location_status="pending",
     )
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
