@@ -46,7 +46,7 @@ messages: install
 	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 
 schema: install
-	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
+	$(BIN)/python manage.py spectacular --lang en --validate --fail-on-warn --file docs/openapi.yaml
 
 clean:
 	rm -rf $(VENV) var

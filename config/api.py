@@ -1,9 +1,12 @@
 """Everything under /api/v1/. Each app adds its routes in its own ``api/urls.py``."""
 
-from django.urls import path
+from django.urls import include, path
 
 from accounts.api.views import TokenApi
 
 urlpatterns = [
     path("auth/token/", TokenApi.as_view(), name="auth-token"),
+    path("", include("pickup.api.urls")),
+    path("producers/", include("producers.api.urls")),
+    path("gardens/", include("gardens.api.urls")),
 ]

@@ -206,7 +206,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic schedules live here, reviewed like code; each entry calls a thin, idempotent task.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "gardens-pass-on-expired-offers": {
+        "task": "gardens.tasks.expire_offers_task",
+        "schedule": timedelta(minutes=5),
+    },
+    "pickup-open-due-distributions": {
+        "task": "pickup.tasks.open_due_distributions_task",
+        "schedule": timedelta(minutes=1),
+    },
+}
 
 # --- Payments (Stripe; localstripe on 127.0.0.1 in the embedded mode) ----------------------
 _LOCALSTRIPE = "http://127.0.0.1:8420"
@@ -241,6 +250,10 @@ FEE_HOST_BASIS_POINTS = env_int("FEE_HOST_BASIS_POINTS", 835)
 FEE_PLATFORM_BASIS_POINTS = env_int("FEE_PLATFORM_BASIS_POINTS", 1165)
 SUPPLY_DISTANCE_LIMIT_KM = env_int("SUPPLY_DISTANCE_LIMIT_KM", 250)
 NEAREST_DEFAULT_RADIUS_KM = env_int("NEAREST_DEFAULT_RADIUS_KM", 30)
+# Public catalogue JSON of an open distribution is reused this long (0: never). Stock shown
+# may lag by as much; orders still take stock with conditional UPDATEs, never oversold.
+CATALOGUE_CACHE_SECONDS = env_int("CATALOGUE_CACHE_SECONDS", 2)
+GARDEN_OFFER_HOURS = env_int("GARDEN_OFFER_HOURS", 48)  # a freed plot's offer stays open this long
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -272,6 +285,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DistributionStatusEnum": "pickup.models.Distribution.Status",
+        "SupplierStatusEnum": "pickup.models.Supplier.Status",
+    },
 }
 
 LOGGING = {

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from frontend.views import home
 
@@ -6,4 +6,7 @@ app_name = "frontend"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("jardins/", include("frontend.urls_gardens")),
+    path("producteur/", include("frontend.urls_producer")),
+    path("", include("frontend.urls_pickup")),
 ]

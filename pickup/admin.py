@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
-from pickup.models import PickupPoint
+from common.errors import DomainError
+from pickup.models import Distribution, PickupPoint, Supplier
+from pickup.services import decide_supply, move_distribution
 
 
 @admin.register(PickupPoint)
@@ -10,3 +13,99 @@ class PickupPointAdmin(admin.ModelAdmin):
     search_fields = ["name", "address"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["hosts"]
+
+
+def _each(modeladmin, request, queryset, action) -> None:
+    done = 0
+    for obj in queryset.order_by("pk"):
+        try:
+            action(obj)
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, _("%(count)d updated.") % {"count": done})
+
+
+@admin.register(Supplier)
+class SupplierAdmin(admin.ModelAdmin):
+    """Decisions go through the same service as the hosts' (distance limit re-checked)."""
+
+    list_display = ["producer", "pickup_point", "status", "distance_km", "requested_at"]
+    list_filter = ["status", "pickup_point", "producer"]
+    search_fields = ["producer__name", "pickup_point__name"]
+    list_select_related = ["producer", "pickup_point"]
+    readonly_fields = [
+        "producer",
+        "pickup_point",
+        "status",
+        "distance_km",
+        "requested_at",
+        "decided_at",
+        "decided_by",
+    ]
+    actions = ["approve", "refuse"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Approve the selected farms"))
+    def approve(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset,
+            lambda s: decide_supply(supplier=s, decided_by=request.user, approve=True),
+        )
+
+    @admin.action(description=_("Refuse the selected farms"))
+    def refuse(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset,
+            lambda s: decide_supply(supplier=s, decided_by=request.user, approve=False),
+        )
+
+
+@admin.register(Distribution)
+class DistributionAdmin(admin.ModelAdmin):
+    """Hosts schedule distributions; operators watch them and move their status here."""
+
+    list_display = ["pickup_point", "starts_at", "opens_at", "cutoff_at", "status"]
+    list_filter = ["status", "pickup_point", ("starts_at", admin.DateFieldListFilter)]
+    date_hierarchy = "starts_at"
+    search_fields = ["pickup_point__name"]
+    list_select_related = ["pickup_point"]
+    readonly_fields = [
+        "pickup_point",
+        "week",
+        "starts_at",
+        "ends_at",
+        "opens_at",
+        "cutoff_at",
+        "status",
+    ]
+    actions = ["open_now", "cancel"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Open the selected distributions for orders"))
+    def open_now(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset,
+            lambda d: move_distribution(distribution=d, to=Distribution.Status.OPEN),
+        )
+
+    @admin.action(description=_("Cancel the selected distributions"))
+    def cancel(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset,
+            lambda d: move_distribution(distribution=d, to=Distribution.Status.CANCELLED),
+        )

@@ -111,6 +111,13 @@ class Distribution(models.Model):
                 & models.Q(starts_at__lt=models.F("ends_at")),
                 name="pickup_distribution_times_in_order",
             ),
+            # One live distribution per point and start: schedules (and the demo seed) are keyed
+            # by point + start, so replaying them never piles up duplicates.
+            models.UniqueConstraint(
+                fields=["pickup_point", "starts_at"],
+                condition=~models.Q(status="cancelled"),
+                name="pickup_distribution_point_start_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "opens_at"], name="pickup_distribution_open_idx"),

@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
-from producers.models import Producer
+from common.errors import DomainError
+from producers import services
+from producers.models import Catalogue, Offer, Producer, Product
 
 
 @admin.register(Producer)
@@ -10,3 +13,87 @@ class ProducerAdmin(admin.ModelAdmin):
     search_fields = ["name", "address"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "producer",
+        "category",
+        "unit",
+        "quantity_per_unit",
+        "price_cents",
+        "reference_price",
+        "vat_rate",
+        "is_organic",
+        "is_active",
+    ]
+    list_filter = ["category", "is_organic", "is_active", "producer"]
+    list_select_related = ["producer"]
+    search_fields = ["name", "producer__name"]
+
+    @admin.display(description=_("price per kg or litre"))
+    def reference_price(self, product: Product) -> str:
+        return str(product.reference_price or "—")
+
+
+class OfferInline(admin.TabularInline):
+    model = Offer
+    extra = 0
+    fields = ["product", "price_cents", "quantity", "remaining", "taken"]
+    readonly_fields = ["remaining", "taken"]
+    autocomplete_fields = ["product"]
+
+    @admin.display(description=_("taken by orders"))
+    def taken(self, offer: Offer) -> int:
+        return offer.taken if offer.pk else 0
+
+
+@admin.register(Catalogue)
+class CatalogueAdmin(admin.ModelAdmin):
+    """Offers go through the services, so stock never drops below what orders took."""
+
+    list_display = ["__str__", "producer", "week", "status", "published_at"]
+    list_filter = ["status", "week"]
+    list_select_related = ["producer"]
+    search_fields = ["producer__name"]
+    readonly_fields = ["status", "published_at"]
+    inlines = [OfferInline]
+    actions = ["publish"]
+
+    @admin.action(description=_("Publish the selected catalogues"))
+    def publish(self, request, queryset):
+        for catalogue in queryset.order_by("pk"):
+            try:
+                services.publish_catalogue(catalogue=catalogue)
+            except DomainError as exc:
+                self.message_user(request, f"{catalogue}: {exc.message}", messages.ERROR)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Offer:
+            return super().save_formset(request, form, formset, change)
+        catalogue = form.instance
+        for offer_form in formset.forms:
+            if not offer_form.has_changed() and offer_form not in formset.deleted_forms:
+                continue
+            offer, data = offer_form.instance, offer_form.cleaned_data
+            try:
+                if offer_form in formset.deleted_forms:
+                    if offer.pk:
+                        services.delete_offer(offer=offer)
+                elif offer.pk:
+                    current = Offer.objects.get(pk=offer.pk)
+                    services.update_offer(
+                        offer=current, quantity=data["quantity"], price_cents=data["price_cents"]
+                    )
+                else:
+                    services.add_offer(
+                        catalogue=catalogue,
+                        product=data["product"],
+                        quantity=data["quantity"],
+                        price_cents=data["price_cents"],
+                    )
+            except DomainError as exc:
+                self.message_user(request, str(exc.message), messages.ERROR)
+        formset.new_objects = formset.changed_objects = formset.deleted_objects = []

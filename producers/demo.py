@@ -1,6 +1,12 @@
-"""Demo farms around Lille (all within 80 km)."""
+"""Demo farms around Lille (all within 80 km), their products and published catalogues for
+this ISO week and the next one (idempotent: rows are matched by their natural keys)."""
 
-from producers.models import Producer
+from decimal import Decimal
+
+from django.utils import timezone
+
+from producers.models import Catalogue, Offer, Producer, Product
+from producers.weeks import current_week, next_week
 
 DEMO_PRODUCERS = [
     {
@@ -61,6 +67,106 @@ DEMO_PRODUCERS = [
 ]
 
 
+# (name, category, unit, quantity per unit, price in cents, VAT basis points, organic, stock)
+DEMO_PRODUCTS = {
+    "jardins-de-la-deule": [
+        ("Carottes des sables", "vegetables", "bunch", "1", 220, 550, True, 40),
+        ("Pommes de terre Charlotte", "vegetables", "kg", "1", 280, 550, True, 80),
+        ("Chicons de pleine terre", "vegetables", "g", "500", 320, 550, True, 50),
+        ("Mâche", "vegetables", "g", "150", 240, 550, True, 30),
+        ("Poireaux", "vegetables", "bunch", "1", 290, 550, True, 35),
+        ("Courge butternut", "vegetables", "kg", "1", 290, 550, True, 25),
+        ("Panier de légumes de saison", "basket", "piece", "1", 1500, 550, True, 20),
+    ],
+    "ferme-des-trois-chenes": [
+        ("Lait cru entier", "dairy", "l", "1", 140, 550, False, 60),
+        ("Yaourts nature (lot de 4)", "dairy", "box", "1", 260, 550, False, 40),
+        ("Beurre doux de baratte", "dairy", "g", "250", 420, 550, False, 30),
+        ("Tomme fermière", "dairy", "g", "500", 1150, 550, False, 15),
+        ("Crème crue", "dairy", "cl", "50", 390, 550, False, 20),
+        ("Fromage blanc", "dairy", "g", "500", 340, 550, False, 25),
+    ],
+    "fournil-de-la-pevele": [
+        ("Pain de campagne au levain", "bread", "kg", "1", 680, 550, True, 30),
+        ("Miche au petit épeautre", "bread", "g", "500", 450, 550, True, 25),
+        ("Baguette de tradition", "bread", "piece", "1", 140, 550, True, 60),
+        ("Pain aux graines", "bread", "g", "500", 450, 550, True, 20),
+        ("Brioche au beurre", "bread", "g", "400", 650, 550, False, 15),
+        ("Farine de blé T80", "grocery", "kg", "1", 260, 550, True, 20),
+    ],
+    "vergers-de-la-lys": [
+        ("Pommes Reinette des Flandres", "fruit", "kg", "1", 320, 550, False, 80),
+        ("Poires Conférence", "fruit", "kg", "1", 350, 550, False, 50),
+        ("Colis de pommes à cuire", "fruit", "kg", "5", 1350, 550, False, 15),
+        ("Jus de pomme", "drinks", "l", "1", 320, 550, False, 40),
+        ("Cidre fermier brut", "drinks", "cl", "75", 550, 2000, False, 30),
+        ("Compote de pommes", "grocery", "g", "650", 490, 550, False, 25),
+    ],
+    "volailles-de-mormal": [
+        ("Poulet fermier entier", "meat", "piece", "1", 2100, 550, False, 20),
+        ("Cuisses de poulet", "meat", "kg", "1", 1390, 550, False, 15),
+        ("Filets de poulet", "meat", "g", "500", 1250, 550, False, 15),
+        ("Œufs plein air (boîte de 6)", "eggs", "box", "1", 290, 550, False, 60),
+        ("Œufs plein air (douzaine)", "eggs", "dozen", "1", 540, 550, False, 30),
+        ("Rillettes de poulet", "meat", "g", "180", 520, 550, False, 20),
+    ],
+    "rucher-des-weppes": [
+        ("Miel de printemps", "honey", "g", "500", 850, 550, False, 30),
+        ("Miel d'été", "honey", "g", "250", 550, 550, False, 30),
+        ("Miel de forêt", "honey", "kg", "1", 1500, 550, False, 12),
+        ("Pain d'épices au miel", "grocery", "g", "400", 690, 550, False, 20),
+        ("Bougie en cire d'abeille", "other", "piece", "1", 750, 2000, False, 15),
+    ],
+}
+
+
+def seed_catalogues(producer: Producer) -> None:
+    """The farm's demo products, and published catalogues for this week and the next one.
+
+    Stock of existing offers is left alone (demo orders may have taken some of it).
+    """
+    now = timezone.now()
+    products = []
+    for name, category, unit, quantity, price, vat, organic, stock in DEMO_PRODUCTS.get(
+        producer.slug, []
+    ):
+        product, _created = Product.objects.update_or_create(
+            producer=producer,
+            name=name,
+            defaults={
+                "category": category,
+                "unit": unit,
+                "quantity_per_unit": Decimal(quantity),
+                "price_cents": price,
+                "vat_rate": vat,
+                "is_organic": organic,
+                "is_active": True,
+            },
+        )
+        products.append((product, stock))
+    for week in (current_week(), next_week()):
+        catalogue, _created = Catalogue.objects.update_or_create(
+            producer=producer,
+            week=week,
+            defaults={"status": Catalogue.Status.PUBLISHED},
+            create_defaults={"status": Catalogue.Status.PUBLISHED, "published_at": now},
+        )
+        if catalogue.published_at is None:
+            catalogue.published_at = now
+            catalogue.save(update_fields=["published_at"])
+        for product, stock in products:
+            Offer.objects.update_or_create(
+                catalogue=catalogue,
+                product=product,
+                defaults={"price_cents": product.price_cents},
+                create_defaults={
+                    "price_cents": product.price_cents,
+                    "quantity": stock,
+                    "remaining": stock,
+                },
+            )
+
+
 def seed_producers(users) -> dict[str, Producer]:
     producers = {}
     for data in DEMO_PRODUCERS:
@@ -70,5 +176,6 @@ def seed_producers(users) -> dict[str, Producer]:
             defaults={**fields, "location_status": Producer.LocationStatus.LOCATED},
         )
         producers[producer.slug] = producer
+        seed_catalogues(producer)
     producers["jardins-de-la-deule"].members.add(users["producer"])
     return producers

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from common.models import Located
+from producers.pricing import ReferencePrice, reference_price
 
 
 class Producer(Located):
@@ -93,6 +94,13 @@ class Product(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def reference_price(self) -> ReferencePrice | None:
+        """Price per kg or per litre, where the unit is a weight or a volume."""
+        return reference_price(
+            price_cents=self.price_cents, unit=self.unit, quantity_per_unit=self.quantity_per_unit
+        )
+
 
 class Catalogue(models.Model):
     """A producer's offers for one ISO week (``week`` is that week's Monday)."""
@@ -157,3 +165,12 @@ class Offer(models.Model):
     @property
     def taken(self) -> int:
         return self.quantity - self.remaining
+
+    @property
+    def reference_price(self) -> ReferencePrice | None:
+        """Price per kg or per litre at this offer's price (reads ``product``)."""
+        return reference_price(
+            price_cents=self.price_cents,
+            unit=self.product.unit,
+            quantity_per_unit=self.product.quantity_per_unit,
+        )

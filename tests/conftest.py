@@ -59,6 +59,16 @@ def _celery_eager(request):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Database ids repeat between tests: nothing cached by one test may leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

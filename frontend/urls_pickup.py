@@ -1,0 +1,39 @@
+"""Pages for finding a pickup point, its catalogues, and the host's dashboard (French paths)."""
+
+from django.urls import path
+
+from frontend.views import host, pickup
+
+urlpatterns = [
+    path("points-relais/", pickup.search, name="pickup_search"),
+    # before the point pages, whose slug would otherwise swallow it
+    path(
+        "points-relais/demande-de-livraison/",
+        pickup.producer_supply_request,
+        name="producer_supply_request",
+    ),
+    path("points-relais/<slug:slug>/", pickup.point_detail, name="pickup_point"),
+    path(
+        "points-relais/<slug:slug>/distributions/<int:pk>/",
+        pickup.catalogue,
+        name="distribution_catalogue",
+    ),
+    path("hote/", host.dashboard, name="host_dashboard"),
+    path("hote/points/<int:pk>/", host.point_update, name="host_point_update"),
+    path(
+        "hote/points/<int:pk>/distributions/",
+        host.distribution_create,
+        name="host_distribution_create",
+    ),
+    path(
+        "hote/points/<int:pk>/distributions/hebdomadaires/",
+        host.distribution_weekly,
+        name="host_distribution_weekly",
+    ),
+    path(
+        "hote/distributions/<int:pk>/statut/",
+        host.distribution_move,
+        name="host_distribution_move",
+    ),
+    path("hote/producteurs/<int:pk>/decision/", host.supply_decide, name="host_supply_decide"),
+]

@@ -1,0 +1,224 @@
+"""The host's dashboard: their pickup point(s), distributions, farms asking to come.
+
+Every POST goes to one service; a refusal is shown on the form that was sent, and the
+dashboard is rendered again with it (status 400) so nothing typed is lost.
+"""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from common.errors import DomainError
+from common.forms import add_domain_error
+from pickup import selectors, services
+from pickup.models import Distribution, PickupPoint, Supplier
+from pickup.schedule import local_datetime
+
+WEEKDAYS = [
+    (0, gettext_lazy("Monday")),
+    (1, gettext_lazy("Tuesday")),
+    (2, gettext_lazy("Wednesday")),
+    (3, gettext_lazy("Thursday")),
+    (4, gettext_lazy("Friday")),
+    (5, gettext_lazy("Saturday")),
+    (6, gettext_lazy("Sunday")),
+]
+
+
+class PointForm(forms.ModelForm):
+    class Meta:
+        model = PickupPoint
+        fields = [
+            "name",
+            "description",
+            "address",
+            "access_instructions",
+            "capacity",
+            "opens_days",
+            "cutoff_hours",
+            "is_active",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "access_instructions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class DistributionForm(forms.Form):
+    date = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    starts = forms.TimeField(
+        label=gettext_lazy("From"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    ends = forms.TimeField(label=gettext_lazy("To"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+
+class WeeklyForm(forms.Form):
+    weekday = forms.TypedChoiceField(label=gettext_lazy("Every"), choices=WEEKDAYS, coerce=int)
+    starts = forms.TimeField(
+        label=gettext_lazy("From"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    ends = forms.TimeField(label=gettext_lazy("To"), widget=forms.TimeInput(attrs={"type": "time"}))
+    weeks = forms.IntegerField(
+        label=gettext_lazy("Number of weeks"), min_value=1, max_value=services.MAX_WEEKS, initial=8
+    )
+    first_date = forms.DateField(
+        label=gettext_lazy("Starting on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("Leave empty to start tomorrow."),
+    )
+
+
+def _dashboard(request, *, bound: dict | None = None, status: int = 200):
+    """Render the dashboard; ``bound`` replaces one point's form by the one just sent."""
+    bound = bound or {}
+    recent = timezone.now() - timedelta(days=2)
+    points = list(
+        selectors.hosted_points(user=request.user).prefetch_related(
+            Prefetch(
+                "distributions",
+                queryset=Distribution.objects.filter(ends_at__gte=recent).order_by("starts_at"),
+                to_attr="dashboard_distributions",
+            ),
+            Prefetch(
+                "suppliers",
+                queryset=Supplier.objects.select_related("producer").order_by(
+                    "status", "producer__name"
+                ),
+                to_attr="dashboard_suppliers",
+            ),
+        )
+    )
+    sections = []
+    for point in points:
+        sent = bound.get(point.pk, {})
+        sections.append(
+            {
+                "point": point,
+                "point_form": sent.get("point") or PointForm(instance=point, prefix=f"p{point.pk}"),
+                "distribution_form": sent.get("distribution")
+                or DistributionForm(prefix=f"d{point.pk}"),
+                "weekly_form": sent.get("weekly") or WeeklyForm(prefix=f"w{point.pk}"),
+                "distributions": point.dashboard_distributions,
+                "suppliers": point.dashboard_suppliers,
+                "transitions": services.TRANSITIONS,
+            }
+        )
+    return render(request, "frontend/host/dashboard.html", {"sections": sections}, status=status)
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    return _dashboard(request)
+
+
+@login_required
+@require_POST
+def point_update(request, pk: int):
+    point = selectors.hosted_point(user=request.user, pk=pk)
+    form = PointForm(request.POST, instance=PickupPoint.objects.get(pk=point.pk), prefix=f"p{pk}")
+    if form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in form.changed_data}
+        try:
+            services.update_pickup_point(pickup_point=point, changes=changes)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Pickup point saved."))
+            return redirect("frontend:host_dashboard")
+    return _dashboard(request, bound={pk: {"point": form}}, status=400)
+
+
+@login_required
+@require_POST
+def distribution_create(request, pk: int):
+    point = selectors.hosted_point(user=request.user, pk=pk)
+    form = DistributionForm(request.POST, prefix=f"d{pk}")
+    if form.is_valid():
+        day = form.cleaned_data["date"]
+        try:
+            services.schedule_distribution(
+                pickup_point=point,
+                starts_at=local_datetime(day, form.cleaned_data["starts"]),
+                ends_at=local_datetime(day, form.cleaned_data["ends"]),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Distribution scheduled."))
+            return redirect("frontend:host_dashboard")
+    return _dashboard(request, bound={pk: {"distribution": form}}, status=400)
+
+
+@login_required
+@require_POST
+def distribution_weekly(request, pk: int):
+    point = selectors.hosted_point(user=request.user, pk=pk)
+    form = WeeklyForm(request.POST, prefix=f"w{pk}")
+    if form.is_valid():
+        try:
+            created = services.schedule_weekly_distributions(
+                pickup_point=point, **form.cleaned_data
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            count = len(created)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d distribution scheduled.", "%(count)d distributions scheduled.", count
+                )
+                % {"count": count},
+            )
+            return redirect("frontend:host_dashboard")
+    return _dashboard(request, bound={pk: {"weekly": form}}, status=400)
+
+
+@login_required
+@require_POST
+def distribution_move(request, pk: int):
+    distribution = selectors.host_distribution(user=request.user, pk=pk)
+    target = request.POST.get("status", "")
+    if target not in Distribution.Status.values:
+        raise Http404
+    try:
+        services.move_distribution(distribution=distribution, to=target)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Distribution updated."))
+    return redirect("frontend:host_dashboard")
+
+
+@login_required
+@require_POST
+def supply_decide(request, pk: int):
+    supplier = selectors.host_supply_request(user=request.user, pk=pk)
+    decision = request.POST.get("decision")
+    if decision not in {"approve", "refuse"}:
+        raise Http404
+    try:
+        services.decide_supply(
+            supplier=supplier, decided_by=request.user, approve=decision == "approve"
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        if decision == "approve":
+            messages.success(request, _("%(farm)s is approved.") % {"farm": supplier.producer})
+        else:
+            messages.success(request, _("%(farm)s is refused.") % {"farm": supplier.producer})
+    return redirect("frontend:host_dashboard")

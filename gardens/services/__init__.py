@@ -1,0 +1,47 @@
+"""Every write of the shared gardens, one rule per function (see each docstring).
+
+Row locks are always taken in the same order — the gardener's user row, then plot rows (in pk
+order), then the reservation, waiting-list entry or offer — so two operations never deadlock.
+"""
+
+from gardens.services.gardens import create_garden, create_season, update_garden_address
+from gardens.services.reservations import (
+    approve_reservation,
+    cancel_reservation,
+    record_fee,
+    refuse_reservation,
+    reserve_plot,
+)
+from gardens.services.waitlist import (
+    accept_offer,
+    decline_offer,
+    expire_offers,
+    join_waitlist,
+    leave_waitlist,
+)
+from gardens.services.work_days import (
+    cancel_work_day_signup,
+    record_attendance,
+    schedule_work_day,
+    sign_up_for_work_day,
+)
+
+__all__ = [
+    "accept_offer",
+    "approve_reservation",
+    "cancel_reservation",
+    "cancel_work_day_signup",
+    "create_garden",
+    "create_season",
+    "decline_offer",
+    "expire_offers",
+    "join_waitlist",
+    "leave_waitlist",
+    "record_attendance",
+    "record_fee",
+    "refuse_reservation",
+    "reserve_plot",
+    "schedule_work_day",
+    "sign_up_for_work_day",
+    "update_garden_address",
+]

@@ -1,0 +1,23 @@
+from celery import shared_task
+
+from gardens.emails import send_offer_email
+from gardens.models import Offer
+from gardens.services import expire_offers
+
+
+@shared_task
+def send_offer_email_task(offer_id: int) -> None:
+    """E-mail a plot offer to its gardener (only while the offer is still open)."""
+    offer = (
+        Offer.objects.select_related("entry__gardener", "plot__garden", "season")
+        .filter(pk=offer_id, status=Offer.Status.OPEN)
+        .first()
+    )
+    if offer is not None:
+        send_offer_email(offer)
+
+
+@shared_task
+def expire_offers_task() -> int:
+    """Periodic: pass expired offers on to the next gardener (idempotent)."""
+    return expire_offers()

@@ -1,0 +1,175 @@
+"""Input (plain, validated in views) and output shapes of the producers API.
+
+Owner fields (producer, catalogue) are never inputs: they come from the URL, under the
+request user's producers.
+"""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from producers.models import Catalogue, Offer, Producer, Product
+from producers.weeks import iso_label, parse_iso_label
+
+MAX_CENTS = 10_000_000
+
+
+class ReferencePriceOut(serializers.Serializer):
+    """Price per kg or per litre (EU unit-price rule); null for pieces, bunches, boxes..."""
+
+    cents = serializers.IntegerField()
+    per = serializers.ChoiceField(choices=["kg", "l"])
+    display = serializers.CharField(source="__str__")
+
+
+class ProducerOut(serializers.ModelSerializer):
+    class Meta:
+        model = Producer
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "description",
+            "address",
+            "latitude",
+            "longitude",
+            "location_status",
+            "minimum_order_cents",
+            "is_active",
+        ]
+        read_only_fields = fields
+
+
+class ProducerUpdateIn(serializers.Serializer):
+    name = serializers.CharField(max_length=150)
+    description = serializers.CharField(allow_blank=True)
+    address = serializers.CharField(max_length=300)
+    minimum_order_cents = serializers.IntegerField(min_value=0, max_value=MAX_CENTS)
+
+
+class ProducerProductOut(serializers.ModelSerializer):
+    reference_price = ReferencePriceOut(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "producer",
+            "name",
+            "category",
+            "unit",
+            "quantity_per_unit",
+            "price_cents",
+            "vat_rate",
+            "is_organic",
+            "description",
+            "is_active",
+            "reference_price",
+        ]
+        read_only_fields = fields
+
+
+class ProducerProductIn(serializers.Serializer):
+    name = serializers.CharField(max_length=150)
+    category = serializers.ChoiceField(choices=Product.Category.choices)
+    unit = serializers.ChoiceField(choices=Product.Unit.choices)
+    quantity_per_unit = serializers.DecimalField(
+        max_digits=8, decimal_places=3, min_value=Decimal("0.001"), required=False
+    )
+    price_cents = serializers.IntegerField(min_value=0, max_value=MAX_CENTS)
+    vat_rate = serializers.ChoiceField(choices=Product.VatRate.choices, required=False)
+    is_organic = serializers.BooleanField(required=False)
+    description = serializers.CharField(allow_blank=True, required=False)
+    is_active = serializers.BooleanField(required=False)
+
+
+class ProducerOfferOut(serializers.ModelSerializer):
+    product_name = serializers.CharField(source="product.name", read_only=True)
+    unit = serializers.CharField(source="product.unit", read_only=True)
+    quantity_per_unit = serializers.DecimalField(
+        source="product.quantity_per_unit", max_digits=8, decimal_places=3, read_only=True
+    )
+    taken = serializers.IntegerField(read_only=True)
+    reference_price = ReferencePriceOut(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Offer
+        fields = [
+            "id",
+            "catalogue",
+            "product",
+            "product_name",
+            "unit",
+            "quantity_per_unit",
+            "price_cents",
+            "quantity",
+            "remaining",
+            "taken",
+            "reference_price",
+        ]
+        read_only_fields = fields
+
+
+class ProducerOfferIn(serializers.Serializer):
+    product = serializers.IntegerField(min_value=1, help_text="Id of one of your products.")
+    quantity = serializers.IntegerField(min_value=0, max_value=1_000_000, help_text="Stock.")
+    price_cents = serializers.IntegerField(
+        min_value=0, max_value=MAX_CENTS, required=False, help_text="Default: the product's."
+    )
+
+
+class ProducerOfferUpdateIn(serializers.Serializer):
+    quantity = serializers.IntegerField(
+        min_value=0, max_value=1_000_000, help_text="Stock; never below what orders took."
+    )
+    price_cents = serializers.IntegerField(min_value=0, max_value=MAX_CENTS)
+
+
+class ProducerCatalogueOut(serializers.ModelSerializer):
+    iso_week = serializers.SerializerMethodField()
+    offers = ProducerOfferOut(many=True, read_only=True)
+
+    class Meta:
+        model = Catalogue
+        fields = ["id", "producer", "week", "iso_week", "status", "published_at", "offers"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(help_text="ISO week, e.g. 2026-W48."))
+    def get_iso_week(self, catalogue: Catalogue) -> str:
+        return iso_label(catalogue.week)
+
+
+class WeekField(serializers.CharField):
+    """An ISO week (``2026-W48``) or any date in it (``2026-11-25``) → that week's Monday."""
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        try:
+            return parse_iso_label(text)
+        except ValueError:
+            raise serializers.ValidationError(
+                _("Enter an ISO week such as 2026-W48 or a date such as 2026-11-23.")
+            ) from None
+
+
+class ProducerCatalogueIn(serializers.Serializer):
+    week = WeekField(help_text="ISO week (2026-W48) or a date in that week.")
+
+
+class ProducerCopyLastWeekOut(serializers.Serializer):
+    catalogue = ProducerCatalogueOut()
+    copied = serializers.IntegerField(help_text="Offers copied.")
+    source_week = serializers.DateField(source="source.week")
+
+
+class ProducerCsvUploadIn(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="UTF-8 CSV (BOM optional), separated by ';' or ','; prices like 3,50."
+    )
+
+
+class ProducerCsvImportOut(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()

@@ -1,0 +1,397 @@
+"""CSV files of products and offers: writing them, and reading them into checked rows.
+
+Files are UTF-8 (with or without the BOM Excel adds), separated by ``;`` (French Excel) or
+``,``; prices are written ``3,50`` and read as ``3,50``, ``3.50`` or ``3,50 €``. Reading never
+writes: the import services in ``producers.services`` do, all or nothing.
+"""
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from producers.models import Offer, Product
+
+MAX_BYTES = 2_000_000
+MAX_ROWS = 5_000
+TOO_LARGE = gettext_lazy("The file is too large (2 MB at most).")
+
+PRODUCT_COLUMNS = [
+    "name",
+    "category",
+    "unit",
+    "quantity_per_unit",
+    "price",
+    "vat_rate",
+    "organic",
+    "description",
+    "active",
+]
+# Written for information, ignored when read back.
+PRODUCT_EXTRA_COLUMNS = ["reference_price"]
+OFFER_COLUMNS = ["product", "price", "stock"]
+OFFER_EXTRA_COLUMNS = ["unit", "quantity_per_unit", "taken", "remaining"]
+
+# Service field → CSV column, to place a service's refusal on the right column.
+PRODUCT_FIELD_COLUMNS = {
+    "price_cents": "price",
+    "is_organic": "organic",
+    "is_active": "active",
+}
+OFFER_FIELD_COLUMNS = {"price_cents": "price", "quantity": "stock"}
+
+# French headers people type by hand.
+HEADER_ALIASES = {
+    "nom": "name",
+    "categorie": "category",
+    "unite": "unit",
+    "quantite_par_unite": "quantity_per_unit",
+    "quantite": "quantity_per_unit",
+    "prix": "price",
+    "tva": "vat_rate",
+    "taux_de_tva": "vat_rate",
+    "bio": "organic",
+    "actif": "active",
+    "produit": "product",
+}
+UNIT_ALIASES = {
+    "piece": "piece",
+    "pieces": "piece",
+    "pc": "piece",
+    "litre": "l",
+    "litres": "l",
+    "botte": "bunch",
+    "bouquet": "bunch",
+    "barquette": "box",
+    "boite": "box",
+    "caisse": "box",
+    "pot": "jar",
+    "bocal": "jar",
+    "douzaine": "dozen",
+}
+CATEGORY_ALIASES = {
+    "legumes": "vegetables",
+    "legume": "vegetables",
+    "fruits": "fruit",
+    "fromage": "dairy",
+    "fromages": "dairy",
+    "laitier": "dairy",
+    "produits_laitiers": "dairy",
+    "pain": "bread",
+    "pains": "bread",
+    "boulangerie": "bread",
+    "viande": "meat",
+    "volaille": "meat",
+    "oeufs": "eggs",
+    "miel": "honey",
+    "boissons": "drinks",
+    "boisson": "drinks",
+    "epicerie": "grocery",
+    "panier": "basket",
+    "autre": "other",
+}
+TRUE_WORDS = {"oui", "yes", "true", "vrai", "1", "x"}
+FALSE_WORDS = {"non", "no", "false", "faux", "0"}
+
+
+@dataclass(frozen=True, order=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def _key(text: str) -> str:
+    """Case, accents, ligatures and punctuation folded: ``Œufs, frais`` → ``oeufs_frais``."""
+    text = (text or "").replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "_".join(re.findall(r"[a-z0-9]+", text))
+
+
+# --- Writing --------------------------------------------------------------------------------
+
+
+def format_cents(cents: int) -> str:
+    """``350`` → ``3,50`` (no currency sign, French decimal comma)."""
+    euros, rest = divmod(int(cents), 100)
+    return f"{euros},{rest:02d}"
+
+
+def format_decimal(value: Decimal) -> str:
+    text = format(Decimal(value).normalize(), "f")
+    return text.replace(".", ",")
+
+
+def _write(header: list[str], rows: Iterable[list[Any]]) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel opens UTF-8 files correctly only with the BOM
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def products_csv(products: Iterable[Product]) -> str:
+    return _write(
+        PRODUCT_COLUMNS + PRODUCT_EXTRA_COLUMNS,
+        (
+            [
+                p.name,
+                p.category,
+                p.unit,
+                format_decimal(p.quantity_per_unit),
+                format_cents(p.price_cents),
+                format_decimal(Decimal(p.vat_rate) / 100),
+                "oui" if p.is_organic else "non",
+                p.description,
+                "oui" if p.is_active else "non",
+                str(p.reference_price or ""),
+            ]
+            for p in products
+        ),
+    )
+
+
+def offers_csv(offers: Iterable[Offer]) -> str:
+    """Offers with their product (select_related) — stock, and what orders took for reference."""
+    return _write(
+        OFFER_COLUMNS + OFFER_EXTRA_COLUMNS,
+        (
+            [
+                o.product.name,
+                format_cents(o.price_cents),
+                o.quantity,
+                o.product.unit,
+                format_decimal(o.product.quantity_per_unit),
+                o.taken,
+                o.remaining,
+            ]
+            for o in offers
+        ),
+    )
+
+
+# --- Reading values -------------------------------------------------------------------------
+
+
+def parse_cents(text: str) -> int:
+    """``3,50`` / ``3.50`` / ``3,5`` / ``3`` / ``3,50 €`` / ``1 234,50`` → cents."""
+    cleaned = re.sub(r"[\s\u00a0\u202f€]", "", text or "").replace(",", ".")
+    if not re.fullmatch(r"\d{1,6}(\.\d{1,2})?", cleaned):
+        raise ValueError(_("Enter a price in euros such as 3,50."))
+    return int(Decimal(cleaned) * 100)
+
+
+def parse_quantity(text: str) -> Decimal:
+    cleaned = (text or "").strip().replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(_("Enter a number such as 0,5.")) from None
+    if not value.is_finite() or value <= 0 or value.as_tuple().exponent < -3 or value >= 100_000:
+        raise ValueError(_("Enter a number more than zero, with at most 3 decimals."))
+    return value
+
+
+def parse_stock(text: str) -> int:
+    cleaned = (text or "").strip()
+    if not cleaned.isdigit() or int(cleaned) > 1_000_000:
+        raise ValueError(_("Enter a whole number, zero or more."))
+    return int(cleaned)
+
+
+def parse_vat(text: str) -> int:
+    cleaned = re.sub(r"[\s%]", "", text or "").replace(",", ".")
+    try:
+        basis_points = int(Decimal(cleaned) * 100)
+    except InvalidOperation:
+        basis_points = None
+    if basis_points not in Product.VatRate.values:
+        raise ValueError(_("VAT rate must be 5,5, 10 or 20."))
+    return basis_points
+
+
+def parse_bool(text: str) -> bool:
+    cleaned = _key(text)
+    if cleaned in TRUE_WORDS:
+        return True
+    if cleaned in FALSE_WORDS:
+        return False
+    raise ValueError(_("Write “oui” or “non”."))
+
+
+def _choice_parser(choices, aliases: dict[str, str], message: str) -> Callable[[str], str]:
+    known: dict[str, str] = {}
+
+    def parse(text: str) -> str:
+        if not known:  # once per file: codes, French and English labels, aliases
+            known.update({_key(value): value for value in choices.values})
+            for language in ("fr", "en"):
+                with translation.override(language):
+                    known.update({_key(str(label)): value for value, label in choices.choices})
+            known.update(aliases)
+        value = known.get(_key(text))
+        if value is None:
+            raise ValueError(message % {"value": text})
+        return value
+
+    return parse
+
+
+# --- Reading files --------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    if len(data) > MAX_BYTES:
+        raise _FileError(1, str(TOO_LARGE))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _FileError(
+            data[: exc.start].count(b"\n") + 1,
+            _("This line is not UTF-8 text: save the file as “CSV UTF-8”."),
+        ) from None
+
+
+class _FileError(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        self.line, self.message = line, message
+
+
+def _read(
+    data: bytes, *, required: list[str], optional: list[str]
+) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+    """(line number, {column: text}) for each non-empty row, or the file-level errors."""
+    try:
+        text = _decode(data)
+    except _FileError as exc:
+        return [], [RowError(exc.line, "", exc.message)]
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], [RowError(1, "", _("The file is empty."))]
+    columns = [HEADER_ALIASES.get(_key(name), _key(name)) for name in header]
+    missing = [name for name in required if name not in columns]
+    if missing:
+        return [], [RowError(1, name, _("Missing column.")) for name in missing]
+    rows = []
+    line = reader.line_num
+    try:
+        for cells in reader:
+            start, line = line + 1, reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(rows) >= MAX_ROWS:
+                return [], [RowError(start, "", _("Too many rows (5,000 at most)."))]
+            values = {
+                name: (cells[i].strip() if i < len(cells) else "")
+                for i, name in enumerate(columns)
+                if name in required or name in optional
+            }
+            rows.append((start, values))
+    except csv.Error as exc:
+        return [], [RowError(line + 1, "", _("Unreadable CSV: %(error)s") % {"error": exc})]
+    return rows, []
+
+
+def _parse(
+    data: bytes,
+    *,
+    parsers: dict[str, tuple[str, Callable[[str], Any]]],
+    required: list[str],
+    unique: str,
+) -> tuple[list[Row], list[RowError]]:
+    raw_rows, errors = _read(data, required=required, optional=list(parsers))
+    rows: list[Row] = []
+    seen: dict[str, int] = {}
+    for line, cells in raw_rows:
+        row = Row(line)
+        row_errors = []
+        for column, (target, parse) in parsers.items():
+            text = cells.get(column, "")
+            if not text:
+                if column in required:
+                    row_errors.append(RowError(line, column, _("This column is required.")))
+                continue  # an empty optional cell leaves the value as it is (or its default)
+            try:
+                row.values[target] = parse(text)
+            except ValueError as exc:
+                row_errors.append(RowError(line, column, str(exc)))
+        key = _key(cells.get(unique, ""))
+        if key and key in seen:
+            row_errors.append(
+                RowError(
+                    line,
+                    unique,
+                    _("Already in the file at line %(line)d.") % {"line": seen[key]},
+                )
+            )
+        seen.setdefault(key, line)
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            rows.append(row)
+    return rows, errors
+
+
+def parse_products(data: bytes) -> tuple[list[Row], list[RowError]]:
+    """Rows whose values are ``create_product`` arguments, and every bad cell."""
+    parsers = {
+        "name": ("name", _checked_name),
+        "category": (
+            "category",
+            _choice_parser(Product.Category, CATEGORY_ALIASES, _("Unknown category “%(value)s”.")),
+        ),
+        "unit": (
+            "unit",
+            _choice_parser(Product.Unit, UNIT_ALIASES, _("Unknown unit “%(value)s”.")),
+        ),
+        "quantity_per_unit": (
+            "quantity_per_unit",
+            lambda t: parse_quantity(t) if t else Decimal(1),
+        ),
+        "price": ("price_cents", parse_cents),
+        "vat_rate": ("vat_rate", parse_vat),
+        "organic": ("is_organic", parse_bool),
+        "description": ("description", str),
+        "active": ("is_active", parse_bool),
+    }
+    return _parse(
+        data, parsers=parsers, required=["name", "category", "unit", "price"], unique="name"
+    )
+
+
+def parse_offers(data: bytes) -> tuple[list[Row], list[RowError]]:
+    """Rows with ``product`` (a name), ``quantity`` and maybe ``price_cents``."""
+    parsers = {
+        "product": ("product", _checked_name),
+        "price": ("price_cents", parse_cents),
+        "stock": ("quantity", parse_stock),
+    }
+    return _parse(data, parsers=parsers, required=["product", "stock"], unique="product")
+
+
+def _checked_name(text: str) -> str:
+    if len(text) > 150:
+        raise ValueError(_("At most 150 characters."))
+    return text

@@ -1,0 +1,78 @@
+"""Refusals of the producers' rules, each with a stable code and an HTTP status."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
+
+from common.errors import DomainError
+
+
+class StockBelowTaken(DomainError):
+    code = "stock_below_taken"
+    status = status.HTTP_409_CONFLICT
+    default_message = _("The stock cannot be lower than what orders have already taken.")
+
+
+class ProductHasOffers(DomainError):
+    code = "product_has_offers"
+    status = status.HTTP_409_CONFLICT
+    default_message = _(
+        "This product appears in weekly catalogues: deactivate it instead of deleting it."
+    )
+
+
+class ProductNameTaken(DomainError):
+    code = "product_name_taken"
+    status = status.HTTP_409_CONFLICT
+    default_message = _("You already have a product with this name.")
+
+
+class ProductUnavailable(DomainError):
+    code = "product_unavailable"
+    status = status.HTTP_400_BAD_REQUEST
+    default_message = _("This product is not one of your active products.")
+
+
+class CatalogueExists(DomainError):
+    code = "catalogue_exists"
+    status = status.HTTP_409_CONFLICT
+    default_message = _("There is already a catalogue for this week.")
+
+
+class WeekInPast(DomainError):
+    code = "week_in_past"
+    status = status.HTTP_400_BAD_REQUEST
+    default_message = _("This week is over: choose the current week or a later one.")
+
+
+class CatalogueEmpty(DomainError):
+    code = "catalogue_empty"
+    status = status.HTTP_409_CONFLICT
+    default_message = _("Add at least one offer before publishing the catalogue.")
+
+
+class NoPreviousCatalogue(DomainError):
+    code = "no_previous_catalogue"
+    status = status.HTTP_409_CONFLICT
+    default_message = _("There is no earlier catalogue to copy.")
+
+
+class OfferExists(DomainError):
+    code = "offer_exists"
+    status = status.HTTP_409_CONFLICT
+    default_message = _("This product is already in the catalogue.")
+
+
+class OfferHasOrders(DomainError):
+    code = "offer_has_orders"
+    status = status.HTTP_409_CONFLICT
+    default_message = _(
+        "Orders have already taken some of this offer: set its stock to what was taken instead."
+    )
+
+
+class CsvInvalid(DomainError):
+    """A CSV import refused as a whole; ``errors`` lists every bad row (line, column, message)."""
+
+    code = "csv_invalid"
+    status = status.HTTP_400_BAD_REQUEST
+    default_message = _("The file was not imported: correct the rows below and send it again.")

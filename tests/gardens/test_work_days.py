@@ -1,0 +1,72 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from common.errors import Invalid
+from gardens.errors import NotAGardener, WorkDayFull, WorkDayOver
+from gardens.selectors import work_hours
+from gardens.services import (
+    cancel_work_day_signup,
+    record_attendance,
+    reserve_plot,
+    schedule_work_day,
+    sign_up_for_work_day,
+)
+from tests.factories import UserFactory, WorkDayFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def gardeners(season, plots):
+    people = [UserFactory() for _ in plots]
+    for person, plot in zip(people, plots.values(), strict=True):
+        reserve_plot(gardener=person, plot=plot, season=season)
+    return people
+
+
+def test_capacity_is_enforced_and_signing_up_twice_is_harmless(season, gardeners):
+    day = WorkDayFactory(season=season, capacity=2)
+    first = sign_up_for_work_day(gardener=gardeners[0], work_day=day)
+    assert sign_up_for_work_day(gardener=gardeners[0], work_day=day) == first
+    sign_up_for_work_day(gardener=gardeners[1], work_day=day)
+    with pytest.raises(WorkDayFull):
+        sign_up_for_work_day(gardener=gardeners[2], work_day=day)
+    cancel_work_day_signup(gardener=gardeners[1], work_day=day)
+    sign_up_for_work_day(gardener=gardeners[2], work_day=day)
+
+
+def test_only_gardeners_of_the_season_and_only_before_it_starts(season, gardeners):
+    day = WorkDayFactory(season=season)
+    with pytest.raises(NotAGardener):
+        sign_up_for_work_day(gardener=UserFactory(), work_day=day)
+    with time_machine.travel(day.starts_at + timedelta(minutes=1)), pytest.raises(WorkDayOver):
+        sign_up_for_work_day(gardener=gardeners[0], work_day=day)
+
+
+def test_hours_count_attended_days_only(season, gardeners):
+    long_day = WorkDayFactory(season=season, hours=Decimal("3.5"))
+    short_day = WorkDayFactory(season=season, hours=2)
+    for day in (long_day, short_day):
+        for person in gardeners[:2]:
+            sign_up_for_work_day(gardener=person, work_day=day)
+    for signup in long_day.signups.all():
+        record_attendance(signup=signup, attended=True)
+    first_short, second_short = short_day.signups.order_by("pk")
+    record_attendance(signup=first_short, attended=True, hours=Decimal(1))
+    record_attendance(signup=second_short, attended=False)
+    hours = work_hours(season)
+    assert hours[gardeners[0].pk] == Decimal("4.5")
+    assert hours[gardeners[1].pk] == Decimal("3.5")
+    assert hours[gardeners[2].pk] == 0
+
+
+def test_a_work_day_needs_hours_and_places(season):
+    with pytest.raises(Invalid) as caught:
+        schedule_work_day(
+            season=season, title="x", starts_at=timezone.now(), hours=Decimal(0), capacity=0
+        )
+    assert set(caught.value.extra["errors"]) == {"hours", "capacity"}

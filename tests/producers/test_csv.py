@@ -1,0 +1,138 @@
+"""CSV import is all or nothing and reports every bad row; export reads back unchanged."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from producers import csv_io, selectors, services
+from producers.errors import CsvInvalid
+from producers.models import Offer, Product
+from tests.factories import CatalogueFactory, OfferFactory, ProducerFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def import_products(producer, text, encoding="utf-8"):
+    return services.import_products_csv(producer=producer, data=text.encode(encoding))
+
+
+def test_three_bad_rows_write_nothing_and_are_all_reported():
+    producer = ProducerFactory()
+    kept = ProductFactory(producer=producer, name="Mâche", price_cents=240)
+    text = (
+        "name;category;unit;quantity_per_unit;price;vat_rate\n"
+        "Carottes;légumes;botte;1;2,20;5,5\n"  # good
+        "Navets;légumes;botte;1;deux euros;5,5\n"  # line 3: price
+        "Mâche;légumes;g;150;2,60;5,5\n"  # good (updates)
+        "Radis;légumes;botte;1;1,50;7\n"  # line 5: VAT
+        "Chou kale;légumes;citrouille;1;3,00;5,5\n"  # line 6: unit
+    )
+    with translation.override("en"), pytest.raises(CsvInvalid) as caught:
+        import_products(producer, text)
+    errors = caught.value.extra["errors"]
+    assert [(e["line"], e["column"]) for e in errors] == [
+        (3, "price"),
+        (5, "vat_rate"),
+        (6, "unit"),
+    ]
+    assert all(e["message"] for e in errors)
+    assert "citrouille" in errors[2]["message"]
+    assert list(Product.objects.values_list("name", flat=True)) == ["Mâche"]
+    kept.refresh_from_db()
+    assert kept.price_cents == 240  # the good "Mâche" row was rolled back too
+
+
+@pytest.mark.parametrize(
+    ("encoding", "separator", "price", "vat"),
+    [
+        ("utf-8", ";", "3,50", "5,5"),
+        ("utf-8-sig", ";", "3,50", "5,5 %"),
+        ("utf-8-sig", ",", '"3,50"', '"5,5"'),
+        ("utf-8", ",", "3.50", "5.5"),
+        ("utf-8", ";", "3,50 €", "5.5"),
+    ],
+)
+def test_excel_and_hand_written_files_are_read(encoding, separator, price, vat):
+    producer = ProducerFactory()
+    header = separator.join(
+        ["Nom", "Catégorie", "Unité", "Quantité par unité", "Prix", "TVA", "Bio"]
+    )
+    row = separator.join(["Œufs plein air", "œufs", "boîte", "1", price, vat, "oui"])
+    result = import_products(producer, f"{header}\r\n{row}\r\n", encoding)
+    assert (result.created, result.updated) == (1, 0)
+    product = Product.objects.get()
+    assert (product.name, product.category, product.unit) == ("Œufs plein air", "eggs", "box")
+    assert (product.price_cents, product.vat_rate, product.is_organic) == (350, 550, True)
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_its_line():
+    producer = ProducerFactory()
+    data = "name;category;unit;price\nPâté;other;jar;4,00\n".encode("cp1252")
+    with pytest.raises(CsvInvalid) as caught:
+        services.import_products_csv(producer=producer, data=data)
+    assert [e["line"] for e in caught.value.extra["errors"]] == [2]
+    assert not Product.objects.exists()
+
+
+def test_missing_columns_and_duplicates_are_reported():
+    producer = ProducerFactory()
+    with pytest.raises(CsvInvalid) as caught:
+        import_products(producer, "name;price\nCarottes;2\n")
+    assert {(e["line"], e["column"]) for e in caught.value.extra["errors"]} == {
+        (1, "category"),
+        (1, "unit"),
+    }
+    with pytest.raises(CsvInvalid) as caught:
+        import_products(
+            producer, "name,category,unit,price\nCarottes,fruit,kg,1\n\ncarottes,fruit,kg,2\n"
+        )
+    assert [(e["line"], e["column"]) for e in caught.value.extra["errors"]] == [(4, "name")]
+
+
+def test_products_export_reads_back_unchanged():
+    producer = ProducerFactory()
+    ProductFactory(
+        producer=producer,
+        name="Cidre; brut",
+        unit="cl",
+        quantity_per_unit=Decimal("75"),
+        price_cents=550,
+        vat_rate=2000,
+        description='Bulles "fines"\nsur deux lignes',
+    )
+    ProductFactory(producer=producer, name="Mâche", unit="g", quantity_per_unit=Decimal("0.5"),
+                   price_cents=5, is_organic=True, is_active=False)  # fmt: skip
+    before = list(Product.objects.order_by("name").values())
+    text = csv_io.products_csv(selectors.products_of(producer=producer))
+    result = services.import_products_csv(producer=producer, data=text.encode("utf-8"))
+    assert (result.created, result.updated) == (0, 2)
+    assert list(Product.objects.order_by("name").values()) == before
+
+
+def test_offers_import_adds_and_updates_but_never_below_taken():
+    catalogue = CatalogueFactory()
+    producer = catalogue.producer
+    sold = OfferFactory(catalogue=catalogue, product__name="Poulet", quantity=10, taken=6)
+    ProductFactory(producer=producer, name="Œufs", price_cents=290)
+    ok = "product;price;stock\nPoulet;21,00;12\nŒufs;;30\n"
+    result = services.import_offers_csv(catalogue=catalogue, data=ok.encode())
+    assert (result.created, result.updated) == (1, 1)
+    sold.refresh_from_db()
+    assert (sold.price_cents, sold.quantity, sold.remaining) == (2100, 12, 6)
+    eggs = Offer.objects.get(product__name="Œufs")
+    assert (eggs.price_cents, eggs.quantity, eggs.remaining) == (290, 30, 30)
+
+    bad = "product;price;stock\nŒufs;;40\nPoulet;;5\nNavets;1,00;3\nŒufs;;-2\n"
+    with translation.override("en"), pytest.raises(CsvInvalid) as caught:
+        services.import_offers_csv(catalogue=catalogue, data=bad.encode())
+    errors = caught.value.extra["errors"]
+    assert [(e["line"], e["column"]) for e in errors] == [
+        (3, "stock"),  # below the 6 already taken
+        (4, "product"),  # unknown product
+        (5, "product"),  # duplicate
+        (5, "stock"),  # not a whole number >= 0
+    ]
+    assert "Poulet" in errors[0]["message"] and "6" in errors[0]["message"]
+    eggs.refresh_from_db()
+    assert eggs.quantity == 30  # line 2 was good but nothing is written
