@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from frontend.views import garden_manage as manage_views
 from frontend.views import gardens as views
 
 app_name = "gardens"
@@ -17,23 +18,25 @@ urlpatterns = [
     path("<slug:slug>/", views.garden_detail, name="detail"),
     path("<slug:slug>/reserver/", views.reserve, name="reserve"),
     path("<slug:slug>/liste-attente/", views.join_waitlist, name="join"),
-    path("<slug:slug>/coordination/", views.manage, name="manage"),
-    path("<slug:slug>/coordination/export.csv", views.export_csv, name="export"),
-    path("<slug:slug>/coordination/journees/", views.manage_work_day, name="manage_work_day"),
+    path("<slug:slug>/coordination/", manage_views.manage, name="manage"),
+    path("<slug:slug>/coordination/export.csv", manage_views.export_csv, name="export"),
+    path(
+        "<slug:slug>/coordination/journees/", manage_views.manage_work_day, name="manage_work_day"
+    ),
     path(
         "<slug:slug>/coordination/journees/<int:pk>/presence/",
-        views.manage_attendance,
+        manage_views.manage_attendance,
         name="manage_attendance",
     ),
     path(
         "<slug:slug>/coordination/reservations/<int:pk>/paiement/",
-        views.manage_fee,
+        manage_views.manage_fee,
         name="manage_fee",
     ),
     *(
         path(
             f"<slug:slug>/coordination/reservations/<int:pk>/{french}/",
-            views.manage_reservation,
+            manage_views.manage_reservation,
             {"operation": operation},
             name=f"manage_{operation}",
         )
