@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("pickup.api.urls")),
     path("producers/", include("producers.api.urls")),
     path("gardens/", include("gardens.api.urls")),
+    path("orders/", include("orders.api.urls")),
 ]

@@ -215,6 +215,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "pickup.tasks.open_due_distributions_task",
         "schedule": timedelta(minutes=1),
     },
+    "orders-expire-unpaid": {
+        "task": "orders.tasks.expire_unpaid_orders_task",
+        "schedule": timedelta(minutes=1),
+    },
+    "orders-close-due-distributions": {
+        "task": "orders.tasks.close_due_distributions_task",
+        "schedule": timedelta(minutes=1),
+    },
 }
 
 # --- Payments (Stripe; localstripe on 127.0.0.1 in the embedded mode) ----------------------
@@ -253,6 +261,7 @@ NEAREST_DEFAULT_RADIUS_KM = env_int("NEAREST_DEFAULT_RADIUS_KM", 30)
 # Public catalogue JSON of an open distribution is reused this long (0: never). Stock shown
 # may lag by as much; orders still take stock with conditional UPDATEs, never oversold.
 CATALOGUE_CACHE_SECONDS = env_int("CATALOGUE_CACHE_SECONDS", 2)
+ORDER_EXPIRY_MINUTES = env_int("ORDER_EXPIRY_MINUTES", 30)  # unpaid orders give stock back then
 GARDEN_OFFER_HOURS = env_int("GARDEN_OFFER_HOURS", 48)  # a freed plot's offer stays open this long
 
 # --- API ------------------------------------------------------------------------------------
@@ -288,6 +297,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DistributionStatusEnum": "pickup.models.Distribution.Status",
         "SupplierStatusEnum": "pickup.models.Supplier.Status",
+        "OrderStatusEnum": "orders.models.Order.Status",
+        "OrderLineStatusEnum": "orders.models.OrderLine.Status",
     },
 }
 

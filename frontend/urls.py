@@ -8,5 +8,6 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("jardins/", include("frontend.urls_gardens")),
     path("producteur/", include("frontend.urls_producer")),
+    path("commandes/", include("frontend.urls_orders")),
     path("", include("frontend.urls_pickup")),
 ]

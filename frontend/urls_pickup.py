@@ -35,5 +35,10 @@ urlpatterns = [
         host.distribution_move,
         name="host_distribution_move",
     ),
+    path(
+        "hote/distributions/<int:pk>/cloture/",
+        host.distribution_close,
+        name="host_distribution_close",
+    ),
     path("hote/producteurs/<int:pk>/decision/", host.supply_decide, name="host_supply_decide"),
 ]

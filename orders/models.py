@@ -1,1 +1,210 @@
-# Orders, payments and subscriptions arrive with the ordering work.
+"""Orders, their lines, and the money around them (payments, refunds, Stripe events).
+
+Statuses move only through ``orders.services``; the database keeps the last line of defence:
+unique PaymentIntent ids, unique refund keys, each Stripe event stored once, one order per
+(household, idempotency key).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from common.money import times
+
+
+class StripeCustomer(models.Model):
+    """The household's Stripe customer (created lazily) and its saved card, if any."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stripe_customer"
+    )
+    customer_id = models.CharField(max_length=255, unique=True)
+    # A SetupIntent not used yet: reused for the next checkout instead of creating another.
+    setup_intent_id = models.CharField(max_length=255, blank=True)
+    setup_client_secret = models.CharField(max_length=255, blank=True)
+    payment_method_id = models.CharField(max_length=255, blank=True)
+    card_brand = models.CharField(max_length=30, blank=True)
+    card_last4 = models.CharField(max_length=4, blank=True)
+
+    class Meta:
+        verbose_name = _("Stripe customer")
+        verbose_name_plural = _("Stripe customers")
+
+    def __str__(self) -> str:
+        return self.customer_id
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        AWAITING_PAYMENT = "awaiting_payment", _("awaiting payment")
+        PAID = "paid", _("paid")
+        CONFIRMED = "confirmed", _("confirmed")
+        CANCELLED = "cancelled", _("cancelled")
+        EXPIRED = "expired", _("expired")
+
+    class Capture(models.TextChoices):
+        MANUAL = "manual", _("authorised, captured at the close")
+        AUTOMATIC = "automatic", _("captured now, refunded at the close")
+
+    household = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    distribution = models.ForeignKey(
+        "pickup.Distribution", on_delete=models.PROTECT, related_name="orders"
+    )
+    idempotency_key = models.CharField(max_length=255)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT
+    )
+    total_cents = models.PositiveIntegerField(_("total (cents)"), default=0)
+    # Counts card failures: the PaymentIntent's idempotency key is order-<id>-payment-<n>.
+    payment_attempts = models.PositiveIntegerField(default=0)
+    # Counts changes by the household: part of the refund key, so two equal changes both count.
+    revision = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("placed at"), auto_now_add=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "idempotency_key"], name="orders_order_idempotency_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="orders_order_status_idx"),
+            models.Index(fields=["distribution", "status"], name="orders_order_distribution_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+ACTIVE_STATUSES = (Order.Status.AWAITING_PAYMENT, Order.Status.PAID, Order.Status.CONFIRMED)
+
+
+class OrderLine(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Reason(models.TextChoices):
+        HOUSEHOLD = "household", _("cancelled by the household")
+        MINIMUM_NOT_REACHED = "minimum_not_reached", _("the farm's minimum was not reached")
+        EXPIRED = "expired", _("not paid in time")
+        UNPAID = "unpaid", _("not paid at the cutoff")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    offer = models.ForeignKey("producers.Offer", on_delete=models.PROTECT, related_name="+")
+    producer = models.ForeignKey(
+        "producers.Producer", on_delete=models.PROTECT, related_name="order_lines"
+    )
+    product_name = models.CharField(_("product"), max_length=150)
+    producer_name = models.CharField(_("producer"), max_length=150)
+    unit_price_cents = models.PositiveIntegerField(_("unit price (cents)"))
+    quantity = models.PositiveIntegerField(_("quantity"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    cancel_reason = models.CharField(max_length=30, choices=Reason.choices, blank=True)
+    # Fee split, recorded at the close; they add up to the line's total to the cent.
+    host_share_cents = models.PositiveIntegerField(null=True, blank=True)
+    platform_share_cents = models.PositiveIntegerField(null=True, blank=True)
+    producer_share_cents = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["producer_name", "product_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "offer"], name="orders_line_offer_unique"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="orders_line_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_name}"
+
+    @property
+    def total_cents(self) -> int:
+        return times(self.unit_price_cents, self.quantity)
+
+
+class Payment(models.Model):
+    """One Stripe PaymentIntent of an order, mirrored (amounts as Stripe last told us)."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    intent_id = models.CharField(max_length=255, unique=True)
+    attempt = models.PositiveIntegerField(default=0)
+    capture_method = models.CharField(max_length=10, choices=Order.Capture.choices)
+    status = models.CharField(max_length=40)
+    amount_cents = models.PositiveIntegerField()
+    amount_capturable_cents = models.PositiveIntegerField(default=0)
+    amount_received_cents = models.PositiveIntegerField(default=0)
+    payment_method_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.intent_id
+
+    @property
+    def holds_money(self) -> bool:
+        return self.status in {"succeeded", "requires_capture"}
+
+
+class Refund(models.Model):
+    """Money given back. ``key`` (order, reason, amount, order revision) is unique: a retry
+    finds the row and never refunds twice."""
+
+    class Reason(models.TextChoices):
+        HOUSEHOLD = "household", _("changed or cancelled by the household")
+        CLOSE = "close", _("not sold at the close")
+        EXPIRED = "expired", _("paid after the order expired")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    key = models.CharField(max_length=255, unique=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    amount_cents = models.PositiveIntegerField()
+    stripe_refund_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0), name="orders_refund_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class StripeEvent(models.Model):
+    """Each Stripe event, stored once in the same transaction as its effect."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe events")
+
+    def __str__(self) -> str:
+        return self.event_id

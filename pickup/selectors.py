@@ -22,6 +22,8 @@ from producers.models import Catalogue, Offer, Producer
 
 Status = Distribution.Status
 UPCOMING_STATUSES = (Status.SCHEDULED, Status.OPEN)
+# orders.models.ACTIVE_STATUSES, by value (pickup does not import orders).
+ORDER_ACTIVE_STATUSES = ("awaiting_payment", "paid", "confirmed")
 
 # --- Access ---------------------------------------------------------------------------------
 
@@ -39,14 +41,19 @@ def hosted_point(*, user: User, pk: int | None = None, slug: str = "") -> Pickup
 
 
 def can_see_access_instructions(user: User, point: PickupPoint) -> bool:
-    """Who may read a point's access instructions in full.
+    """Who may read a point's access instructions in full: its hosts, and households with an
+    active order (awaiting payment, paid or confirmed) at one of its distributions.
 
-    Hook for the orders work: today its hosts only; households with an order at this point
-    are to be added here (and only here).
+    ``pickup`` does not import ``orders``: the orders are reached through the reverse relation
+    ``Distribution.orders`` and their status values (kept in step with ``orders.models``).
     """
     if not user.is_authenticated:
         return False
-    return point.hosts.filter(pk=user.pk).exists()
+    if point.hosts.filter(pk=user.pk).exists():
+        return True
+    return point.distributions.filter(
+        orders__household=user, orders__status__in=ORDER_ACTIVE_STATUSES
+    ).exists()
 
 
 # --- Public reads ---------------------------------------------------------------------------

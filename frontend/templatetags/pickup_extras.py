@@ -35,6 +35,12 @@ def quantity(value) -> str:
     return number_format(Decimal(text), decimal_pos=None)
 
 
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (None when absent)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
 @register.inclusion_tag("frontend/pickup/_supplied_points_panel.html", takes_context=True)
 def supplied_points_panel(context, producer):
     """The farm's pickup points and the form to ask to supply another one."""

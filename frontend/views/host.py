@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
 from common.forms import add_domain_error
+from orders.services import close_distribution
 from pickup import selectors, services
 from pickup.models import Distribution, PickupPoint, Supplier
 from pickup.schedule import local_datetime
@@ -115,7 +116,12 @@ def _dashboard(request, *, bound: dict | None = None, status: int = 200):
                 "transitions": services.TRANSITIONS,
             }
         )
-    return render(request, "frontend/host/dashboard.html", {"sections": sections}, status=status)
+    return render(
+        request,
+        "frontend/host/dashboard.html",
+        {"sections": sections, "now": timezone.now()},
+        status=status,
+    )
 
 
 @login_required
@@ -200,6 +206,23 @@ def distribution_move(request, pk: int):
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Distribution updated."))
+    return redirect("frontend:host_dashboard")
+
+
+@login_required
+@require_POST
+def distribution_close(request, pk: int):
+    """Close the sale now (after the cutoff): minimums, capture or refund, e-mails."""
+    distribution = selectors.host_distribution(user=request.user, pk=pk)
+    try:
+        closed = close_distribution(distribution=distribution)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        if closed:
+            messages.success(request, _("The sale is closed; farms and households are told."))
+        else:
+            messages.error(request, _("This sale cannot be closed now (before the cutoff?)."))
     return redirect("frontend:host_dashboard")
 
 

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
 from common.geo import AddressNotFound, GeocoderUnavailable, geocode, parse_lat_lng
+from frontend.views.orders import basket_for
+from orders.services import ordering_open
 from pickup import selectors, services
 from producers.selectors import producer_for_member
 
@@ -144,6 +146,8 @@ def catalogue(request, slug: str, pk: int):
             "distribution": distribution,
             "point": distribution.pickup_point,
             "groups": selectors.distribution_catalogue(distribution=distribution),
+            "ordering": ordering_open(distribution),
+            "basket": basket_for(request, distribution),
         },
     )
 

@@ -1,24 +1,40 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+WEBHOOK_PATH = "/stripe/webhook/"
 
 
 class Command(BaseCommand):
-    help = "Run localstripe (Stripe-compatible fake API and Stripe.js) bound to loopback only."
+    help = (
+        "Run localstripe (Stripe-compatible fake API and Stripe.js) bound to loopback only, "
+        "with the app's webhook registered so the demo receives signed events."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8420)
         parser.add_argument("--from-scratch", action="store_true", help="forget the saved state")
+        parser.add_argument(
+            "--webhook-url",
+            default=f"{settings.SITE_URL.rstrip('/')}{WEBHOOK_PATH}",
+            help="where localstripe delivers events (empty: none)",
+        )
 
-    def handle(self, *args, host, port, from_scratch, **options):
+    def handle(self, *args, host, port, from_scratch, webhook_url, **options):
         if host not in {"127.0.0.1", "localhost", "::1"}:
             raise CommandError("localstripe is a development peer: bind it to loopback only.")
         try:
             from aiohttp import web
             from localstripe.resources import store
             from localstripe.server import app
+            from localstripe.webhooks import register_webhook
         except ImportError as exc:
             raise CommandError("localstripe is not installed: pip install -e '.[demo]'") from exc
         if not from_scratch:
             store.try_load_from_disk()
+        if webhook_url and settings.STRIPE_WEBHOOK_SECRET:
+            # What POST /_config/webhooks/<id> (url, secret) does, done in-process at start.
+            register_webhook("circuit-court", webhook_url, settings.STRIPE_WEBHOOK_SECRET, None)
+            self.stdout.write(f"localstripe delivers signed webhooks to {webhook_url}")
         self.stdout.write(f"localstripe on http://{host}:{port} (Stripe.js at /js.stripe.com/v3/)")
         web.run_app(app, host=host, port=port, print=None)

@@ -1,0 +1,223 @@
+"""Households' pages about orders: the basket on a distribution's catalogue (htmx), checkout,
+paying by card (Stripe.js), "My orders", an order's page with changes and cancellation.
+
+The basket lives in the session until the order is placed; every rule is in
+``orders.services`` and a refusal comes back as a message on the page it was sent from.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from common.errors import DomainError
+from orders import selectors, services
+from orders.models import Order
+from pickup import selectors as pickup_selectors
+from pickup.models import Distribution
+
+MAX_QUANTITY = 99
+
+
+def _baskets(request) -> dict:
+    return request.session.setdefault("baskets", {})
+
+
+def session_basket(request, distribution: Distribution) -> dict:
+    """``{"key": idempotency key, "lines": {offer id: quantity}}`` for this distribution."""
+    # Reading only: a visitor who never touched a basket gets no session row.
+    stored = request.session.get("baskets", {})
+    return stored.get(str(distribution.pk)) or {"key": "", "lines": {}}
+
+
+def basket_for(request, distribution: Distribution) -> selectors.Basket:
+    return selectors.basket(
+        distribution=distribution, quantities=session_basket(request, distribution)["lines"]
+    )
+
+
+def _catalogue_url(distribution: Distribution) -> str:
+    return reverse(
+        "frontend:distribution_catalogue", args=[distribution.pickup_point.slug, distribution.pk]
+    )
+
+
+@require_POST
+def basket_update(request, pk: int):
+    """Set one product's quantity in the basket (0 removes it); htmx gets the basket back."""
+    distribution = pickup_selectors.distribution_for_viewer(user=request.user, pk=pk)
+    try:
+        offer = int(request.POST.get("offer", ""))
+        quantity = max(0, min(MAX_QUANTITY, int(request.POST.get("quantity", "0") or 0)))
+    except ValueError:
+        raise Http404 from None
+    baskets = _baskets(request)
+    current = baskets.get(str(pk)) or {"key": uuid.uuid4().hex, "lines": {}}
+    if quantity:
+        current["lines"][str(offer)] = quantity
+    else:
+        current["lines"].pop(str(offer), None)
+    baskets[str(pk)] = current
+    request.session.modified = True
+    if request.htmx:
+        return render(
+            request,
+            "frontend/orders/_basket.html",
+            {"distribution": distribution, "basket": basket_for(request, distribution)},
+        )
+    return redirect(_catalogue_url(distribution))
+
+
+@login_required
+@require_POST
+def checkout(request, pk: int):
+    """Place the order from the basket (the basket's idempotency key: a double click or a
+    reload makes one order), then go to payment."""
+    distribution = pickup_selectors.distribution_for_viewer(user=request.user, pk=pk)
+    stored = session_basket(request, distribution)
+    lines = basket_for(request, distribution).quantities
+    if not lines:
+        messages.error(request, _("Your basket is empty."))
+        return redirect(_catalogue_url(distribution))
+    try:
+        order = services.place_order(
+            household=request.user,
+            distribution=distribution,
+            lines=lines,
+            idempotency_key=f"basket-{stored['key'] or uuid.uuid4().hex}",
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(_catalogue_url(distribution))
+    _baskets(request).pop(str(pk), None)
+    request.session.modified = True
+    return redirect("frontend:orders:pay", pk=order.pk)
+
+
+@login_required
+@require_GET
+def order_list(request):
+    return render(
+        request,
+        "frontend/orders/list.html",
+        {"orders": selectors.household_orders(user=request.user)},
+    )
+
+
+def _detail(request, order: Order, *, status: int = 200):
+    point = order.distribution.pickup_point
+    return render(
+        request,
+        "frontend/orders/detail.html",
+        {
+            "order": order,
+            "point": point,
+            "show_access": pickup_selectors.can_see_access_instructions(request.user, point),
+            "changeable": order.status in (Order.Status.AWAITING_PAYMENT, Order.Status.PAID)
+            and services.ordering_open(order.distribution),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def order_detail(request, pk: int):
+    return _detail(request, selectors.household_order(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def order_change(request, pk: int):
+    order = selectors.household_order(user=request.user, pk=pk)
+    quantities = {}
+    for line in order.lines.all():
+        value = request.POST.get(f"line-{line.pk}")
+        if value not in (None, ""):
+            try:
+                quantities[line.pk] = int(value)
+            except ValueError:
+                continue
+    try:
+        if request.POST.get("action") == "cancel":
+            services.cancel_order(order=order)
+            messages.success(request, _("Your order is cancelled."))
+        else:
+            services.change_order(order=order, quantities=quantities)
+            messages.success(request, _("Your order is updated."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("frontend:orders:detail", pk=pk)
+
+
+def _pay_page(request, order: Order, *, action_secret: str = "", status: int = 200):
+    checkout = services.checkout(household=request.user)
+    return render(
+        request,
+        "frontend/orders/pay.html",
+        {
+            "order": order,
+            "stripe_js_url": settings.STRIPE_JS_URL,
+            "stripe_data": {
+                "publishableKey": checkout.publishable_key,
+                "setupSecret": checkout.client_secret,
+                "actionSecret": action_secret,
+            },
+            "saved_card": checkout.saved_card,
+        },
+        status=status,
+    )
+
+
+@login_required
+def order_pay(request, pk: int):
+    """GET: the card form (or the saved card). POST ``payment_method`` (from
+    ``stripe.confirmCardSetup``, empty for the saved card): the server creates and confirms
+    the PaymentIntent; 3-D Secure comes back to this page with the secret to confirm."""
+    order = selectors.household_order(user=request.user, pk=pk)
+    if order.status != Order.Status.AWAITING_PAYMENT:
+        return redirect("frontend:orders:detail", pk=pk)
+    if request.method != "POST":
+        try:
+            return _pay_page(request, order)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return redirect("frontend:orders:detail", pk=pk)
+    try:
+        result = services.pay_order(
+            order=order, payment_method=request.POST.get("payment_method", "")[:255]
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("frontend:orders:pay", pk=pk)
+    if result.status == "requires_action":
+        return _pay_page(request, result.order, action_secret=result.client_secret)
+    return _paid_redirect(request, result)
+
+
+def _paid_redirect(request, result):
+    if result.order.status == Order.Status.PAID:
+        messages.success(request, _("Thank you! Your order is paid."))
+    else:
+        messages.error(request, _("The payment did not go through. Please try again."))
+        return redirect("frontend:orders:pay", pk=result.order.pk)
+    return redirect("frontend:orders:detail", pk=result.order.pk)
+
+
+@login_required
+@require_POST
+def order_payment_refresh(request, pk: int):
+    """After ``stripe.confirmCardPayment`` (3-D Secure): re-read the PaymentIntent."""
+    order = selectors.household_order(user=request.user, pk=pk)
+    try:
+        result = services.refresh_payment(order=order)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("frontend:orders:pay", pk=pk)
+    return _paid_redirect(request, result)

@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from orders.models import Order, OrderLine, Payment, Refund, StripeCustomer, StripeEvent
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    readonly_fields = [f.name for f in OrderLine._meta.fields]
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    readonly_fields = [f.name for f in Payment._meta.fields]
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    """Read-only: orders change through the services (stock and money follow)."""
+
+    list_display = ["id", "household", "distribution", "status", "total_cents", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["household__email", "id"]
+    list_select_related = ["household", "distribution__pickup_point"]
+    readonly_fields = [f.name for f in Order._meta.fields]
+    inlines = [OrderLineInline, PaymentInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    list_display = ["key", "reason", "amount_cents", "stripe_refund_id", "created_at"]
+    readonly_fields = [f.name for f in Refund._meta.fields]
+
+
+admin.site.register(StripeEvent, list_display=["event_id", "type", "received_at"])
+admin.site.register(StripeCustomer, list_display=["user", "customer_id", "card_last4"])

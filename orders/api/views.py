@@ -1,0 +1,179 @@
+"""Orders API: thin views — parse with ``validated``, call a service, shape the answer.
+Every lookup goes through the household's own orders, so anyone else's order is a 404."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.api import validated
+from common.errors import Invalid
+from orders import selectors, services
+from orders.api.serializers import OrderOutput, PayOutput, PlacedOrderOutput
+from pickup.models import Distribution
+
+ERRORS = {
+    400: OpenApiResponse(description="invalid"),
+    404: OpenApiResponse(description="not_found"),
+    409: OpenApiResponse(
+        description="out_of_stock (with `offers`), ordering_closed, pickup_point_full, ..."
+    ),
+}
+
+
+def _placed(order, checkout) -> dict:
+    data = OrderOutput(order).data
+    data["payment"] = {
+        "publishable_key": checkout.publishable_key,
+        "client_secret": checkout.client_secret,
+        "saved_card": None
+        if checkout.saved_card is None
+        else {"brand": checkout.saved_card.brand, "last4": checkout.saved_card.last4},
+    }
+    return data
+
+
+class OrderLineInput(serializers.Serializer):
+    offer = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=999)
+
+
+class OrderCreateInput(serializers.Serializer):
+    distribution = serializers.IntegerField(min_value=1)
+    lines = OrderLineInput(many=True, allow_empty=False, max_length=100)
+
+    def validate_lines(self, value) -> dict[int, int]:
+        lines: dict[int, int] = {}
+        for line in value:
+            lines[line["offer"]] = lines.get(line["offer"], 0) + line["quantity"]
+        return lines
+
+
+class OrderLineChangeInput(serializers.Serializer):
+    line = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=0, max_value=999)
+
+
+class OrderChangeInput(serializers.Serializer):
+    lines = OrderLineChangeInput(many=True, allow_empty=False, max_length=100)
+
+    def validate_lines(self, value) -> dict[int, int]:
+        return {change["line"]: change["quantity"] for change in value}
+
+
+class OrderPayInput(serializers.Serializer):
+    payment_method = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text="pm_… from stripe.confirmCardSetup; empty: the saved card.",
+    )
+
+
+class OrderListCreateApi(ListAPIView):
+    serializer_class = OrderOutput
+
+    def get_queryset(self):
+        return selectors.household_orders(user=self.request.user)
+
+    @extend_schema(
+        summary="Place an order (stock reserved, awaiting payment)",
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="The same key again returns the same order, never a second one.",
+            )
+        ],
+        request=OrderCreateInput,
+        responses={201: PlacedOrderOutput, **ERRORS},
+    )
+    def post(self, request):
+        data = validated(OrderCreateInput, request.data)
+        distribution = Distribution.objects.filter(pk=data["distribution"]).first()
+        if distribution is None:
+            raise Invalid(errors={"distribution": [_("Unknown distribution.")]})
+        order = services.place_order(
+            household=request.user,
+            distribution=distribution,
+            lines=data["lines"],
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
+        )
+        order = selectors.household_order(user=request.user, pk=order.pk)
+        checkout = services.checkout(household=request.user)
+        return Response(_placed(order, checkout), status=201)
+
+
+class OrderDetailApi(APIView):
+    @extend_schema(summary="One of my orders", responses={200: OrderOutput, 404: ERRORS[404]})
+    def get(self, request, pk: int):
+        return Response(OrderOutput(selectors.household_order(user=request.user, pk=pk)).data)
+
+    @extend_schema(
+        summary="Lower quantities before the cutoff (0 removes a line)",
+        request=OrderChangeInput,
+        responses={200: OrderOutput, **ERRORS},
+    )
+    def patch(self, request, pk: int):
+        order = selectors.household_order(user=request.user, pk=pk)
+        data = validated(OrderChangeInput, request.data)
+        services.change_order(order=order, quantities=data["lines"])
+        return Response(OrderOutput(selectors.household_order(user=request.user, pk=pk)).data)
+
+
+class OrderCancelApi(APIView):
+    @extend_schema(
+        summary="Cancel an order before the cutoff (hold released or refunded)",
+        request=None,
+        responses={200: OrderOutput, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        order = selectors.household_order(user=request.user, pk=pk)
+        services.cancel_order(order=order)
+        return Response(OrderOutput(selectors.household_order(user=request.user, pk=pk)).data)
+
+
+def _paid(request, pk, result) -> Response:
+    order = selectors.household_order(user=request.user, pk=pk)
+    return Response(
+        PayOutput(
+            {
+                "order": order,
+                "payment_status": result.status,
+                "client_secret": result.client_secret,
+            }
+        ).data
+    )
+
+
+class OrderPayApi(APIView):
+    @extend_schema(
+        summary="Pay with a saved card (PaymentIntent created and confirmed)",
+        request=OrderPayInput,
+        responses={
+            200: PayOutput,
+            402: OpenApiResponse(description="card_declined"),
+            503: OpenApiResponse(description="payment_unavailable"),
+            **ERRORS,
+        },
+    )
+    def post(self, request, pk: int):
+        order = selectors.household_order(user=request.user, pk=pk)
+        data = validated(OrderPayInput, request.data)
+        result = services.pay_order(order=order, payment_method=data.get("payment_method", ""))
+        return _paid(request, pk, result)
+
+
+class OrderPaymentRefreshApi(APIView):
+    @extend_schema(
+        summary="Re-read the payment (after 3-D Secure in the browser)",
+        request=None,
+        responses={200: PayOutput, 404: ERRORS[404]},
+    )
+    def post(self, request, pk: int):
+        order = selectors.household_order(user=request.user, pk=pk)
+        return _paid(request, pk, services.refresh_payment(order=order))

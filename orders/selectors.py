@@ -1,0 +1,149 @@
+"""Reads about orders shared by pages and API, with their joins and prefetches."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db.models import F, Prefetch, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from common.money import times
+from orders.models import ACTIVE_STATUSES, Order, OrderLine
+from pickup.models import Distribution
+from pickup.selectors import catalogue_offers
+from producers.models import Offer, Producer
+
+
+def household_orders(*, user: User) -> QuerySet[Order]:
+    """The user's own orders (none for anonymous users), newest first, lines prefetched."""
+    if not user.is_authenticated:
+        return Order.objects.none()
+    return (
+        Order.objects.filter(household=user)
+        .select_related("distribution__pickup_point")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("pk")))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def household_order(*, user: User, pk: int) -> Order:
+    """One of the user's orders; anybody else's is a 404."""
+    return get_object_or_404(household_orders(user=user), pk=pk)
+
+
+@dataclass
+class PickingRow:
+    product_name: str
+    quantity: int
+    total_cents: int
+
+
+@dataclass
+class PickingTotal:
+    producer: Producer
+    rows: list[PickingRow] = field(default_factory=list)
+
+    @property
+    def total_cents(self) -> int:
+        return sum(row.total_cents for row in self.rows)
+
+
+def picking_totals(*, distribution: Distribution) -> list[PickingTotal]:
+    """What each farm brings: active lines of confirmed orders, summed per product. Farms with
+    lines cancelled at the close appear with no rows (they are told why)."""
+    lines = (
+        OrderLine.objects.filter(order__distribution=distribution)
+        .exclude(order__status__in=[Order.Status.EXPIRED, Order.Status.AWAITING_PAYMENT])
+        .exclude(cancel_reason__in=[OrderLine.Reason.HOUSEHOLD, OrderLine.Reason.UNPAID])
+        .select_related("producer")
+        .order_by("producer__name", "producer_id", "product_name", "pk")
+    )
+    totals: dict[int, PickingTotal] = {}
+    rows: dict[tuple[int, int], PickingRow] = {}
+    for line in lines:
+        total = totals.setdefault(line.producer_id, PickingTotal(line.producer))
+        if line.status != OrderLine.Status.ACTIVE:
+            continue
+        row = rows.get((line.producer_id, line.offer_id))
+        if row is None:
+            row = rows[(line.producer_id, line.offer_id)] = PickingRow(line.product_name, 0, 0)
+            total.rows.append(row)
+        row.quantity += line.quantity
+        row.total_cents += line.total_cents
+    return list(totals.values())
+
+
+# --- The basket on a distribution's catalogue -----------------------------------------------
+
+
+@dataclass
+class BasketLine:
+    offer: Offer
+    quantity: int
+
+    @property
+    def total_cents(self) -> int:
+        return times(self.offer.price_cents, self.quantity)
+
+
+@dataclass
+class BasketFarm:
+    producer: Producer
+    ordered_cents: int  # active lines of other orders at this distribution
+    lines: list[BasketLine] = field(default_factory=list)
+
+    @property
+    def total_cents(self) -> int:
+        return sum(line.total_cents for line in self.lines)
+
+    @property
+    def left_to_unlock_cents(self) -> int:
+        """How much more this farm needs (all households together) to reach its minimum."""
+        return max(0, self.producer.minimum_order_cents - self.ordered_cents - self.total_cents)
+
+
+@dataclass
+class Basket:
+    farms: list[BasketFarm]
+
+    @property
+    def total_cents(self) -> int:
+        return sum(farm.total_cents for farm in self.farms)
+
+    @property
+    def quantities(self) -> dict[int, int]:
+        return {line.offer.pk: line.quantity for farm in self.farms for line in farm.lines}
+
+    def __bool__(self) -> bool:
+        return bool(self.farms)
+
+
+def sold_per_producer(*, distribution: Distribution) -> dict[int, int]:
+    """Cents of active lines of active orders at ``distribution``, per producer (one query)."""
+    rows = (
+        OrderLine.objects.filter(
+            order__distribution=distribution,
+            order__status__in=ACTIVE_STATUSES,
+            status=OrderLine.Status.ACTIVE,
+        )
+        .values("producer_id")
+        .annotate(cents=Sum(F("unit_price_cents") * F("quantity")))
+    )
+    return {row["producer_id"]: row["cents"] or 0 for row in rows}
+
+
+def basket(*, distribution: Distribution, quantities: Mapping[int, int]) -> Basket:
+    """The household's basket priced from the distribution's catalogue (offers no longer on
+    sale drop out), per farm with what is left to unlock its minimum. Two queries."""
+    wanted = {int(k): int(v) for k, v in quantities.items() if int(v) > 0}
+    if not wanted:
+        return Basket([])
+    sold = sold_per_producer(distribution=distribution)
+    farms: dict[int, BasketFarm] = {}
+    for offer in catalogue_offers(distribution=distribution).filter(pk__in=wanted):
+        producer = offer.catalogue.producer
+        farm = farms.setdefault(producer.pk, BasketFarm(producer, sold.get(producer.pk, 0)))
+        farm.lines.append(BasketLine(offer, wanted[offer.pk]))
+    return Basket(list(farms.values()))

@@ -1,0 +1,250 @@
+"""Placing, changing, cancelling and expiring orders: every move of stock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from common.errors import Invalid
+from common.money import times
+from orders.errors import OrderingClosed, OrderNotChangeable, OutOfStock, PickupPointFull
+from orders.models import ACTIVE_STATUSES, Order, OrderLine, Refund
+from pickup.models import Distribution
+from pickup.selectors import catalogue_offers
+from producers.models import Offer
+
+# Namespace of the advisory locks that serialise capacity counts (one per distribution).
+CAPACITY_LOCK = 0x0C0C
+
+
+def lock_distribution(distribution_id: int) -> Distribution:
+    """Lock the distribution row only (``of=self``, not the joined pickup point)."""
+    return (
+        Distribution.objects.select_for_update(of=("self",))
+        .select_related("pickup_point")
+        .get(pk=distribution_id)
+    )
+
+
+def share_lock_distribution(distribution_id: int) -> Distribution:
+    """Lock the distribution row FOR SHARE (PostgreSQL; SQLite serialises writers anyway), then
+    read it: many orders at once, but never while the close holds it FOR UPDATE."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Distribution._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [distribution_id])
+    return Distribution.objects.select_related("pickup_point").get(pk=distribution_id)
+
+
+def _check_capacity(distribution: Distribution) -> None:
+    """No more active orders than the point's capacity, counting the order being placed. The
+    count runs under a transaction-scoped advisory lock per distribution (PostgreSQL), so two
+    orders cannot both take the last place; the lock is released at the commit."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s::int)", [CAPACITY_LOCK, distribution.pk]
+            )
+    active = Order.objects.filter(distribution=distribution, status__in=ACTIVE_STATUSES)
+    if active.count() > distribution.pickup_point.capacity:
+        raise PickupPointFull()
+
+
+def ordering_open(distribution: Distribution) -> bool:
+    now = timezone.now()
+    return (
+        distribution.status == Distribution.Status.OPEN
+        and distribution.opens_at <= now < distribution.cutoff_at
+    )
+
+
+def give_back_stock(lines: Iterable[OrderLine]) -> None:
+    """Return the quantities of ``lines`` to their offers, in offer pk order."""
+    per_offer: dict[int, int] = {}
+    for line in lines:
+        per_offer[line.offer_id] = per_offer.get(line.offer_id, 0) + line.quantity
+    for offer_id in sorted(per_offer):
+        Offer.objects.filter(pk=offer_id).update(remaining=F("remaining") + per_offer[offer_id])
+
+
+def cancel_lines(lines: Iterable[OrderLine], *, reason: str) -> list[OrderLine]:
+    """Mark active ``lines`` cancelled with ``reason`` and give their stock back."""
+    lines = [line for line in lines if line.status == OrderLine.Status.ACTIVE]
+    for line in lines:
+        line.status = OrderLine.Status.CANCELLED
+        line.cancel_reason = reason
+    OrderLine.objects.bulk_update(lines, ["status", "cancel_reason"])
+    give_back_stock(lines)
+    return lines
+
+
+@transaction.atomic
+def place_order(
+    *,
+    household: User,
+    distribution: Distribution,
+    lines: Mapping[int, int],
+    idempotency_key: str,
+) -> Order:
+    """Reserve stock and create an order awaiting payment, in one transaction.
+
+    Rules: ordering window open, every offer on sale at this distribution (its farm supplies
+    the point), quantities ≥ 1, no more active orders than the point's capacity. The same
+    (household, idempotency key) always gives the same order, also when sent twice at once:
+    the unique constraint decides before any stock is taken. Lines snapshot product name,
+    producer and unit price.
+
+    Locks, in this order: the distribution row FOR SHARE (orders are placed side by side; the
+    close, FOR UPDATE, waits for them and they for it); then stock is taken with one
+    conditional UPDATE per offer (``remaining >= quantity``) in offer pk order, so two buyers
+    never both get the last unit and two baskets never deadlock; last, the capacity is counted
+    under a per-distribution advisory lock held until the commit. The contended locks come
+    last, so they are held for the shortest time.
+    """
+    key = (idempotency_key or "").strip()[:255]
+    if not key:
+        raise Invalid(errors={"idempotency_key": [_("An idempotency key is required.")]})
+    if not lines or any(int(q) < 1 for q in lines.values()):
+        raise Invalid(errors={"lines": [_("Order at least one unit of each product.")]})
+    existing = Order.objects.filter(household=household, idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    distribution = share_lock_distribution(distribution.pk)
+    if not ordering_open(distribution):
+        raise OrderingClosed()
+    offers = {o.pk: o for o in catalogue_offers(distribution=distribution).filter(pk__in=lines)}
+    missing = sorted(set(lines) - set(offers))
+    if missing:
+        raise Invalid(
+            errors={"lines": [_("Some products are not on sale at this distribution.")]},
+            offers=missing,
+        )
+    new_lines = [
+        OrderLine(
+            offer=offers[offer_id],
+            producer=offers[offer_id].catalogue.producer,
+            product_name=offers[offer_id].product.name,
+            producer_name=offers[offer_id].catalogue.producer.name,
+            unit_price_cents=offers[offer_id].price_cents,
+            quantity=int(lines[offer_id]),
+        )
+        for offer_id in sorted(lines)
+    ]
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                household=household,
+                distribution=distribution,
+                idempotency_key=key,
+                total_cents=sum(line.total_cents for line in new_lines),
+            )
+    except IntegrityError:  # the same key, placed meanwhile by a twin request
+        return Order.objects.get(household=household, idempotency_key=key)
+    for line in new_lines:
+        line.order = order
+    OrderLine.objects.bulk_create(new_lines)
+    short = []
+    for offer_id in sorted(lines):
+        quantity = int(lines[offer_id])
+        taken = Offer.objects.filter(pk=offer_id, remaining__gte=quantity).update(
+            remaining=F("remaining") - quantity
+        )
+        if not taken:
+            short.append(offer_id)
+    if short:
+        left = dict(Offer.objects.filter(pk__in=short).values_list("pk", "remaining"))
+        raise OutOfStock(offers=[{"offer": pk, "remaining": left.get(pk, 0)} for pk in short])
+    _check_capacity(distribution)
+    return order
+
+
+@transaction.atomic
+def change_order(*, order: Order, quantities: Mapping[int, int]) -> Order:
+    """The household lowers quantities (0 removes a line) before the cutoff.
+
+    Quantities only go down: more of something is a new order, paid on its own. Stock is given
+    back; the money follows: an order captured at once is refunded the difference now (a
+    ``Refund`` row keyed by order, reason, amount and revision); an authorisation is captured
+    at the close for the final amount only, and released when nothing is left. Locks: the
+    distribution row (FOR SHARE), then the order row, then offers in pk order.
+    """
+    from orders.services.paying import release_or_refund
+
+    distribution = share_lock_distribution(order.distribution_id)
+    order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+    if not ordering_open(distribution):
+        raise OrderingClosed()
+    if order.status not in (Order.Status.AWAITING_PAYMENT, Order.Status.PAID):
+        raise OrderNotChangeable()
+    lines = {line.pk: line for line in order.lines.filter(status=OrderLine.Status.ACTIVE)}
+    unknown = set(quantities) - set(lines)
+    if unknown or any(int(q) < 0 for q in quantities.values()):
+        raise Invalid(errors={"lines": [_("Unknown line or negative quantity.")]})
+    if any(int(quantities[pk]) > lines[pk].quantity for pk in quantities):
+        raise Invalid(
+            errors={"lines": [_("Quantities can only go down; place a new order for more.")]}
+        )
+    removed, lowered, given_back = [], [], []
+    for pk, quantity in quantities.items():
+        line, quantity = lines[pk], int(quantity)
+        if quantity == 0:
+            removed.append(line)
+        elif quantity < line.quantity:
+            given_back.append(OrderLine(offer_id=line.offer_id, quantity=line.quantity - quantity))
+            line.quantity = quantity
+            lowered.append(line)
+    if not removed and not lowered:
+        return order
+    OrderLine.objects.bulk_update(lowered, ["quantity"])
+    give_back_stock(given_back)
+    cancel_lines(removed, reason=OrderLine.Reason.HOUSEHOLD)
+    before = order.total_cents
+    order.total_cents = sum(
+        times(line.unit_price_cents, line.quantity)
+        for line in order.lines.filter(status=OrderLine.Status.ACTIVE)
+    )
+    order.revision += 1
+    if order.total_cents == 0:
+        order.status = Order.Status.CANCELLED
+    order.save(update_fields=["total_cents", "revision", "status"])
+    if order.status == Order.Status.CANCELLED or before != order.total_cents:
+        release_or_refund(order=order, keep_cents=order.total_cents, reason=Refund.Reason.HOUSEHOLD)
+    return order
+
+
+def cancel_order(*, order: Order) -> Order:
+    """Cancel every line of the order (before the cutoff); see :func:`change_order`."""
+    active = order.lines.filter(status=OrderLine.Status.ACTIVE).values_list("pk", flat=True)
+    return change_order(order=order, quantities=dict.fromkeys(active, 0))
+
+
+@transaction.atomic
+def expire_order(*, order_id: int) -> bool:
+    """An order still awaiting payment after ``ORDER_EXPIRY_MINUTES`` expires and gives its
+    stock back. State-driven and idempotent: anything else is left alone. Locks the order row,
+    then offers in pk order."""
+    order = Order.objects.select_for_update(of=("self",)).filter(pk=order_id).first()
+    limit = timezone.now() - timedelta(minutes=settings.ORDER_EXPIRY_MINUTES)
+    if order is None or order.status != Order.Status.AWAITING_PAYMENT or order.created_at > limit:
+        return False
+    cancel_lines(order.lines.all(), reason=OrderLine.Reason.EXPIRED)
+    order.status = Order.Status.EXPIRED
+    order.save(update_fields=["status"])
+    return True
+
+
+def expire_unpaid_orders() -> list[int]:
+    """Expire every unpaid order older than ``ORDER_EXPIRY_MINUTES`` (periodic task), each in
+    its own transaction. A payment that still succeeds later is refunded automatically."""
+    limit = timezone.now() - timedelta(minutes=settings.ORDER_EXPIRY_MINUTES)
+    due = Order.objects.filter(status=Order.Status.AWAITING_PAYMENT, created_at__lte=limit)
+    return [
+        pk for pk in due.order_by("pk").values_list("pk", flat=True) if expire_order(order_id=pk)
+    ]

@@ -1,0 +1,162 @@
+"""A fake Stripe at the ``orders.payments`` seam: it keeps PaymentIntents, honours idempotency
+keys like Stripe does (same key → same answer, once), declines and 3-D Secure by card."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import replace
+
+from orders import payments
+from orders.errors import CardDeclined, PaymentUnavailable
+
+DECLINED = "pm_card_chargeDeclined"
+THREE_D_SECURE = "pm_card_threeDSecure2Required"
+VISA = "pm_card_visa"
+
+
+class FakeStripe:
+    def __init__(self):
+        self.intents: dict[str, payments.Intent] = {}
+        self.refunds: list[tuple[str, int]] = []
+        self.calls: list[str] = []
+        self.lose_next_answer = False  # Stripe did it, but the answer never reached us
+        self.down = False
+        self._keys: dict[str, object] = {}
+        self._ids = itertools.count(1)
+        self._lock = threading.RLock()
+
+    # --- helpers ------------------------------------------------------------------------
+    def _idempotent(self, key, make):
+        with self._lock:
+            if self.down:
+                raise PaymentUnavailable()
+            if key and key in self._keys:
+                answer = self._keys[key]
+            else:
+                try:
+                    answer = make()
+                except CardDeclined as exc:
+                    answer = exc
+                if key:
+                    self._keys[key] = answer
+            if self.lose_next_answer:
+                self.lose_next_answer = False
+                raise PaymentUnavailable()
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def _new_id(self, prefix):
+        return f"{prefix}_{next(self._ids):06d}"
+
+    def captured(self, intent_id) -> int:
+        refunded = sum(a for i, a in self.refunds if i == intent_id)
+        return self.intents[intent_id].amount_received - refunded
+
+    # --- the seam -----------------------------------------------------------------------
+    def create_customer(self, *, email, user_id):
+        return self._idempotent(f"customer-{user_id}", lambda: self._new_id("cus"))
+
+    def create_setup_intent(self, *, customer_id):
+        def make():
+            seti = self._new_id("seti")
+            return payments.Intent(seti, "requires_payment_method", client_secret=f"{seti}_secret")
+
+        return self._idempotent(None, make)
+
+    def retrieve_card(self, *, payment_method):
+        return payments.Card(brand="visa", last4="4242")
+
+    def create_payment_intent(
+        self,
+        *,
+        amount_cents,
+        customer_id,
+        payment_method,
+        capture_method,
+        idempotency_key,
+        metadata,
+    ):
+        def make():
+            self.calls.append("create_payment_intent")
+            if payment_method == DECLINED:
+                raise CardDeclined(decline_code="card_declined")
+            pi = self._new_id("pi")
+            status = (
+                "requires_action"
+                if payment_method == THREE_D_SECURE
+                else ("requires_capture" if capture_method == "manual" else "succeeded")
+            )
+            intent = payments.Intent(
+                pi,
+                status,
+                client_secret=f"{pi}_secret",
+                amount=amount_cents,
+                amount_capturable=amount_cents if status == "requires_capture" else 0,
+                amount_received=amount_cents if status == "succeeded" else 0,
+                payment_method=payment_method,
+                capture_method=capture_method,
+            )
+            self.intents[pi] = intent
+            return intent
+
+        return self._idempotent(idempotency_key, make)
+
+    def authenticate(self, intent_id):
+        """What the browser's confirmCardPayment does after 3-D Secure."""
+        with self._lock:
+            intent = self.intents[intent_id]
+            manual = intent.capture_method == "manual"
+            self.intents[intent_id] = replace(
+                intent,
+                status="requires_capture" if manual else "succeeded",
+                amount_capturable=intent.amount if manual else 0,
+                amount_received=0 if manual else intent.amount,
+            )
+
+    def retrieve_payment_intent(self, *, intent_id):
+        with self._lock:
+            if self.down:
+                raise PaymentUnavailable()
+            return self.intents[intent_id]
+
+    def capture_payment_intent(self, *, intent_id, amount_cents, idempotency_key):
+        def make():
+            intent = self.intents[intent_id]
+            assert intent.status == "requires_capture", intent
+            assert amount_cents <= intent.amount_capturable
+            self.intents[intent_id] = replace(
+                intent, status="succeeded", amount_capturable=0, amount_received=amount_cents
+            )
+            return self.intents[intent_id]
+
+        return self._idempotent(idempotency_key, make)
+
+    def cancel_payment_intent(self, *, intent_id, idempotency_key):
+        def make():
+            intent = self.intents[intent_id]
+            assert intent.status != "succeeded"
+            self.intents[intent_id] = replace(intent, status="canceled", amount_capturable=0)
+            return self.intents[intent_id]
+
+        return self._idempotent(idempotency_key, make)
+
+    def create_refund(self, *, intent_id, amount_cents, idempotency_key):
+        def make():
+            assert self.captured(intent_id) >= amount_cents
+            self.refunds.append((intent_id, amount_cents))
+            return self._new_id("re")
+
+        return self._idempotent(idempotency_key, make)
+
+    SEAM = (
+        "create_customer",
+        "create_setup_intent",
+        "retrieve_card",
+        "create_payment_intent",
+        "retrieve_payment_intent",
+        "capture_payment_intent",
+        "cancel_payment_intent",
+        "create_refund",
+    )

@@ -1,0 +1,166 @@
+"""Closing the sale at the cutoff: minimums, capture only what is sold, fee split to the cent."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+
+from orders.models import Order, OrderLine, Payment, Refund
+from orders.selectors import picking_totals
+from orders.services import close_distribution, place_order
+from orders.tasks import close_due_distributions_task
+from tests.factories import UserFactory
+from tests.orders.fakes import VISA
+
+pytestmark = pytest.mark.django_db
+
+
+def _paid_order(market, lines, household=None, key="k"):
+    from orders.services import pay_order
+
+    order = place_order(
+        household=household or UserFactory(),
+        distribution=market.distribution,
+        lines={offer.pk: quantity for offer, quantity in lines},
+        idempotency_key=key,
+    )
+    pay_order(order=order, payment_method=VISA)
+    return Order.objects.get(pk=order.pk)
+
+
+def _after_cutoff(market):
+    return time_machine.travel(market.distribution.cutoff_at + timedelta(minutes=1))
+
+
+def _captured(fake, orders):
+    total = 0
+    for order in orders:
+        for payment in Payment.objects.filter(order=order):
+            total += fake.captured(payment.intent_id)
+    return total
+
+
+@pytest.mark.parametrize("market_fixture", ["market", "far_market"])
+def test_a_farm_below_its_minimum_is_not_charged_and_everything_reconciles(
+    market_fixture, request, fake_stripe
+):
+    market = request.getfixturevalue(market_fixture)
+    apples, pears = market.a.offers
+    (honey,) = market.b.offers  # farm B needs 20 €; it gets 3 × 4.35 € = 13.05 €
+    first = _paid_order(market, [(apples, 3), (pears, 1), (honey, 2)], key="1")
+    second = _paid_order(market, [(pears, 7), (honey, 1)], key="2")
+    only_b = _paid_order(market, [(honey, 1)], key="3")
+    unpaid = place_order(
+        household=UserFactory(),
+        distribution=market.distribution,
+        lines={apples.pk: 2},
+        idempotency_key="4",
+    )
+
+    with _after_cutoff(market):
+        assert close_distribution(distribution=market.distribution) is True
+
+    market.distribution.refresh_from_db()
+    assert market.distribution.status == "closed"
+    (
+        first.refresh_from_db(),
+        second.refresh_from_db(),
+        only_b.refresh_from_db(),
+        unpaid.refresh_from_db(),
+    )
+    assert (first.status, second.status, only_b.status, unpaid.status) == (
+        "confirmed",
+        "confirmed",
+        "cancelled",
+        "expired",
+    )
+    assert first.total_cents == 3 * 300 + 199 and second.total_cents == 7 * 199
+    assert set(
+        OrderLine.objects.filter(producer=market.b.producer).values_list("cancel_reason", flat=True)
+    ) == {"minimum_not_reached"}
+    # nobody is charged for farm B; each order exactly for what is sold
+    assert _captured(fake_stripe, [first]) == first.total_cents
+    assert _captured(fake_stripe, [second]) == second.total_cents
+    assert _captured(fake_stripe, [only_b]) == 0
+    # stock of cancelled lines comes back
+    honey.refresh_from_db(), apples.refresh_from_db()
+    assert honey.remaining == 10 and apples.remaining == 7
+
+    active = OrderLine.objects.filter(status="active", order__distribution=market.distribution)
+    sold = sum(line.total_cents for line in active)
+    picked = sum(t.total_cents for t in picking_totals(distribution=market.distribution))
+    captured = _captured(fake_stripe, Order.objects.all())
+    assert sold == picked == captured == 3 * 300 + 8 * 199
+    shares = sum(
+        line.host_share_cents + line.platform_share_cents + line.producer_share_cents
+        for line in active
+    )
+    assert shares == captured
+    assert sum(line.host_share_cents for line in active) == sum(
+        round(line.total_cents * 835 / 10000) for line in active
+    )
+
+    # a second run changes nothing
+    snapshot = (
+        list(Order.objects.values_list("pk", "status", "total_cents")),
+        list(Refund.objects.values_list("key", flat=True)),
+        dict(fake_stripe.intents),
+        list(fake_stripe.refunds),
+    )
+    with _after_cutoff(market):
+        assert close_distribution(distribution=market.distribution) is False
+        assert close_due_distributions_task.delay().get() == 0
+    assert snapshot == (
+        list(Order.objects.values_list("pk", "status", "total_cents")),
+        list(Refund.objects.values_list("key", flat=True)),
+        dict(fake_stripe.intents),
+        list(fake_stripe.refunds),
+    )
+
+
+def test_the_close_tells_farms_hosts_and_households(
+    market, fake_stripe, django_capture_on_commit_callbacks
+):
+    host = UserFactory()
+    market.distribution.pickup_point.hosts.add(host)
+    farmer_a, farmer_b = UserFactory(), UserFactory()
+    market.a.producer.members.add(farmer_a)
+    market.b.producer.members.add(farmer_b)
+    buyer = UserFactory()
+    _paid_order(market, [(market.a.offers[0], 2), (market.b.offers[0], 1)], household=buyer)
+
+    with _after_cutoff(market), django_capture_on_commit_callbacks(execute=True):
+        close_distribution(distribution=market.distribution)
+
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    assert f"2 × {market.a.offers[0].product.name}" in by_recipient[farmer_a.email].body
+    assert "minimum" in by_recipient[farmer_b.email].body
+    assert "1" in by_recipient[host.email].body
+    assert market.b.offers[0].product.name in by_recipient[buyer.email].body
+
+
+def test_before_the_cutoff_nothing_closes(market, fake_stripe):
+    _paid_order(market, [(market.a.offers[0], 1)])
+    assert close_distribution(distribution=market.distribution) is False
+    assert close_due_distributions_task.delay().get() == 0
+    assert Order.objects.get().status == "paid"
+
+
+def test_the_periodic_task_closes_every_due_distribution(market, fake_stripe):
+    _paid_order(market, [(market.a.offers[0], 1)])
+    with _after_cutoff(market):
+        assert close_due_distributions_task.delay().get() == 1
+    assert Order.objects.get().status == "confirmed"
+
+
+def test_stripe_down_during_the_close_leaves_it_open_for_the_next_run(market, fake_stripe):
+    _paid_order(market, [(market.a.offers[0], 1)])
+    fake_stripe.down = True
+    with _after_cutoff(market):
+        assert close_due_distributions_task.delay().get() == 0
+        market.distribution.refresh_from_db()
+        assert market.distribution.status == "open"
+        fake_stripe.down = False
+        assert close_due_distributions_task.delay().get() == 1
+    assert Order.objects.get().status == "confirmed"

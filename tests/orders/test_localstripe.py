@@ -1,0 +1,205 @@
+"""Contract tests against a real localstripe on 127.0.0.1 (started by the session fixture):
+what ``orders.payments`` asks of Stripe works on a Stripe-compatible peer."""
+
+import json
+import time
+import urllib.parse
+import urllib.request
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.conf import settings
+
+from orders import payments
+from orders.models import Order, Payment, Refund, StripeEvent
+from orders.services import close_distribution, pay_order, place_order
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.localstripe
+
+
+def saved_card(base: str, customer_id: str, number: str = "4242424242424242") -> str:
+    """Save a card the way localstripe's Stripe.js ``confirmCardSetup`` does; returns pm_…"""
+    intent = payments.create_setup_intent(customer_id=customer_id)
+    body = {
+        "key": settings.STRIPE_PUBLISHABLE_KEY,
+        "use_stripe_sdk": True,
+        "client_secret": intent.client_secret,
+        "payment_method_data": {
+            "type": "card",
+            "card": {"number": number, "exp_month": "12", "exp_year": "2034", "cvc": "123"},
+            "billing_details": {"address": {"postal_code": "59000"}},
+        },
+    }
+    request = urllib.request.Request(
+        f"{base}/v1/setup_intents/{intent.id}/confirm", data=json.dumps(body).encode()
+    )
+    answer = json.load(urllib.request.urlopen(request, timeout=5))
+    assert answer["status"] in {"succeeded", "requires_action"}, answer
+    return answer["payment_method"]
+
+
+@pytest.mark.django_db
+def test_create_authorise_partially_capture_and_refund(localstripe):
+    customer = payments.create_customer(email="contrat@exemple.fr", user_id=1)
+    card = saved_card(localstripe, customer)
+    assert payments.retrieve_card(payment_method=card) == payments.Card("visa", "4242")
+
+    held = payments.create_payment_intent(
+        amount_cents=1000,
+        customer_id=customer,
+        payment_method=card,
+        capture_method="manual",
+        idempotency_key="contract-1",
+        metadata={"order_id": "0"},
+    )
+    assert (held.status, held.amount, held.amount_capturable) == ("requires_capture", 1000, 1000)
+    captured = payments.capture_payment_intent(
+        intent_id=held.id, amount_cents=700, idempotency_key="contract-1-capture"
+    )
+    assert captured.status == "succeeded"
+    refund_id = payments.create_refund(
+        intent_id=held.id, amount_cents=200, idempotency_key="contract-1-refund"
+    )
+    assert refund_id.startswith("re_")
+
+    released = payments.create_payment_intent(
+        amount_cents=500,
+        customer_id=customer,
+        payment_method=card,
+        capture_method="manual",
+        idempotency_key="contract-2",
+        metadata={},
+    )
+    assert (
+        payments.cancel_payment_intent(
+            intent_id=released.id, idempotency_key="contract-2-cancel"
+        ).status
+        == "canceled"
+    )
+
+    now = payments.create_payment_intent(
+        amount_cents=800,
+        customer_id=customer,
+        payment_method=card,
+        capture_method="automatic",
+        idempotency_key="contract-3",
+        metadata={},
+    )
+    assert now.status == "succeeded"
+    assert payments.retrieve_payment_intent(intent_id=now.id).status == "succeeded"
+
+
+@pytest.mark.django_db
+def test_declined_and_three_d_secure_cards(localstripe):
+    from orders.errors import CardDeclined
+
+    customer = payments.create_customer(email="carte@exemple.fr", user_id=2)
+    declined = saved_card(localstripe, customer, "4000000000000341")
+    with pytest.raises(CardDeclined):
+        payments.create_payment_intent(
+            amount_cents=1000,
+            customer_id=customer,
+            payment_method=declined,
+            capture_method="automatic",
+            idempotency_key="contract-4",
+            metadata={},
+        )
+    secure = saved_card(localstripe, customer, "4000002760003184")
+    intent = payments.create_payment_intent(
+        amount_cents=1000,
+        customer_id=customer,
+        payment_method=secure,
+        capture_method="manual",
+        idempotency_key="contract-5",
+        metadata={},
+    )
+    assert intent.status == "requires_action"
+    assert intent.client_secret
+
+
+def test_a_bad_signature_is_refused(localstripe, client, db):
+    response = client.post(
+        "/stripe/webhook/",
+        data=b'{"id": "evt_x"}',
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE="t=1,v1=00",
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("market_fixture", ["market", "far_market"])
+def test_the_whole_sale_on_localstripe(localstripe, market_fixture, request):
+    """Order, pay with a saved card, close with a farm below its minimum: the household is
+    charged exactly for what is sold (partial capture, or refund of the difference)."""
+    market = request.getfixturevalue(market_fixture)
+    order = place_order(
+        household=market.household,
+        distribution=market.distribution,
+        lines={market.a.offers[0].pk: 2, market.b.offers[0].pk: 1},
+        idempotency_key="ls",
+    )
+    from orders.services import stripe_customer
+
+    customer = stripe_customer(household=market.household)
+    result = pay_order(order=order, payment_method=saved_card(localstripe, customer.customer_id))
+    assert result.order.status == "paid"
+
+    with time_machine.travel(market.distribution.cutoff_at + timedelta(minutes=1)):
+        assert close_distribution(distribution=market.distribution)
+        assert not close_distribution(distribution=market.distribution)
+    order.refresh_from_db()
+    payment = Payment.objects.get()
+    assert (order.status, order.total_cents) == ("confirmed", 600)
+    refunded = sum(r.amount_cents for r in Refund.objects.all())
+    assert payment.amount_received_cents - refunded == 600
+    charge = _latest_charge(localstripe, payment.intent_id)
+    assert charge["amount"] - charge["amount_refunded"] == 600
+
+
+def _latest_charge(base, intent_id):
+    request = urllib.request.Request(
+        f"{base}/v1/payment_intents/{intent_id}",
+        headers={"Authorization": f"Bearer {settings.STRIPE_SECRET_KEY}"},
+    )
+    return json.load(urllib.request.urlopen(request, timeout=5))["charges"]["data"][0]
+
+
+# PostgreSQL only: the live server's thread writes while this one polls, which the shared
+# in-memory SQLite test database refuses at random ("database table is locked").
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_signed_webhook_is_delivered_to_the_running_app(localstripe, live_server, far_market):
+    """localstripe signs ``payment_intent.succeeded`` (captured at once: cutoff a week away)
+    and posts it to the live app, which verifies it and stores it once."""
+    market = far_market
+    data = urllib.parse.urlencode(
+        {"url": f"{live_server.url}/stripe/webhook/", "secret": settings.STRIPE_WEBHOOK_SECRET}
+    ).encode()
+    urllib.request.urlopen(
+        urllib.request.Request(f"{localstripe}/_config/webhooks/live-app", data=data), timeout=5
+    )
+    household = UserFactory()
+    order = place_order(
+        household=household,
+        distribution=market.distribution,
+        lines={market.a.offers[0].pk: 1},
+        idempotency_key="hook",
+    )
+    from orders.services import stripe_customer
+
+    customer = stripe_customer(household=household)
+    pay_order(order=order, payment_method=saved_card(localstripe, customer.customer_id))
+    intent_id = Payment.objects.get().intent_id
+
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if StripeEvent.objects.filter(type__startswith="payment_intent.").exists():
+            break
+        time.sleep(0.2)
+    events = list(StripeEvent.objects.values_list("type", flat=True))
+    assert any(t.startswith("payment_intent.") for t in events), events
+    assert Order.objects.get().status == "paid"
+    assert Payment.objects.get().intent_id == intent_id

@@ -1,0 +1,217 @@
+"""Placing an order: stock taken once, the same key gives the same order, rules refused."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from orders.models import Order, OrderLine
+from orders.services import expire_unpaid_orders
+from orders.tasks import expire_unpaid_orders_task
+from pickup.selectors import can_see_access_instructions
+from tests.factories import UserFactory
+from tests.orders.helpers import place
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_order_reserves_stock_snapshots_lines_and_says_how_to_pay(
+    market, api_client, fake_stripe
+):
+    apples, pears = market.a.offers
+    response = place(api_client, market.household, market.distribution, [(apples, 2), (pears, 3)])
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["status"] == "awaiting_payment"
+    assert body["total_cents"] == 2 * 300 + 3 * 199
+    assert {(line["offer"], line["quantity"]) for line in body["lines"]} == {
+        (apples.pk, 2),
+        (pears.pk, 3),
+    }
+    line = next(line for line in body["lines"] if line["offer"] == apples.pk)
+    assert line["product_name"] == apples.product.name
+    assert line["producer_name"] == market.a.producer.name
+    assert line["unit_price_cents"] == 300
+    assert body["payment"]["publishable_key"]
+    assert body["payment"]["client_secret"].startswith("seti_")
+    assert body["payment"]["saved_card"] is None
+    apples.refresh_from_db()
+    pears.refresh_from_db()
+    assert (apples.remaining, pears.remaining) == (8, 7)
+
+
+def test_a_price_change_after_ordering_does_not_change_the_line(market, fake_stripe):
+    from orders.services import place_order
+
+    offer = market.a.offers[0]
+    order = place_order(
+        household=market.household,
+        distribution=market.distribution,
+        lines={offer.pk: 1},
+        idempotency_key="x",
+    )
+    offer.price_cents = 999
+    offer.save()
+    assert order.lines.get().unit_price_cents == 300
+
+
+def test_the_same_idempotency_key_returns_the_same_order(market, api_client, fake_stripe):
+    offer = market.a.offers[0]
+    first = place(api_client, market.household, market.distribution, [(offer, 2)], key="same")
+    again = place(api_client, market.household, market.distribution, [(offer, 2)], key="same")
+
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    assert Order.objects.count() == 1
+    offer.refresh_from_db()
+    assert offer.remaining == 8
+    # the setup intent is reused, not one per request
+    assert first.json()["payment"]["client_secret"] == again.json()["payment"]["client_secret"]
+
+
+def test_without_an_idempotency_key_the_order_is_refused(market, api_client):
+    response = place(
+        api_client, market.household, market.distribution, [(market.a.offers[0], 1)], key=""
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+
+
+def test_short_stock_is_refused_with_the_offers_short_and_nothing_taken(
+    market, api_client, fake_stripe
+):
+    apples, pears = market.a.offers
+    response = place(api_client, market.household, market.distribution, [(apples, 2), (pears, 11)])
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "out_of_stock"
+    assert response.json()["offers"] == [{"offer": pears.pk, "remaining": 10}]
+    apples.refresh_from_db()
+    assert apples.remaining == 10  # rolled back with the rest
+    assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "lines_of",
+    [
+        lambda m: [(m.a.offers[0], 0)],
+        lambda m: [],
+    ],
+)
+def test_quantities_below_one_or_an_empty_basket_are_invalid(market, api_client, lines_of):
+    response = place(api_client, market.household, market.distribution, lines_of(market))
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+
+
+def test_an_offer_of_a_farm_that_does_not_supply_the_point_is_invalid(market, api_client):
+    from tests.factories import DistributionFactory
+    from tests.orders.conftest import stocked_farm
+
+    elsewhere = stocked_farm(DistributionFactory(days_ahead=4))
+    response = place(api_client, market.household, market.distribution, [(elsewhere.offers[0], 1)])
+    assert response.status_code == 400
+    assert response.json()["offers"] == [elsewhere.offers[0].pk]
+
+
+def test_after_the_cutoff_ordering_is_closed(market, api_client):
+    with time_machine.travel(market.distribution.cutoff_at + timedelta(seconds=1)):
+        response = place(
+            api_client, market.household, market.distribution, [(market.a.offers[0], 1)]
+        )
+    assert response.status_code == 409
+    assert response.json()["code"] == "ordering_closed"
+
+
+def test_a_full_pickup_point_takes_no_more_orders(market, api_client, fake_stripe):
+    point = market.distribution.pickup_point
+    point.capacity = 1
+    point.save()
+    offer = market.a.offers[0]
+    assert place(api_client, market.household, market.distribution, [(offer, 1)]).status_code == 201
+    response = place(api_client, UserFactory(), market.distribution, [(offer, 1)], key="other")
+    assert response.status_code == 409
+    assert response.json()["code"] == "pickup_point_full"
+
+
+def test_households_see_only_their_own_orders(market, api_client, fake_stripe):
+    mine = place(api_client, market.household, market.distribution, [(market.a.offers[0], 1)])
+    stranger = UserFactory()
+    api_client.force_authenticate(stranger)
+
+    assert api_client.get("/api/v1/orders/").json()["results"] == []
+    assert api_client.get(f"/api/v1/orders/{mine.json()['id']}/").status_code == 404
+    assert api_client.post(f"/api/v1/orders/{mine.json()['id']}/cancel/").status_code == 404
+    api_client.force_authenticate(market.household)
+    listed = api_client.get("/api/v1/orders/").json()["results"]
+    assert [o["id"] for o in listed] == [mine.json()["id"]]
+
+
+def test_anonymous_clients_cannot_order(market, api_client):
+    response = api_client.post("/api/v1/orders/", {}, format="json")
+    assert response.status_code in (401, 403)
+
+
+def test_lowering_a_quantity_gives_stock_back_and_after_the_cutoff_it_is_refused(
+    market, api_client, fake_stripe
+):
+    apples = market.a.offers[0]
+    order = place(api_client, market.household, market.distribution, [(apples, 3)]).json()
+    line = order["lines"][0]["id"]
+
+    changed = api_client.patch(
+        f"/api/v1/orders/{order['id']}/", {"lines": [{"line": line, "quantity": 1}]}, format="json"
+    )
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["total_cents"] == 300
+    apples.refresh_from_db()
+    assert apples.remaining == 9
+
+    more = api_client.patch(
+        f"/api/v1/orders/{order['id']}/", {"lines": [{"line": line, "quantity": 5}]}, format="json"
+    )
+    assert more.status_code == 400
+
+    with time_machine.travel(market.distribution.cutoff_at + timedelta(minutes=1)):
+        late = api_client.post(f"/api/v1/orders/{order['id']}/cancel/")
+    assert late.status_code == 409
+    assert late.json()["code"] == "ordering_closed"
+
+
+def test_unpaid_orders_expire_after_thirty_minutes_and_give_stock_back(
+    market, api_client, fake_stripe
+):
+    apples = market.a.offers[0]
+    place(api_client, market.household, market.distribution, [(apples, 4)])
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=29)):
+        assert expire_unpaid_orders() == []
+    with time_machine.travel(timezone.now() + timedelta(minutes=31)):
+        assert expire_unpaid_orders_task.delay().get() == 1
+        assert expire_unpaid_orders() == []  # idempotent
+
+    order = Order.objects.get()
+    assert order.status == "expired"
+    assert order.lines.get().cancel_reason == OrderLine.Reason.EXPIRED
+    apples.refresh_from_db()
+    assert apples.remaining == 10
+
+
+def test_a_household_with_an_order_at_a_point_sees_its_access_instructions(
+    market, api_client, fake_stripe
+):
+    point = market.distribution.pickup_point
+    assert not can_see_access_instructions(market.household, point)
+    place(api_client, market.household, market.distribution, [(market.a.offers[0], 1)])
+    assert can_see_access_instructions(market.household, point)
+    Order.objects.update(status="expired")
+    assert not can_see_access_instructions(market.household, point)
+
+
+def test_pickup_knows_the_active_order_statuses_by_value():
+    from orders.models import ACTIVE_STATUSES
+    from pickup.selectors import ORDER_ACTIVE_STATUSES
+
+    assert set(ORDER_ACTIVE_STATUSES) == {str(s) for s in ACTIVE_STATUSES}

@@ -1,0 +1,154 @@
+"""Real races on PostgreSQL: threads lined up on a barrier, each with its own connection."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from rest_framework.test import APIClient
+
+from orders.models import Order, Payment, StripeEvent
+from orders.services import close_distribution
+from producers.models import Offer
+from tests.factories import UserFactory
+from tests.orders.fakes import THREE_D_SECURE, VISA
+from tests.orders.helpers import post_event
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _run_together(workers):
+    barrier = threading.Barrier(len(workers))
+    results = [None] * len(workers)
+
+    def run(index, work):
+        try:
+            connection.ensure_connection()  # connect first, so the race is on the queries
+            barrier.wait(timeout=10)
+            results[index] = work()
+        except Exception as exc:  # the test inspects what each thread got
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def _poster(user, distribution, offer, key="k", quantity=1):
+    def work():
+        client = APIClient()
+        client.force_authenticate(user)
+        response = client.post(
+            "/api/v1/orders/",
+            {"distribution": distribution.pk, "lines": [{"offer": offer.pk, "quantity": quantity}]},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=key,
+        )
+        return response.status_code, response.json()
+
+    return work
+
+
+def test_thirty_two_buyers_on_five_units_sell_exactly_five(market, fake_stripe):
+    offer = market.a.offers[0]
+    Offer.objects.filter(pk=offer.pk).update(quantity=5, remaining=5)
+    buyers = [UserFactory() for _ in range(32)]
+
+    results = _run_together([_poster(b, market.distribution, offer) for b in buyers])
+
+    statuses = sorted(r[0] for r in results)
+    assert statuses == [201] * 5 + [409] * 27, results
+    assert {r[1]["code"] for r in results if r[0] == 409} == {"out_of_stock"}
+    offer.refresh_from_db()
+    assert offer.remaining == 0
+    sold = sum(line.quantity for o in Order.objects.all() for line in o.lines.all())
+    assert sold + offer.remaining == 5
+
+
+def test_the_same_idempotency_key_twice_at_once_makes_one_order_and_one_payment_intent(
+    market, fake_stripe
+):
+    offer = market.a.offers[0]
+    results = _run_together(
+        [_poster(market.household, market.distribution, offer, key="twice", quantity=2)] * 2
+    )
+    assert [r[0] for r in results] == [201, 201], results
+    assert results[0][1]["id"] == results[1][1]["id"]
+    assert Order.objects.count() == 1
+    offer.refresh_from_db()
+    assert offer.remaining == 8
+
+    order_id = results[0][1]["id"]
+
+    def pay():
+        client = APIClient()
+        client.force_authenticate(market.household)
+        return client.post(
+            f"/api/v1/orders/{order_id}/pay/", {"payment_method": VISA}, format="json"
+        ).status_code
+
+    assert _run_together([pay] * 4) == [200] * 4
+    assert len(fake_stripe.intents) == 1
+    assert Payment.objects.count() == 1
+    assert Order.objects.get().status == "paid"
+
+
+def test_the_same_event_eight_times_at_once_has_one_effect(market, fake_stripe):
+    from django.test import Client
+
+    from orders.services import pay_order, place_order
+
+    order = place_order(
+        household=market.household,
+        distribution=market.distribution,
+        lines={market.a.offers[0].pk: 1},
+        idempotency_key="e",
+    )
+    pay_order(order=order, payment_method=THREE_D_SECURE)
+    payment = Payment.objects.get()
+    fake_stripe.authenticate(payment.intent_id)
+    obj = {"id": payment.intent_id, "metadata": {"order_id": str(order.pk)}}
+
+    def deliver():
+        return post_event(Client(), "evt_8", "payment_intent.succeeded", obj).status_code
+
+    assert _run_together([deliver] * 8) == [200] * 8
+    assert StripeEvent.objects.count() == 1
+    assert Order.objects.get().status == "paid"
+
+
+def test_two_closes_at_once_close_once(market, fake_stripe):
+    from orders.services import pay_order, place_order
+
+    order = place_order(
+        household=market.household,
+        distribution=market.distribution,
+        lines={market.a.offers[0].pk: 2},
+        idempotency_key="c",
+    )
+    pay_order(order=order, payment_method=VISA)
+    with time_machine.travel(market.distribution.cutoff_at + timedelta(minutes=1)):
+        results = _run_together([lambda: close_distribution(distribution=market.distribution)] * 4)
+    assert sorted(results, key=str) == [False, False, False, True], results
+    assert fake_stripe.captured(Payment.objects.get().intent_id) == 600
+
+
+def test_sixteen_buyers_for_the_last_three_places_at_a_point(market, fake_stripe):
+    point = market.distribution.pickup_point
+    point.capacity = 3
+    point.save()
+    buyers = [UserFactory() for _ in range(16)]
+
+    results = _run_together([_poster(b, market.distribution, market.a.offers[0]) for b in buyers])
+
+    assert sorted(r[0] for r in results) == [201] * 3 + [409] * 13, results
+    assert {r[1]["code"] for r in results if r[0] == 409} == {"pickup_point_full"}
+    assert Order.objects.count() == 3
+    market.a.offers[0].refresh_from_db()
+    assert market.a.offers[0].remaining == 7  # the refused orders gave their stock back
