@@ -10,4 +10,6 @@ urlpatterns = [
     path("producers/", include("producers.api.urls")),
     path("gardens/", include("gardens.api.urls")),
     path("orders/", include("orders.api.urls")),
+    path("orders/", include("orders.api.urls_subscriptions")),
+    path("distribution-day/", include("orders.api.urls_distribution_day")),
 ]

@@ -223,6 +223,22 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "orders.tasks.close_due_distributions_task",
         "schedule": timedelta(minutes=1),
     },
+    "orders-generate-basket-orders": {
+        "task": "orders.tasks.generate_basket_orders_task",
+        "schedule": timedelta(minutes=1),
+    },
+    "orders-expire-basket-offers": {
+        "task": "orders.tasks.expire_basket_offers_task",
+        "schedule": timedelta(minutes=5),
+    },
+    "orders-mark-no-shows": {
+        "task": "orders.tasks.mark_due_no_shows_task",
+        "schedule": timedelta(minutes=5),
+    },
+    "orders-send-reminders": {
+        "task": "orders.tasks.send_due_reminders_task",
+        "schedule": timedelta(minutes=15),
+    },
 }
 
 # --- Payments (Stripe; localstripe on 127.0.0.1 in the embedded mode) ----------------------
@@ -263,6 +279,10 @@ NEAREST_DEFAULT_RADIUS_KM = env_int("NEAREST_DEFAULT_RADIUS_KM", 30)
 CATALOGUE_CACHE_SECONDS = env_int("CATALOGUE_CACHE_SECONDS", 2)
 ORDER_EXPIRY_MINUTES = env_int("ORDER_EXPIRY_MINUTES", 30)  # unpaid orders give stock back then
 GARDEN_OFFER_HOURS = env_int("GARDEN_OFFER_HOURS", 48)  # a freed plot's offer stays open this long
+# Distribution day: orders not collected this long after the slot ends become no-shows.
+NO_SHOW_GRACE_MINUTES = env_int("NO_SHOW_GRACE_MINUTES", 60)
+HANDOVER_UNDO_SECONDS = env_int("HANDOVER_UNDO_SECONDS", 60)  # "undo" after marking collected
+REMINDER_HOURS_BEFORE = env_int("REMINDER_HOURS_BEFORE", 24)  # households reminded this early
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

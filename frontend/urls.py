@@ -9,5 +9,7 @@ urlpatterns = [
     path("jardins/", include("frontend.urls_gardens")),
     path("producteur/", include("frontend.urls_producer")),
     path("commandes/", include("frontend.urls_orders")),
+    path("", include("frontend.urls_distribution_day")),
+    path("", include("frontend.urls_subscriptions")),
     path("", include("frontend.urls_pickup")),
 ]

@@ -40,3 +40,50 @@ class RefundAdmin(admin.ModelAdmin):
 
 admin.site.register(StripeEvent, list_display=["event_id", "type", "received_at"])
 admin.site.register(StripeCustomer, list_display=["user", "customer_id", "card_last4"])
+
+
+# --- Subscriptions and credit (issue 6): read-mostly; every change goes through the services.
+from orders.models import (  # noqa: E402
+    BasketSeason,
+    CreditEntry,
+    Subscription,
+    SubscriptionWaitlistEntry,
+)
+
+
+@admin.register(BasketSeason)
+class BasketSeasonAdmin(admin.ModelAdmin):
+    list_display = ["product", "starts_on", "ends_on", "price_cents", "max_subscribers"]
+    list_select_related = ["product"]
+    filter_horizontal = ["pickup_points"]
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["household", "season", "pickup_point", "status", "first_week", "total_cents"]
+    list_filter = ["status"]
+    list_select_related = ["household", "season__product", "pickup_point"]
+    readonly_fields = [f.name for f in Subscription._meta.fields]
+
+
+@admin.register(CreditEntry)
+class CreditEntryAdmin(admin.ModelAdmin):
+    """The ledger is append-only: rows are never edited nor deleted here."""
+
+    list_display = ["household", "amount_cents", "reason", "reference", "created_at"]
+    list_filter = ["reason"]
+    list_select_related = ["household"]
+    readonly_fields = [f.name for f in CreditEntry._meta.fields]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SubscriptionWaitlistEntry)
+class SubscriptionWaitlistEntryAdmin(admin.ModelAdmin):
+    list_display = ["household", "season", "status", "offer_expires_at"]
+    list_filter = ["status"]
+    list_select_related = ["household", "season__product"]

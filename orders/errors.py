@@ -51,3 +51,60 @@ class BadSignature(DomainError):
     code = "bad_signature"
     status = 400
     default_message = _("The webhook signature is not valid.")
+
+
+# --- Subscriptions and credit -------------------------------------------------------------
+
+
+class SeasonFull(DomainError):
+    code = "season_full"
+    status = 409
+    default_message = _("This basket season is full. Join the waiting list to get the next place.")
+
+
+class AlreadySubscribed(DomainError):
+    code = "already_subscribed"
+    status = 409
+    default_message = _("You already subscribe to this basket for this season.")
+
+
+class SkipLimitReached(DomainError):
+    code = "skip_limit_reached"
+    status = 409
+    default_message = _("You have already skipped the maximum number of weeks for this season.")
+
+
+class SkipTooLate(DomainError):
+    code = "skip_too_late"
+    status = 409
+    default_message = _("It is too late to skip this week: the deadline has passed.")
+
+
+class SubscriptionNotActive(DomainError):
+    code = "subscription_not_active"
+    status = 409
+    default_message = _("This subscription is not active.")
+
+
+class OfferClosed(DomainError):
+    code = "waitlist_offer_closed"
+    status = 409
+    default_message = _("This offer is no longer open.")
+
+
+class NotCollectable(DomainError):
+    code = "order_not_collectable"
+    status = 409
+    default_message = _("This order cannot be handed over.")
+
+
+class UndoExpired(DomainError):
+    code = "undo_expired"
+    status = 409
+    default_message = _("It is too late to undo this handover.")
+
+
+class DistributionNotCancellable(DomainError):
+    code = "distribution_not_cancellable"
+    status = 409
+    default_message = _("Only a distribution whose sale has not closed yet can be cancelled.")

@@ -26,6 +26,7 @@ from pickup.errors import (
 )
 from pickup.models import Distribution, PickupPoint, Supplier
 from pickup.schedule import default_window, local_datetime, week_of, weekly_dates
+from pickup.selectors import ORDER_ACTIVE_STATUSES
 from producers.models import Producer
 
 Status = Distribution.Status
@@ -177,8 +178,10 @@ def move_distribution(*, distribution: Distribution, to: str) -> Distribution:
 
     Opening is refused once the cutoff has passed; opening early brings ``opens_at`` forward to
     now. Closing needs the cutoff to have passed, ``done`` needs the distribution to have
-    started. The move is a conditional UPDATE on the current status, so of two concurrent
-    moves only one succeeds; refused moves raise :class:`InvalidTransition` (409).
+    started. Cancelling is refused while orders are active (``orders.services.
+    cancel_distribution`` cancels and refunds them first, then moves). The move is a
+    conditional UPDATE on the current status, so of two concurrent moves only one succeeds;
+    refused moves raise :class:`InvalidTransition` (409).
     """
     current = distribution.status
     now = timezone.now()
@@ -204,6 +207,19 @@ def move_distribution(*, distribution: Distribution, to: str) -> Distribution:
     elif to == Status.DONE and distribution.starts_at > now:
         raise InvalidTransition(
             _("A distribution can only be done once it has started."), current=current, target=to
+        )
+    elif (
+        to == Status.CANCELLED
+        and distribution.orders.filter(status__in=ORDER_ACTIVE_STATUSES).exists()
+    ):
+        # Orders must be cancelled and refunded first: orders.services.cancel_distribution does
+        # both, then comes back here (pickup does not import orders).
+        raise InvalidTransition(
+            _(
+                "This distribution has orders: cancel it from the host's pages so they are refunded."
+            ),
+            current=current,
+            target=to,
         )
     moved = Distribution.objects.filter(pk=distribution.pk, status=current).update(**changes)
     if not moved:

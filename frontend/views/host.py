@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
 from common.forms import add_domain_error
-from orders.services import close_distribution
+from orders.services import cancel_distribution, close_distribution
 from pickup import selectors, services
 from pickup.models import Distribution, PickupPoint, Supplier
 from pickup.schedule import local_datetime
@@ -201,7 +201,10 @@ def distribution_move(request, pk: int):
     if target not in Distribution.Status.values:
         raise Http404
     try:
-        services.move_distribution(distribution=distribution, to=target)
+        if target == Distribution.Status.CANCELLED:  # orders cancelled and refunded too
+            cancel_distribution(distribution=distribution)
+        else:
+            services.move_distribution(distribution=distribution, to=target)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:

@@ -1,7 +1,9 @@
 """Orders' models, one module per theme; import them from ``orders.models``."""
 
+from orders.models.credit import CreditEntry, CreditPreference
 from orders.models.orders import (
     ACTIVE_STATUSES,
+    SOLD_STATUSES,
     Order,
     OrderLine,
     Payment,
@@ -9,13 +11,30 @@ from orders.models.orders import (
     StripeCustomer,
     StripeEvent,
 )
+from orders.models.subscriptions import (
+    BasketOrder,
+    BasketSeason,
+    Subscription,
+    SubscriptionPause,
+    SubscriptionSkip,
+    SubscriptionWaitlistEntry,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "SOLD_STATUSES",
+    "BasketOrder",
+    "BasketSeason",
+    "CreditEntry",
+    "CreditPreference",
     "Order",
     "OrderLine",
     "Payment",
     "Refund",
     "StripeCustomer",
     "StripeEvent",
+    "Subscription",
+    "SubscriptionPause",
+    "SubscriptionSkip",
+    "SubscriptionWaitlistEntry",
 ]

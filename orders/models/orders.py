@@ -41,6 +41,7 @@ class Order(models.Model):
         CONFIRMED = "confirmed", _("confirmed")
         CANCELLED = "cancelled", _("cancelled")
         EXPIRED = "expired", _("expired")
+        NO_SHOW = "no_show", _("not collected")
 
     class Capture(models.TextChoices):
         MANUAL = "manual", _("authorised, captured at the close")
@@ -64,6 +65,18 @@ class Order(models.Model):
     created_at = models.DateTimeField(_("placed at"), auto_now_add=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Distribution day: the code said (or scanned) at the handover, unique per distribution.
+    pickup_code = models.CharField(_("pickup code"), max_length=8, blank=True, default="")
+    collected_at = models.DateTimeField(_("collected at"), null=True, blank=True)
+    collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handed over by"),
+    )
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("order")
@@ -72,6 +85,11 @@ class Order(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["household", "idempotency_key"], name="orders_order_idempotency_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["distribution", "pickup_code"],
+                condition=~models.Q(pickup_code=""),
+                name="orders_order_pickup_code_unique",
             ),
         ]
         indexes = [
@@ -88,6 +106,8 @@ class Order(models.Model):
 
 
 ACTIVE_STATUSES = (Order.Status.AWAITING_PAYMENT, Order.Status.PAID, Order.Status.CONFIRMED)
+# Orders whose active lines were sold at the close: handed over (confirmed) or never collected.
+SOLD_STATUSES = (Order.Status.CONFIRMED, Order.Status.NO_SHOW)
 
 
 class OrderLine(models.Model):
@@ -100,6 +120,7 @@ class OrderLine(models.Model):
         MINIMUM_NOT_REACHED = "minimum_not_reached", _("the farm's minimum was not reached")
         EXPIRED = "expired", _("not paid in time")
         UNPAID = "unpaid", _("not paid at the cutoff")
+        DISTRIBUTION_CANCELLED = "distribution_cancelled", _("the distribution was cancelled")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     offer = models.ForeignKey("producers.Offer", on_delete=models.PROTECT, related_name="+")
@@ -172,6 +193,7 @@ class Refund(models.Model):
         HOUSEHOLD = "household", _("changed or cancelled by the household")
         CLOSE = "close", _("not sold at the close")
         EXPIRED = "expired", _("paid after the order expired")
+        DISTRIBUTION_CANCELLED = "distribution", _("the distribution was cancelled")
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")

@@ -1,6 +1,14 @@
 """Every write about orders: placing, paying, Stripe's webhook, closing the sale."""
 
 from orders.services.closing import close_distribution, close_due_distributions, split_fees
+from orders.services.handover import (
+    cancel_distribution,
+    claim_due_reminders,
+    mark_collected,
+    mark_due_no_shows,
+    mark_no_shows,
+    undo_collected,
+)
 from orders.services.paying import (
     Checkout,
     PayResult,
@@ -24,14 +32,19 @@ from orders.services.placing import (
 __all__ = [
     "Checkout",
     "PayResult",
+    "cancel_distribution",
     "cancel_order",
     "change_order",
     "checkout",
+    "claim_due_reminders",
     "close_distribution",
     "close_due_distributions",
     "expire_order",
     "expire_unpaid_orders",
     "handle_stripe_event",
+    "mark_collected",
+    "mark_due_no_shows",
+    "mark_no_shows",
     "ordering_open",
     "pay_order",
     "place_order",
@@ -40,4 +53,5 @@ __all__ = [
     "split_fees",
     "stripe_customer",
     "sync_payment",
+    "undo_collected",
 ]

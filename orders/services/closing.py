@@ -14,6 +14,11 @@ from common.errors import DomainError
 from common.money import share_of
 from orders import payments
 from orders.models import Order, OrderLine, Refund
+from orders.services.credit import (
+    card_share_at_close,
+    close_refund_to_credit,
+    give_back_order_credit,
+)
 from orders.services.paying import _give_back, sync_payment
 from orders.services.placing import cancel_lines, lock_distribution
 from pickup.models import Distribution
@@ -49,6 +54,8 @@ def _settle(order: Order, final_cents: int) -> None:
                 intent = replace(intent, amount_received=final_cents)
         sync_payment(intent=intent, order_id=order.pk)
         payment.refresh_from_db()
+        # Subscriptions (issue 6): a household that chose so gets the difference as credit.
+        close_refund_to_credit(order=order, payment=payment, keep_cents=final_cents)
         _give_back(order=order, payment=payment, keep_cents=final_cents, reason=Refund.Reason.CLOSE)
         final_cents = 0  # any other payment of the order is given back whole
 
@@ -84,6 +91,8 @@ def close_distribution(*, distribution: Distribution) -> bool:
         OrderLine.objects.filter(order__in=unpaid).order_by("pk"), reason=OrderLine.Reason.UNPAID
     )
     Order.objects.filter(pk__in=[o.pk for o in unpaid]).update(status=Order.Status.EXPIRED)
+    for order in unpaid:  # Subscriptions (issue 6): credit spent on them comes back
+        give_back_order_credit(order=order, keep_cents=0, reference="expired")
 
     lines = list(
         OrderLine.objects.filter(order__in=paid, status=OrderLine.Status.ACTIVE)
@@ -111,7 +120,8 @@ def close_distribution(*, distribution: Distribution) -> bool:
     now = timezone.now()
     for order in paid:
         final = sum(line.total_cents for line in kept if line.order_id == order.pk)
-        _settle(order, final)
+        # Subscriptions (issue 6): prepaid baskets and credit are not the card's to keep.
+        _settle(order, card_share_at_close(order=order, final_cents=final))
         order.total_cents = final
         order.status = Order.Status.CONFIRMED if final else Order.Status.CANCELLED
         order.closed_at = now

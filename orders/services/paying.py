@@ -17,6 +17,7 @@ from common.errors import Invalid
 from orders import payments
 from orders.errors import CardDeclined, NotPayable, OrderingClosed, PaymentUnavailable
 from orders.models import Order, Payment, Refund, StripeCustomer, StripeEvent
+from orders.services.credit import give_back_order_credit, pay_with_credit
 from orders.services.placing import ordering_open
 
 # Cards hold an authorisation about 7 days: closer cutoffs authorise now, capture at the close.
@@ -128,15 +129,19 @@ def pay_order(*, order: Order, payment_method: str = "") -> PayResult:
         raise NotPayable()
     if not ordering_open(order.distribution):
         raise OrderingClosed()
+    attempt = order.payment_attempts
+    # Subscriptions (issue 6): the household's credit pays first; the card pays the rest.
+    card_cents = pay_with_credit(order=order, attempt=attempt)
+    if card_cents == 0:
+        return PayResult(Order.objects.get(pk=order.pk), "succeeded")
     customer = stripe_customer(household=order.household)
     payment_method = payment_method or customer.payment_method_id
     if not payment_method:
         raise Invalid(errors={"payment_method": [_("Enter a card to pay with.")]})
     _remember_card(customer, payment_method)
-    attempt = order.payment_attempts
     try:
         intent = payments.create_payment_intent(
-            amount_cents=order.total_cents,
+            amount_cents=card_cents,
             customer_id=customer.customer_id,
             payment_method=payment_method,
             capture_method=capture_method_for(order),
@@ -144,12 +149,14 @@ def pay_order(*, order: Order, payment_method: str = "") -> PayResult:
             metadata={"order_id": str(order.pk), "attempt": str(attempt)},
         )
     except CardDeclined:
+        give_back_order_credit(order=order, keep_cents=0, reference=f"declined-{attempt}")
         # A real retry with another card needs a new key (Stripe would replay the decline).
         Order.objects.filter(pk=order.pk, payment_attempts=attempt).update(
             payment_attempts=F("payment_attempts") + 1
         )
         raise
     if intent.status == "requires_payment_method":  # failed 3-D Secure and the like
+        give_back_order_credit(order=order, keep_cents=0, reference=f"declined-{attempt}")
         Order.objects.filter(pk=order.pk, payment_attempts=attempt).update(
             payment_attempts=F("payment_attempts") + 1
         )
@@ -302,12 +309,23 @@ def handle_stripe_event(*, event: payments.Event) -> bool:
         known = intent_id and Payment.objects.filter(intent_id=intent_id).exists()
         if intent_id and (known or order_id):
             intent = payments.retrieve_payment_intent(intent_id=intent_id)
+    # Subscriptions (issue 6): a season's PaymentIntent carries subscription_id instead.
+    subscription_id = str(((event.object or {}).get("metadata") or {}).get("subscription_id") or "")
+    if event.type in PAYMENT_EVENTS and intent is None and subscription_id.isdigit():
+        intent_id = event.object.get("payment_intent") or event.object.get("id")
+        intent = payments.retrieve_payment_intent(intent_id=intent_id) if intent_id else None
+    else:
+        subscription_id = ""
     with transaction.atomic():
         try:
             with transaction.atomic():
                 StripeEvent.objects.create(event_id=event.id, type=event.type[:100])
         except IntegrityError:
             return False
-        if intent is not None:
+        if intent is not None and subscription_id:
+            from orders.services.subscriptions import apply_subscription_payment
+
+            apply_subscription_payment(subscription_id=int(subscription_id), intent=intent)
+        elif intent is not None:
             sync_payment(intent=intent, order_id=int(order_id) if order_id else None)
     return True

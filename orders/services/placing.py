@@ -16,6 +16,7 @@ from common.errors import Invalid
 from common.money import times
 from orders.errors import OrderingClosed, OrderNotChangeable, OutOfStock, PickupPointFull
 from orders.models import ACTIVE_STATUSES, Order, OrderLine, Refund
+from orders.pickup_codes import assign_pickup_code
 from pickup.models import Distribution
 from pickup.selectors import catalogue_offers
 from producers.models import Offer
@@ -147,6 +148,7 @@ def place_order(
             )
     except IntegrityError:  # the same key, placed meanwhile by a twin request
         return Order.objects.get(household=household, idempotency_key=key)
+    assign_pickup_code(order)
     for line in new_lines:
         line.order = order
     OrderLine.objects.bulk_create(new_lines)
@@ -215,7 +217,13 @@ def change_order(*, order: Order, quantities: Mapping[int, int]) -> Order:
         order.status = Order.Status.CANCELLED
     order.save(update_fields=["total_cents", "revision", "status"])
     if order.status == Order.Status.CANCELLED or before != order.total_cents:
-        release_or_refund(order=order, keep_cents=order.total_cents, reason=Refund.Reason.HOUSEHOLD)
+        # Subscriptions (issue 6): credit spent on the order comes back first, as credit.
+        from orders.services.credit import give_back_order_credit
+
+        keep = give_back_order_credit(
+            order=order, keep_cents=order.total_cents, reference=f"change-r{order.revision}"
+        )
+        release_or_refund(order=order, keep_cents=keep, reason=Refund.Reason.HOUSEHOLD)
     return order
 
 
@@ -235,6 +243,10 @@ def expire_order(*, order_id: int) -> bool:
     if order is None or order.status != Order.Status.AWAITING_PAYMENT or order.created_at > limit:
         return False
     cancel_lines(order.lines.all(), reason=OrderLine.Reason.EXPIRED)
+    # Subscriptions (issue 6): credit spent on an order that never got paid comes back.
+    from orders.services.credit import give_back_order_credit
+
+    give_back_order_credit(order=order, keep_cents=0, reference="expired")
     order.status = Order.Status.EXPIRED
     order.save(update_fields=["status"])
     return True

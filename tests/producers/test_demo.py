@@ -18,10 +18,12 @@ def test_every_demo_farm_has_products_and_two_published_weeks_idempotently():
     assert _counts() == first
 
     for producer in Producer.objects.all():
-        assert 5 <= producer.products.count() <= 8, producer
+        # AMAP baskets (orders/demo.py) come on top of the farm's products.
+        assert 5 <= producer.products.exclude(basket_seasons__isnull=False).count() <= 8, producer
         weeks = {c.week: c for c in producer.catalogues.filter(status=Catalogue.Status.PUBLISHED)}
-        assert set(weeks) == {current_week(), next_week()}, producer
-        for catalogue in weeks.values():
+        # orders/demo.py publishes baskets and honey for later weeks too (subscriptions).
+        assert {current_week(), next_week()} <= set(weeks), producer
+        for catalogue in (weeks[current_week()], weeks[next_week()]):
             assert catalogue.published_at is not None
             stocks = [o.remaining for o in catalogue.offers.all()]
             assert len(stocks) == producer.products.count() and min(stocks) > 0

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_accounts
 from gardens.demo import seed_gardens
+from orders.demo import seed_subscriptions
 from pickup.demo import seed_pickup_points
 from producers.demo import seed_producers
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         producers = seed_producers(users)
         points = seed_pickup_points(users)
         gardens = seed_gardens(users)
+        seed_subscriptions()  # AMAP baskets and the next weeks' catalogues (orders/demo.py)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(users)} accounts, {len(producers)} producers, "

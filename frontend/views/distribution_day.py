@@ -1,0 +1,142 @@
+"""The host's distribution day: packing list (printable, CSV), labels with QR codes, the
+handover screen for a phone (search, scan, one tap to mark collected, undo), cancelling.
+
+Every read goes through ``orders.reports`` scoped to the host's own distributions (404 for
+anyone else); every write is one service of ``orders.services``.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from common.errors import DomainError
+from orders import exports, reports, services
+from orders.models import Order
+
+
+def _distribution(request, pk: int):
+    return reports.hosted_distribution(user=request.user, pk=pk)
+
+
+def _hosted_order(request, pk: int) -> Order:
+    distributions = reports.hosted_distributions(user=request.user)
+    order = get_object_or_404(Order.objects.filter(distribution__in=distributions), pk=pk)
+    return reports.sold_orders(distribution=order.distribution).filter(pk=pk).first() or order
+
+
+@login_required
+@require_GET
+def packing_list(request, pk: int):
+    distribution = _distribution(request, pk)
+    blocks = reports.packing_list(distribution=distribution)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(exports.packing_csv(blocks), content_type="text/csv")
+        name = f"colisage-{distribution.starts_at:%Y-%m-%d}-{distribution.pk}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(
+        request,
+        "frontend/distribution_day/packing_list.html",
+        {
+            "distribution": distribution,
+            "blocks": blocks,
+            "total_cents": sum(b.total_cents for b in blocks),
+        },
+    )
+
+
+@login_required
+@require_GET
+def labels(request, pk: int):
+    distribution = _distribution(request, pk)
+    orders = reports.sold_orders(distribution=distribution)
+    return render(
+        request,
+        "frontend/distribution_day/labels.html",
+        {"distribution": distribution, "orders": orders},
+    )
+
+
+def _handover_context(request, distribution, search: str) -> dict:
+    return {
+        "distribution": distribution,
+        "q": search,
+        "orders": reports.handover_orders(distribution=distribution, search=search)[:100],
+        "counts": reports.handover_counts(distribution=distribution),
+    }
+
+
+@login_required
+@require_GET
+def handover(request, pk: int):
+    distribution = _distribution(request, pk)
+    context = _handover_context(request, distribution, request.GET.get("q", "")[:100])
+    if request.htmx and request.htmx.target == "handover-results":
+        return render(request, "frontend/distribution_day/_handover_results.html", context)
+    return render(request, "frontend/distribution_day/handover.html", context)
+
+
+def _after_handover(request, order: Order, *, error: str = ""):
+    """htmx: the order's row again (with "undo" for a minute) and the counter; else back to
+    the handover screen."""
+    if request.htmx:
+        order = _hosted_order(request, order.pk)
+        counts = reports.handover_counts(distribution=order.distribution)
+        return render(
+            request,
+            "frontend/distribution_day/_handover_row.html",
+            {"order": order, "counts": counts, "oob": True, "error": error},
+        )
+    if error:
+        messages.error(request, error)
+    url = reverse("frontend:day:handover", args=[order.distribution_id])
+    q = request.POST.get("q", "")
+    return redirect(f"{url}?{urlencode({'q': q})}" if q else url)
+
+
+@login_required
+@require_POST
+def collect(request, pk: int):
+    order = _hosted_order(request, pk)
+    try:
+        order = services.mark_collected(order=order, by=request.user)
+    except DomainError as exc:
+        return _after_handover(request, order, error=str(exc.message))
+    return _after_handover(request, order)
+
+
+@login_required
+@require_POST
+def undo(request, pk: int):
+    order = _hosted_order(request, pk)
+    try:
+        order = services.undo_collected(order=order, by=request.user)
+    except DomainError as exc:
+        return _after_handover(request, order, error=str(exc.message))
+    return _after_handover(request, order)
+
+
+@login_required
+@require_POST
+def cancel(request, pk: int):
+    distribution = _distribution(request, pk)
+    try:
+        count = services.cancel_distribution(distribution=distribution)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Distribution cancelled; %(count)d order cancelled and refunded.",
+                "Distribution cancelled; %(count)d orders cancelled and refunded.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect("frontend:host_dashboard")

@@ -1,0 +1,249 @@
+"""Households' pages about AMAP baskets: seasons to subscribe to, paying the season by card
+(Stripe.js, as for orders), a subscription's weeks with skip / pause / cancel, and the account
+page with the credit balance and its ledger. Every rule is in ``orders.services``; a refusal
+comes back as a message on the page it was sent from."""
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from common.errors import DomainError
+from orders import services as order_services
+from orders import subscription_selectors as selectors
+from orders.models import BasketOrder, Subscription
+from orders.services import credit as credit_services
+from orders.services import subscriptions as services
+
+
+@require_GET
+def season_list(request):
+    context = {"seasons": selectors.open_seasons()}
+    if request.user.is_authenticated:
+        context["subscriptions"] = selectors.household_subscriptions(user=request.user)
+        context["waitlist"] = selectors.household_waitlist(user=request.user)
+    return render(request, "frontend/subscriptions/seasons.html", context)
+
+
+def _point(request, season):
+    try:
+        return get_object_or_404(
+            season.pickup_points.all(), pk=int(request.POST.get("pickup_point", ""))
+        )
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def subscribe(request, pk: int):
+    season = selectors.open_season(pk=pk)
+    point = _point(request, season)
+    if point is None:
+        messages.error(request, _("Choose a pickup point."))
+        return redirect("frontend:subscriptions:seasons")
+    try:
+        if request.POST.get("action") == "waitlist":
+            services.join_waitlist(household=request.user, season=season, pickup_point=point)
+            messages.success(request, _("You are on the waiting list."))
+            return redirect("frontend:subscriptions:seasons")
+        subscription = services.subscribe(household=request.user, season=season, pickup_point=point)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("frontend:subscriptions:seasons")
+    if subscription.status == Subscription.Status.PENDING:
+        return redirect("frontend:subscriptions:pay", pk=subscription.pk)
+    messages.success(request, _("Your subscription is active."))
+    return redirect("frontend:subscriptions:detail", pk=subscription.pk)
+
+
+def _pay_page(request, subscription, *, action_secret: str = ""):
+    checkout = order_services.checkout(household=request.user)
+    return render(
+        request,
+        "frontend/subscriptions/pay.html",
+        {
+            "subscription": subscription,
+            "stripe_js_url": settings.STRIPE_JS_URL,
+            "stripe_data": {
+                "publishableKey": checkout.publishable_key,
+                "setupSecret": checkout.client_secret,
+                "actionSecret": action_secret,
+            },
+            "saved_card": checkout.saved_card,
+        },
+    )
+
+
+def _after_payment(request, result):
+    if result.subscription.status == Subscription.Status.ACTIVE:
+        messages.success(request, _("Thank you! Your season is paid."))
+        return redirect("frontend:subscriptions:detail", pk=result.subscription.pk)
+    messages.error(request, _("The payment did not go through. Please try again."))
+    return redirect("frontend:subscriptions:pay", pk=result.subscription.pk)
+
+
+@login_required
+def pay(request, pk: int):
+    """GET: the card form (or the saved card). POST ``payment_method``: the server creates and
+    confirms the PaymentIntent (3-D Secure comes back here with the secret to confirm)."""
+    subscription = selectors.household_subscription(user=request.user, pk=pk)
+    if subscription.status != Subscription.Status.PENDING:
+        return redirect("frontend:subscriptions:detail", pk=pk)
+    try:
+        if request.method != "POST":
+            return _pay_page(request, subscription)
+        result = services.pay_subscription(
+            subscription=subscription, payment_method=request.POST.get("payment_method", "")[:255]
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        if request.method == "POST":
+            return redirect("frontend:subscriptions:pay", pk=pk)
+        return redirect("frontend:subscriptions:seasons")
+    if result.status == "requires_action":
+        return _pay_page(request, result.subscription, action_secret=result.client_secret)
+    return _after_payment(request, result)
+
+
+@login_required
+@require_POST
+def payment_refresh(request, pk: int):
+    subscription = selectors.household_subscription(user=request.user, pk=pk)
+    try:
+        result = services.refresh_subscription_payment(subscription=subscription)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("frontend:subscriptions:pay", pk=pk)
+    return _after_payment(request, result)
+
+
+def _weeks(subscription: Subscription) -> list[dict]:
+    """Each paid week: skipped, its basket order (with the catalogue to add products), or to come."""
+    skips = {skip.week for skip in subscription.skips.all()}
+    baskets = {
+        b.week: b
+        for b in BasketOrder.objects.filter(subscription=subscription).select_related(
+            "order", "distribution__pickup_point"
+        )
+    }
+    now = timezone.now()
+    weeks = subscription.season.weeks(since=subscription.first_week)
+    deadlines = services.skip_deadlines(subscription, weeks)
+    rows = []
+    for week in weeks:
+        basket = baskets.get(week)
+        rows.append(
+            {
+                "week": week,
+                "skipped": week in skips,
+                "basket": basket,
+                "can_skip": subscription.status == Subscription.Status.ACTIVE
+                and week not in skips
+                and now <= deadlines[week],
+                "add_url": reverse(
+                    "frontend:distribution_catalogue",
+                    args=[basket.distribution.pickup_point.slug, basket.distribution_id],
+                )
+                if basket and order_services.ordering_open(basket.distribution)
+                else "",
+            }
+        )
+    return rows
+
+
+@login_required
+@require_GET
+def detail(request, pk: int):
+    subscription = selectors.household_subscription(user=request.user, pk=pk)
+    return render(
+        request,
+        "frontend/subscriptions/detail.html",
+        {
+            "subscription": subscription,
+            "weeks": _weeks(subscription),
+            "skips_left": max(subscription.season.max_skips - subscription.skips.count(), 0),
+        },
+    )
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_POST
+def change(request, pk: int):
+    """Skip a week, pause between two dates, or cancel."""
+    subscription = selectors.household_subscription(user=request.user, pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "skip" and _date(request.POST.get("week")):
+            services.skip_week(subscription=subscription, week=_date(request.POST["week"]))
+            messages.success(request, _("This week is skipped; its price is on your credit."))
+        elif (
+            action == "pause"
+            and _date(request.POST.get("starts_on"))
+            and _date(request.POST.get("ends_on"))
+        ):
+            services.pause_subscription(
+                subscription=subscription,
+                starts_on=_date(request.POST["starts_on"]),
+                ends_on=_date(request.POST["ends_on"]),
+            )
+            messages.success(request, _("Your basket is paused; those weeks are on your credit."))
+        elif action == "cancel":
+            services.cancel_subscription(subscription=subscription)
+            messages.success(request, _("Your subscription is cancelled."))
+        else:
+            messages.error(request, _("Choose a valid date."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("frontend:subscriptions:detail", pk=pk)
+
+
+@login_required
+def account_credit(request):
+    """The household's credit: balance (sum of the ledger), movements, refund preference."""
+    if request.method == "POST":
+        credit_services.set_refund_preference(
+            household=request.user, to_credit=request.POST.get("refunds_to_credit") == "on"
+        )
+        messages.success(request, _("Your preference is saved."))
+        return redirect("frontend:subscriptions:account_credit")
+    return render(
+        request,
+        "frontend/subscriptions/credit.html",
+        {
+            "ledger": selectors.credit_ledger(user=request.user),
+            "refunds_to_credit": credit_services.refunds_to_credit(household=request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def producer_baskets(request, slug: str):
+    """A farm's basket seasons: baskets to harvest per pickup point and week, skips, and the
+    waiting list (its members only; anyone else gets a 404)."""
+    from producers.selectors import producer_for_member
+
+    producer = producer_for_member(user=request.user, slug=slug)
+    seasons = [
+        selectors.season_counts(season=season)
+        for season in selectors.producer_seasons(producer=producer)
+    ]
+    return render(
+        request,
+        "frontend/subscriptions/producer.html",
+        {"producer": producer, "seasons": seasons},
+    )

@@ -1,0 +1,234 @@
+"""Distribution-day API: packing lists, handover, picking totals, statements (JSON or CSV with
+``?format=csv``). Thin views: look up within the caller's scope (a host's own distributions, a
+producer member's own farm), call a report or a service, shape the answer. Anything outside
+the scope is a 404."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import renderers, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.api import validated
+from orders import exports, reports, services
+from orders.models import Order
+from producers.selectors import producer_for_member
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Passes through the CSV text an export built (``?format=csv``)."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, str) else ""
+
+
+RENDERERS = [renderers.JSONRenderer, CSVRenderer]
+FORMAT = OpenApiParameter("format", str, enum=["json", "csv"], description="csv for a download")
+NOT_FOUND = OpenApiResponse(description="not_found (not yours)")
+CONFLICT = OpenApiResponse(description="order_not_collectable, undo_expired, ...")
+
+
+def _wants_csv(request) -> bool:
+    return getattr(request.accepted_renderer, "format", "") == "csv"
+
+
+class LineOutput(serializers.Serializer):
+    product_name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    total_cents = serializers.IntegerField()
+
+
+class FarmOutput(serializers.Serializer):
+    producer_name = serializers.CharField()
+    lines = LineOutput(many=True)
+
+
+class PackingOrderOutput(serializers.Serializer):
+    order = serializers.IntegerField(source="order_id")
+    household = serializers.CharField()
+    pickup_code = serializers.CharField()
+    status = serializers.CharField()
+    collected_at = serializers.DateTimeField(allow_null=True)
+    household_no_shows = serializers.IntegerField()
+    farms = FarmOutput(many=True)
+    total_cents = serializers.IntegerField()
+
+
+class PickingLineOutput(LineOutput):
+    unit_price_cents = serializers.IntegerField()
+
+
+class PointPickingOutput(serializers.Serializer):
+    distribution = serializers.IntegerField(source="distribution.pk")
+    pickup_point = serializers.CharField(source="distribution.pickup_point.name")
+    starts_at = serializers.DateTimeField(source="distribution.starts_at")
+    lines = PickingLineOutput(many=True)
+    quantity = serializers.IntegerField()
+    total_cents = serializers.IntegerField()
+
+
+class StatementOutput(serializers.Serializer):
+    sales_cents = serializers.IntegerField()
+    host_cents = serializers.IntegerField()
+    platform_cents = serializers.IntegerField()
+    producer_cents = serializers.IntegerField()
+    lines = serializers.IntegerField()
+
+
+class HandoverOrderOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    household = serializers.CharField(source="household.full_name")
+    pickup_code = serializers.CharField()
+    status = serializers.CharField()
+    collected_at = serializers.DateTimeField(allow_null=True)
+    household_no_shows = serializers.IntegerField()
+
+
+class HandoverOutput(serializers.Serializer):
+    total = serializers.IntegerField()
+    collected = serializers.IntegerField()
+    left = serializers.IntegerField()
+    no_shows = serializers.IntegerField()
+    orders = HandoverOrderOutput(many=True)
+
+
+class CancelledOutput(serializers.Serializer):
+    cancelled_orders = serializers.IntegerField()
+
+
+# --- Hosts ---------------------------------------------------------------------------------------
+
+
+class PackingListApi(APIView):
+    renderer_classes = RENDERERS
+
+    @extend_schema(
+        summary="Packing list of a distribution I host",
+        parameters=[FORMAT],
+        responses={200: PackingOrderOutput(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, pk: int):
+        distribution = reports.hosted_distribution(user=request.user, pk=pk)
+        blocks = reports.packing_list(distribution=distribution)
+        if _wants_csv(request):
+            return Response(exports.packing_csv(blocks))
+        return Response(PackingOrderOutput(blocks, many=True).data)
+
+
+class HandoverApi(APIView):
+    class Input(serializers.Serializer):
+        q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+    @extend_schema(
+        summary="Orders to hand over (search by name or pickup code) and how many are left",
+        parameters=[OpenApiParameter("q", str, description="name, e-mail or pickup code")],
+        responses={200: HandoverOutput, 404: NOT_FOUND},
+    )
+    def get(self, request, pk: int):
+        data = validated(self.Input, request.query_params)
+        distribution = reports.hosted_distribution(user=request.user, pk=pk)
+        counts = reports.handover_counts(distribution=distribution)
+        orders = reports.handover_orders(distribution=distribution, search=data.get("q", ""))
+        return Response(HandoverOutput({**counts, "orders": orders[:200]}).data)
+
+
+class DistributionCancelApi(APIView):
+    @extend_schema(
+        summary="Cancel a distribution I host: every order cancelled and refunded in full",
+        request=None,
+        responses={200: CancelledOutput, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    def post(self, request, pk: int):
+        distribution = reports.hosted_distribution(user=request.user, pk=pk)
+        cancelled = services.cancel_distribution(distribution=distribution)
+        return Response(CancelledOutput({"cancelled_orders": cancelled}).data)
+
+
+def _hosted_order(request, pk: int) -> Order:
+    distributions = reports.hosted_distributions(user=request.user)
+    return get_object_or_404(Order.objects.filter(distribution__in=distributions), pk=pk)
+
+
+class CollectedApi(APIView):
+    @extend_schema(
+        summary="Mark an order collected",
+        request=None,
+        responses={200: HandoverOrderOutput, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    def post(self, request, pk: int):
+        order = services.mark_collected(order=_hosted_order(request, pk), by=request.user)
+        return Response(HandoverOrderOutput(_annotated(order)).data)
+
+    @extend_schema(
+        summary="Undo a handover (within a minute)",
+        responses={200: HandoverOrderOutput, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    def delete(self, request, pk: int):
+        order = services.undo_collected(order=_hosted_order(request, pk), by=request.user)
+        return Response(HandoverOrderOutput(_annotated(order)).data)
+
+
+def _annotated(order: Order) -> Order:
+    return reports.sold_orders(distribution=order.distribution).get(pk=order.pk)
+
+
+# --- Producers -----------------------------------------------------------------------------------
+
+
+class PickingApi(APIView):
+    renderer_classes = RENDERERS
+
+    @extend_schema(
+        summary="My farm's picking totals for a closed distribution",
+        parameters=[FORMAT],
+        responses={200: PointPickingOutput(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, producer_id: int, pk: int):
+        producer = producer_for_member(user=request.user, producer_id=producer_id)
+        distribution = reports.supplied_distribution(producer=producer, pk=pk)
+        pickings = reports.producer_picking(producer=producer, distributions=[distribution])
+        if _wants_csv(request):
+            return Response(exports.picking_csv(pickings))
+        return Response(PointPickingOutput(pickings, many=True).data)
+
+
+class WeekPickingApi(APIView):
+    renderer_classes = RENDERERS
+
+    @extend_schema(
+        summary="My farm's picking totals for a week, per pickup point",
+        parameters=[FORMAT],
+        responses={200: PointPickingOutput(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, producer_id: int, week: str):
+        producer = producer_for_member(user=request.user, producer_id=producer_id)
+        try:
+            monday = date.fromisoformat(week)
+        except ValueError:
+            raise Http404 from None
+        distributions = reports.week_distributions(producer=producer, week=monday)
+        pickings = reports.producer_picking(producer=producer, distributions=distributions)
+        if _wants_csv(request):
+            return Response(exports.picking_csv(pickings))
+        return Response(PointPickingOutput(pickings, many=True).data)
+
+
+class StatementApi(APIView):
+    @extend_schema(
+        summary="My farm's statement for a distribution: sales and shares",
+        responses={200: StatementOutput, 404: NOT_FOUND},
+    )
+    def get(self, request, producer_id: int, pk: int):
+        producer = producer_for_member(user=request.user, producer_id=producer_id)
+        distribution = reports.supplied_distribution(producer=producer, pk=pk)
+        statement = reports.producer_statement(producer=producer, distribution=distribution)
+        return Response(StatementOutput(statement).data)

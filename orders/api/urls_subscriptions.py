@@ -1,0 +1,45 @@
+"""Subscription and credit routes under /api/v1/orders/ (included from orders/api/urls.py)."""
+
+from django.urls import path
+
+from orders.api import subscriptions as views
+
+urlpatterns = [
+    path("seasons/", views.SeasonListApi.as_view(), name="season-list"),
+    path("subscriptions/", views.SubscriptionListCreateApi.as_view(), name="subscription-list"),
+    path(
+        "subscriptions/<int:pk>/",
+        views.SubscriptionDetailApi.as_view(),
+        name="subscription-detail",
+    ),
+    path(
+        "subscriptions/<int:pk>/pay/", views.SubscriptionPayApi.as_view(), name="subscription-pay"
+    ),
+    path(
+        "subscriptions/<int:pk>/skip/",
+        views.SubscriptionSkipApi.as_view(),
+        name="subscription-skip",
+    ),
+    path(
+        "subscriptions/<int:pk>/pause/",
+        views.SubscriptionPauseApi.as_view(),
+        name="subscription-pause",
+    ),
+    path(
+        "subscriptions/<int:pk>/cancel/",
+        views.SubscriptionCancelApi.as_view(),
+        name="subscription-cancel",
+    ),
+    path("waitlist/", views.WaitlistJoinApi.as_view(), name="basket-waitlist"),
+    path("credit/", views.CreditApi.as_view(), name="credit"),
+    path(
+        "producers/<int:producer>/seasons/",
+        views.ProducerSeasonListCreateApi.as_view(),
+        name="producer-season-list",
+    ),
+    path(
+        "producers/<int:producer>/seasons/<int:pk>/counts/",
+        views.ProducerSeasonCountsApi.as_view(),
+        name="producer-season-counts",
+    ),
+]

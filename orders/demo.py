@@ -1,0 +1,91 @@
+"""Demo AMAP baskets: Les Jardins de la Deûle offers a small and a large vegetable basket for
+a season delivered at every demo pickup point, and both the baskets and the Rucher des Weppes'
+spring honey are in the published catalogues of the next weeks (so a household can subscribe,
+skip a week and add honey to another). Idempotent: rows are matched by their natural keys;
+stock already taken is left alone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from orders.models import BasketSeason
+from pickup.models import PickupPoint
+from producers.models import Catalogue, Offer, Producer, Product
+from producers.weeks import current_week
+
+BASKET_FARM = "jardins-de-la-deule"
+HONEY_FARM = "rucher-des-weppes"
+HONEY = "Miel de printemps"
+# (name, price per week in cents, places, baskets in stock each week)
+BASKETS = [
+    ("Panier de légumes — petit", 1500, 30, 40),
+    ("Panier de légumes — grand", 2500, 20, 30),
+]
+SEASON_WEEKS = 20
+CATALOGUE_WEEKS = 5  # this week and the four next ones
+
+
+def _catalogue(producer: Producer, week, now) -> Catalogue:
+    catalogue, _created = Catalogue.objects.get_or_create(
+        producer=producer,
+        week=week,
+        defaults={"status": Catalogue.Status.PUBLISHED, "published_at": now},
+    )
+    if catalogue.status != Catalogue.Status.PUBLISHED:
+        catalogue.status = Catalogue.Status.PUBLISHED
+        catalogue.published_at = catalogue.published_at or now
+        catalogue.save(update_fields=["status", "published_at"])
+    return catalogue
+
+
+def _offer(catalogue: Catalogue, product: Product, stock: int) -> None:
+    Offer.objects.get_or_create(
+        catalogue=catalogue,
+        product=product,
+        defaults={"price_cents": product.price_cents, "quantity": stock, "remaining": stock},
+    )
+
+
+def seed_subscriptions() -> list[BasketSeason]:
+    farm = Producer.objects.filter(slug=BASKET_FARM).first()
+    if farm is None:
+        return []
+    now = timezone.now()
+    start = current_week()
+    weeks = [start + timedelta(weeks=n) for n in range(CATALOGUE_WEEKS)]
+    points = list(PickupPoint.objects.filter(suppliers__producer=farm, is_active=True))
+    seasons = []
+    for name, price, places, stock in BASKETS:
+        product, _created = Product.objects.update_or_create(
+            producer=farm,
+            name=name,
+            defaults={
+                "category": Product.Category.BASKET,
+                "unit": Product.Unit.PIECE,
+                "price_cents": price,
+                "is_organic": True,
+                "is_active": True,
+            },
+        )
+        season = BasketSeason.objects.filter(product=product).order_by("pk").first()
+        if season is None:
+            season = BasketSeason.objects.create(
+                product=product,
+                starts_on=start,
+                ends_on=start + timedelta(weeks=SEASON_WEEKS - 1),
+                price_cents=price,
+                max_subscribers=places,
+                max_skips=4,
+                skip_deadline_hours=24,
+            )
+        season.pickup_points.add(*points)
+        seasons.append(season)
+        for week in weeks:
+            _offer(_catalogue(farm, week, now), product, stock)
+    honey = Product.objects.filter(producer__slug=HONEY_FARM, name=HONEY).first()
+    if honey is not None:
+        for week in weeks:
+            _offer(_catalogue(honey.producer, week, now), honey, 30)
+    return seasons

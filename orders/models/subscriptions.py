@@ -1,0 +1,234 @@
+"""AMAP subscriptions: a producer's basket season, households' subscriptions, skipped weeks,
+pauses, the waiting list, and the link between a subscription and each week's basket order.
+
+The database keeps the last line of defence: one live subscription per household and season,
+one skip per subscription and week, one basket order per subscription and distribution (and
+per week), one live waiting-list entry per household and season.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BasketSeason(models.Model):
+    """A basket product offered for a season at some pickup points, prepaid by the week."""
+
+    product = models.ForeignKey(
+        "producers.Product",
+        on_delete=models.PROTECT,
+        related_name="basket_seasons",
+        verbose_name=_("basket product"),
+    )
+    starts_on = models.DateField(_("first week (Monday)"))
+    ends_on = models.DateField(_("last week (Monday)"))
+    pickup_points = models.ManyToManyField(
+        "pickup.PickupPoint", related_name="basket_seasons", verbose_name=_("pickup points")
+    )
+    price_cents = models.PositiveIntegerField(_("price per week (cents)"))
+    max_subscribers = models.PositiveIntegerField(_("maximum number of subscribers"))
+    max_skips = models.PositiveIntegerField(_("maximum skipped weeks"), default=4)
+    skip_deadline_hours = models.PositiveIntegerField(
+        _("skip at the latest (hours before the cutoff)"), default=24
+    )
+    offer_hours = models.PositiveIntegerField(_("waiting-list offers last (hours)"), default=48)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("basket season")
+        verbose_name_plural = _("basket seasons")
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="orders_season_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_subscribers__gte=1), name="orders_season_has_places"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} {self.starts_on:%Y-%m-%d} → {self.ends_on:%Y-%m-%d}"
+
+    def weeks(self, *, since=None) -> list:
+        """The season's Mondays (from ``since``'s week on, if given)."""
+        first = self.starts_on - timedelta(days=self.starts_on.weekday())
+        if since is not None:
+            since = since - timedelta(days=since.weekday())
+            first = max(first, since)
+        out = []
+        while first <= self.ends_on:
+            out.append(first)
+            first += timedelta(weeks=1)
+        return out
+
+
+LIVE_SUBSCRIPTION = ("pending", "active")
+
+
+class Subscription(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting payment")
+        ACTIVE = "active", _("active")
+        CANCELLED = "cancelled", _("cancelled")
+
+    season = models.ForeignKey(BasketSeason, on_delete=models.PROTECT, related_name="subscriptions")
+    household = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="subscriptions"
+    )
+    pickup_point = models.ForeignKey(
+        "pickup.PickupPoint", on_delete=models.PROTECT, related_name="subscriptions"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    first_week = models.DateField(_("first week (Monday)"))
+    price_cents = models.PositiveIntegerField(_("price per week (cents)"))
+    weeks_paid = models.PositiveIntegerField(_("weeks paid"))
+    total_cents = models.PositiveIntegerField(_("season total (cents)"))
+    credit_used_cents = models.PositiveIntegerField(default=0)
+    card_cents = models.PositiveIntegerField(default=0)
+    intent_id = models.CharField(max_length=255, blank=True)
+    payment_attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season", "household"],
+                condition=models.Q(status__in=LIVE_SUBSCRIPTION),
+                name="orders_subscription_one_live_per_season",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["pickup_point", "status"], name="orders_subscription_point_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} — {self.season}"
+
+
+class SubscriptionPause(models.Model):
+    """The household stops the basket between two dates (each week inside is a skip)."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="pauses")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="orders_pause_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription} {self.starts_on} → {self.ends_on}"
+
+
+class SubscriptionSkip(models.Model):
+    """One week without a basket, credited to the household's balance."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="skips")
+    week = models.DateField(_("week (Monday)"))
+    pause = models.ForeignKey(
+        SubscriptionPause, on_delete=models.CASCADE, null=True, blank=True, related_name="skips"
+    )
+    credited_cents = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("skipped week")
+        verbose_name_plural = _("skipped weeks")
+        ordering = ["week"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "week"], name="orders_skip_once_per_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription} {self.week}"
+
+
+class BasketOrder(models.Model):
+    """The order made for a subscription at one distribution (prepaid with the season)."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.PROTECT, related_name="basket_orders"
+    )
+    distribution = models.ForeignKey(
+        "pickup.Distribution", on_delete=models.PROTECT, related_name="basket_orders"
+    )
+    week = models.DateField()
+    order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="basket")
+    # What the season already paid for this order: the close settles only the rest.
+    prepaid_cents = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("basket order")
+        verbose_name_plural = _("basket orders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "distribution"], name="orders_basket_once_per_distribution"
+            ),
+            models.UniqueConstraint(
+                fields=["subscription", "week"], name="orders_basket_once_per_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription} → {self.order}"
+
+
+class SubscriptionWaitlistEntry(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        OFFERED = "offered", _("offered a place")
+        ACCEPTED = "accepted", _("accepted")
+        EXPIRED = "expired", _("offer expired")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    season = models.ForeignKey(BasketSeason, on_delete=models.CASCADE, related_name="waitlist")
+    household = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="basket_waitlist"
+    )
+    pickup_point = models.ForeignKey(
+        "pickup.PickupPoint", on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("waiting-list entry")
+        verbose_name_plural = _("waiting-list entries")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season", "household"],
+                condition=models.Q(status__in=("waiting", "offered")),
+                name="orders_basket_waitlist_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "offer_expires_at"], name="orders_waitlist_expiry_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} — {self.season}"

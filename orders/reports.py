@@ -1,0 +1,312 @@
+"""Distribution-day reports: packing lists, picking totals, statements, handover lookups.
+
+Reads only, shared by pages, CSV exports and the API. Each report is a fixed number of queries
+whatever the number of orders: sums are computed by the database (``GROUP BY``), never by
+looping over orders. Every report counts the same lines — active lines of orders sold at the
+close (:data:`orders.models.SOLD_STATUSES`: confirmed, collected or not) — so the packing list,
+the farms' picking totals and the statements always agree with each other and with the money.
+
+Scoping: a host reaches only distributions of the points they host, a producer member only
+their own producers' lines; anything else is a 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from orders.models import SOLD_STATUSES, Order, OrderLine, Payment, Refund
+from orders.pickup_codes import normalise
+from pickup.models import Distribution
+from producers.models import Producer
+
+# Distributions whose lines are final (the sale has closed).
+REPORTED_STATUSES = (Distribution.Status.CLOSED, Distribution.Status.DONE)
+LINE_CENTS = F("unit_price_cents") * F("quantity")
+
+
+def sold_lines() -> QuerySet[OrderLine]:
+    """The lines every report counts: active lines of orders sold at the close."""
+    return OrderLine.objects.filter(status=OrderLine.Status.ACTIVE, order__status__in=SOLD_STATUSES)
+
+
+# --- Access -----------------------------------------------------------------------------------
+
+
+def hosted_distributions(*, user: User) -> QuerySet[Distribution]:
+    """Distributions of the points ``user`` hosts (none for anonymous users)."""
+    if not user.is_authenticated:
+        return Distribution.objects.none()
+    return Distribution.objects.filter(pickup_point__hosts=user).select_related("pickup_point")
+
+
+def hosted_distribution(*, user: User, pk: int) -> Distribution:
+    """One distribution ``user`` hosts, else Http404."""
+    return get_object_or_404(hosted_distributions(user=user), pk=pk)
+
+
+def supplied_distributions(*, producer: Producer) -> QuerySet[Distribution]:
+    """Closed or done distributions where ``producer`` had lines (even all cancelled)."""
+    has_lines = OrderLine.objects.filter(producer=producer, order__distribution=OuterRef("pk"))
+    return (
+        Distribution.objects.filter(status__in=REPORTED_STATUSES)
+        .filter(Exists(has_lines))
+        .select_related("pickup_point")
+        .order_by("-starts_at", "pk")
+    )
+
+
+def supplied_distribution(*, producer: Producer, pk: int) -> Distribution:
+    return get_object_or_404(supplied_distributions(producer=producer), pk=pk)
+
+
+# --- Producers: picking totals and statements --------------------------------------------------
+
+
+@dataclass
+class PickingLine:
+    product_name: str
+    unit_price_cents: int
+    quantity: int
+    total_cents: int
+
+
+@dataclass
+class PointPicking:
+    """What one farm brings to one distribution."""
+
+    distribution: Distribution
+    lines: list[PickingLine] = field(default_factory=list)
+
+    @property
+    def quantity(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def total_cents(self) -> int:
+        return sum(line.total_cents for line in self.lines)
+
+
+def producer_picking(
+    *, producer: Producer, distributions: list[Distribution]
+) -> list[PointPicking]:
+    """Per distribution (pickup point), per product: quantity and amount of ``producer``'s
+    sold lines. One ``GROUP BY`` query for any number of distributions and orders."""
+    pickings = {d.pk: PointPicking(d) for d in distributions}
+    rows = (
+        sold_lines()
+        .filter(producer=producer, order__distribution__in=list(pickings))
+        .values("order__distribution_id", "offer_id", "product_name", "unit_price_cents")
+        .annotate(qty=Sum("quantity"), cents=Sum(LINE_CENTS))
+        .order_by("order__distribution_id", "product_name", "offer_id", "unit_price_cents")
+    )
+    for row in rows:
+        pickings[row["order__distribution_id"]].lines.append(
+            PickingLine(row["product_name"], row["unit_price_cents"], row["qty"], row["cents"])
+        )
+    return list(pickings.values())
+
+
+def week_distributions(*, producer: Producer, week: date) -> list[Distribution]:
+    """The producer's closed or done distributions of ``week``, by start."""
+    return list(
+        supplied_distributions(producer=producer).filter(week=week).order_by("starts_at", "pk")
+    )
+
+
+@dataclass
+class Statement:
+    sales_cents: int
+    host_cents: int
+    platform_cents: int
+    producer_cents: int
+    lines: int
+
+
+def producer_statement(*, producer: Producer, distribution: Distribution) -> Statement:
+    """Sales of ``producer`` at ``distribution`` and their split (host, platform, producer
+    shares recorded at the close; they add up to the sales). One aggregate query."""
+    sums = sold_lines().filter(producer=producer, order__distribution=distribution)
+    sums = sums.aggregate(
+        sales=Coalesce(Sum(LINE_CENTS), 0),
+        host=Coalesce(Sum("host_share_cents"), 0),
+        platform=Coalesce(Sum("platform_share_cents"), 0),
+        producer=Coalesce(Sum("producer_share_cents"), 0),
+        lines=Count("pk"),
+    )
+    return Statement(sums["sales"], sums["host"], sums["platform"], sums["producer"], sums["lines"])
+
+
+# --- Hosts: packing list -----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PackingLine:
+    product_name: str
+    quantity: int
+    total_cents: int
+
+
+@dataclass(slots=True)
+class PackingFarm:
+    producer_name: str
+    lines: list[PackingLine] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PackingOrder:
+    """One household's block of the packing list (plain values: built for thousands)."""
+
+    order_id: int
+    household: str  # full name, else e-mail
+    pickup_code: str
+    status: str
+    collected_at: datetime | None
+    household_no_shows: int
+    farms: list[PackingFarm] = field(default_factory=list)
+
+    @property
+    def total_cents(self) -> int:
+        return sum(line.total_cents for farm in self.farms for line in farm.lines)
+
+
+def _no_shows_of_household() -> Subquery:
+    others = (
+        Order.objects.filter(household=OuterRef("household"), status=Order.Status.NO_SHOW)
+        .order_by()
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(others), 0)
+
+
+def sold_orders(*, distribution: Distribution) -> QuerySet[Order]:
+    """Orders to hand over at ``distribution``, with the household and its no-show count
+    (all distributions), sorted by name."""
+    return (
+        Order.objects.filter(distribution=distribution, status__in=SOLD_STATUSES)
+        .select_related("household")
+        .annotate(household_no_shows=_no_shows_of_household())
+        .order_by("household__full_name", "household__email", "pk")
+    )
+
+
+def packing_list(*, distribution: Distribution) -> list[PackingOrder]:
+    """One block per household order (name, pickup code, lines grouped by farm, total),
+    sorted by name. Two queries whatever the number of orders."""
+    return packing_lists(distributions=[distribution])[distribution.pk]
+
+
+def packing_lists(*, distributions: list[Distribution]) -> dict[int, list[PackingOrder]]:
+    """The packing lists of several distributions (a host's points, a whole week) in the same
+    two queries: the orders with their households, then the lines, whose amounts the database
+    computes (a line is unique per order and offer: nothing left to add up)."""
+    ids = [d.pk for d in distributions]
+    orders = (
+        Order.objects.filter(distribution__in=ids, status__in=SOLD_STATUSES)
+        .annotate(household_no_shows=_no_shows_of_household())
+        .order_by("household__full_name", "household__email", "pk")
+        .values_list(
+            "distribution_id",
+            "pk",
+            "household__full_name",
+            "household__email",
+            "pickup_code",
+            "status",
+            "collected_at",
+            "household_no_shows",
+        )
+    )
+    lists: dict[int, list[PackingOrder]] = {pk: [] for pk in ids}
+    blocks: dict[int, PackingOrder] = {}
+    for distribution_id, pk, name, email, code, status, collected_at, no_shows in orders:
+        block = blocks[pk] = PackingOrder(pk, name or email, code, status, collected_at, no_shows)
+        lists[distribution_id].append(block)
+    rows = (
+        sold_lines()
+        .filter(order__distribution__in=ids)
+        .annotate(cents=LINE_CENTS)
+        .values_list("order_id", "producer_name", "product_name", "quantity", "cents")
+        .order_by("order_id", "producer_name", "product_name")
+    )
+    for order_id, producer_name, product_name, quantity, cents in rows:
+        block = blocks.get(order_id)
+        if block is None:
+            continue
+        if not block.farms or block.farms[-1].producer_name != producer_name:
+            block.farms.append(PackingFarm(producer_name))
+        block.farms[-1].lines.append(PackingLine(product_name, quantity, cents))
+    return lists
+
+
+# --- Hosts: handover ---------------------------------------------------------------------------
+
+
+def handover_orders(*, distribution: Distribution, search: str = "") -> QuerySet[Order]:
+    """Orders to hand over, found by pickup code (exact) or household name/e-mail (part)."""
+    orders = sold_orders(distribution=distribution)
+    search = (search or "").strip()
+    if search:
+        code = normalise(search)
+        orders = orders.filter(
+            Q(pickup_code=code)
+            | Q(household__full_name__icontains=search)
+            | Q(household__email__icontains=search)
+        )
+    return orders
+
+
+def handover_counts(*, distribution: Distribution) -> dict[str, int]:
+    """How many orders there are to hand over, collected, and left. One query."""
+    return Order.objects.filter(distribution=distribution, status__in=SOLD_STATUSES).aggregate(
+        total=Count("pk"),
+        collected=Count("pk", filter=Q(collected_at__isnull=False)),
+        left=Count("pk", filter=Q(collected_at__isnull=True, status=Order.Status.CONFIRMED)),
+        no_shows=Count("pk", filter=Q(status=Order.Status.NO_SHOW)),
+    )
+
+
+# --- Reconciliation ----------------------------------------------------------------------------
+
+
+@dataclass
+class Sums:
+    """The four ways to count a distribution's sales; they are equal when the books agree."""
+
+    picking_cents: int  # sum of every farm's picking totals
+    packing_cents: int  # sum of the packing list's lines
+    lines_cents: int  # sum of active lines of sold orders
+    money_cents: int  # captured minus refunded
+
+
+def money_kept(*, distribution: Distribution) -> int:
+    """Captured minus refunded over the distribution's payments (two aggregate queries)."""
+    received = Payment.objects.filter(order__distribution=distribution).aggregate(
+        s=Coalesce(Sum("amount_received_cents"), 0)
+    )["s"]
+    refunded = Refund.objects.filter(order__distribution=distribution).aggregate(
+        s=Coalesce(Sum("amount_cents"), 0)
+    )["s"]
+    return received - refunded
+
+
+def reconcile(*, distribution: Distribution) -> Sums:
+    producers = Producer.objects.filter(order_lines__order__distribution=distribution).distinct()
+    picking = sum(
+        p.total_cents
+        for producer in producers
+        for p in producer_picking(producer=producer, distributions=[distribution])
+    )
+    packing = sum(block.total_cents for block in packing_list(distribution=distribution))
+    lines = (
+        sold_lines()
+        .filter(order__distribution=distribution)
+        .aggregate(s=Coalesce(Sum(LINE_CENTS), 0))["s"]
+    )
+    return Sums(picking, packing, lines, money_kept(distribution=distribution))

@@ -1,0 +1,163 @@
+"""Each week's basket orders: made when a distribution is open, one per active subscription.
+
+State-driven and idempotent (periodic task): for every open distribution, each active
+subscription at its point whose week is paid, not skipped and without a basket order gets one.
+The subscription row is locked, then the unique (subscription, distribution) and
+(subscription, week) constraints decide inside a savepoint, so two runs at once make one order.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from orders.models import BasketOrder, Order, OrderLine, Subscription
+from orders.pickup_codes import assign_pickup_code
+from orders.services.placing import cancel_lines
+from pickup.models import Distribution
+from producers.models import Catalogue, Offer
+
+logger = logging.getLogger(__name__)
+
+
+def basket_offer(*, subscription: Subscription, week: date) -> Offer | None:
+    """The producer's offer of the basket product in that week's published catalogue."""
+    return (
+        Offer.objects.filter(
+            catalogue__week=week,
+            catalogue__status=Catalogue.Status.PUBLISHED,
+            product_id=subscription.season.product_id,
+        )
+        .select_related("product", "catalogue__producer")
+        .first()
+    )
+
+
+def due_subscriptions(distribution: Distribution):
+    """Active subscriptions at the distribution's point owing a basket that week."""
+    week = distribution.week
+    return (
+        Subscription.objects.filter(
+            status=Subscription.Status.ACTIVE,
+            pickup_point_id=distribution.pickup_point_id,
+            first_week__lte=week,
+            season__ends_on__gte=week,
+        )
+        .exclude(skips__week=week)
+        .exclude(basket_orders__week=week)
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def make_basket_order(*, subscription_id: int, distribution_id: int) -> BasketOrder | None:
+    """The basket order of one subscription at one distribution, made once.
+
+    Born paid (the season is prepaid): one line of the basket product at the subscription's
+    weekly price, stock taken from the producer's basket offer with a conditional UPDATE.
+    Returns the existing one when already made; None when the week is skipped, the
+    subscription inactive, or the basket offer missing or sold out (logged; retried next run).
+    Locks the subscription row, then the offer.
+    """
+    subscription = (
+        Subscription.objects.select_for_update(of=("self",))
+        .select_related("season__product__producer")
+        .get(pk=subscription_id)
+    )
+    distribution = Distribution.objects.get(pk=distribution_id)
+    week = distribution.week
+    existing = BasketOrder.objects.filter(subscription=subscription, week=week).first()
+    if existing is not None:
+        return existing
+    if (
+        subscription.status != Subscription.Status.ACTIVE
+        or distribution.status != Distribution.Status.OPEN
+        or distribution.pickup_point_id != subscription.pickup_point_id
+        or not subscription.first_week <= week <= subscription.season.ends_on
+        or subscription.skips.filter(week=week).exists()
+    ):
+        return None
+    offer = basket_offer(subscription=subscription, week=week)
+    if offer is None:
+        logger.warning("no basket offer for subscription %s week %s", subscription.pk, week)
+        return None
+    try:
+        with transaction.atomic():
+            taken = Offer.objects.filter(pk=offer.pk, remaining__gte=1).update(
+                remaining=F("remaining") - 1
+            )
+            if not taken:
+                logger.warning(
+                    "basket offer %s sold out (subscription %s)", offer.pk, subscription.pk
+                )
+                return None
+            order = Order.objects.create(
+                household_id=subscription.household_id,
+                distribution=distribution,
+                idempotency_key=f"basket-{subscription.pk}-{distribution.pk}",
+                status=Order.Status.PAID,
+                total_cents=subscription.price_cents,
+                paid_at=timezone.now(),
+            )
+            assign_pickup_code(order)  # handed over like any order (distribution day)
+            OrderLine.objects.create(
+                order=order,
+                offer=offer,
+                producer=offer.catalogue.producer,
+                product_name=offer.product.name,
+                producer_name=offer.catalogue.producer.name,
+                unit_price_cents=subscription.price_cents,
+                quantity=1,
+            )
+            return BasketOrder.objects.create(
+                subscription=subscription,
+                distribution=distribution,
+                week=week,
+                order=order,
+                prepaid_cents=subscription.price_cents,
+            )
+    except IntegrityError:  # made meanwhile by a twin run: the constraints decided
+        return BasketOrder.objects.filter(subscription=subscription, week=week).first()
+
+
+def generate_basket_orders() -> list[int]:
+    """Periodic task: basket orders for every open distribution (ordering window open), each
+    in its own transaction. Returns the basket orders made or found."""
+    now = timezone.now()
+    made = []
+    open_ = Distribution.objects.filter(
+        status=Distribution.Status.OPEN, opens_at__lte=now, cutoff_at__gt=now
+    ).order_by("pk")
+    for distribution in open_:
+        for pk in due_subscriptions(distribution).values_list("pk", flat=True):
+            basket = make_basket_order(subscription_id=pk, distribution_id=distribution.pk)
+            if basket is not None:
+                made.append(basket.pk)
+    return made
+
+
+def cancel_basket(*, subscription: Subscription, week: date) -> bool:
+    """A week skipped after its basket order was made: the basket line is cancelled and its
+    stock given back (add-ons stay). Runs in the caller's transaction."""
+    basket = (
+        BasketOrder.objects.filter(subscription=subscription, week=week)
+        .select_related("order")
+        .first()
+    )
+    if basket is None:
+        return False
+    order = Order.objects.select_for_update(of=("self",)).get(pk=basket.order_id)
+    lines = order.lines.filter(offer__product_id=subscription.season.product_id)
+    cancelled = cancel_lines(lines, reason=OrderLine.Reason.HOUSEHOLD)
+    if not cancelled:
+        return False
+    order.total_cents = max(order.total_cents - basket.prepaid_cents, 0)
+    if not order.lines.filter(status=OrderLine.Status.ACTIVE).exists():
+        order.status = Order.Status.CANCELLED
+    order.save(update_fields=["total_cents", "status"])
+    BasketOrder.objects.filter(pk=basket.pk).update(prepaid_cents=0)
+    return True

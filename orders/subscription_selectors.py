@@ -1,0 +1,146 @@
+"""Reads about basket subscriptions and credit, shared by pages and API.
+
+Scoping: a household reaches only its own subscriptions and ledger, a producer member only the
+seasons of their own farms — anything else is a plain 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import User
+from orders.models import (
+    BasketSeason,
+    CreditEntry,
+    Subscription,
+    SubscriptionSkip,
+    SubscriptionWaitlistEntry,
+)
+from orders.models.subscriptions import LIVE_SUBSCRIPTION
+from orders.services.credit import balance
+from producers.models import Producer
+
+
+def open_seasons() -> QuerySet[BasketSeason]:
+    """Seasons not over yet, with their product, farm, points and live subscriber count."""
+    today = timezone.localdate()
+    return (
+        BasketSeason.objects.filter(ends_on__gte=today, product__is_active=True)
+        .select_related("product__producer")
+        .prefetch_related("pickup_points")
+        .annotate(
+            live_count=Count("subscriptions", filter=Q(subscriptions__status__in=LIVE_SUBSCRIPTION))
+        )
+        .order_by("product__producer__name", "product__name", "pk")
+    )
+
+
+def open_season(*, pk: int) -> BasketSeason:
+    return get_object_or_404(open_seasons(), pk=pk)
+
+
+def household_subscriptions(*, user: User) -> QuerySet[Subscription]:
+    return (
+        Subscription.objects.filter(household=user)
+        .select_related("season__product__producer", "pickup_point")
+        .prefetch_related("skips")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def household_subscription(*, user: User, pk: int) -> Subscription:
+    return get_object_or_404(household_subscriptions(user=user), pk=pk)
+
+
+def household_waitlist(*, user: User) -> QuerySet[SubscriptionWaitlistEntry]:
+    return SubscriptionWaitlistEntry.objects.filter(
+        household=user,
+        status__in=[
+            SubscriptionWaitlistEntry.Status.WAITING,
+            SubscriptionWaitlistEntry.Status.OFFERED,
+        ],
+    ).select_related("season__product", "pickup_point")
+
+
+@dataclass
+class Ledger:
+    balance_cents: int
+    entries: list[CreditEntry]
+
+
+def credit_ledger(*, user: User, limit: int = 100) -> Ledger:
+    """The balance (sum of every row) and the latest movements."""
+    entries = list(
+        CreditEntry.objects.filter(household=user).order_by("-created_at", "-pk")[:limit]
+    )
+    return Ledger(balance(household=user), entries)
+
+
+# --- Producers ------------------------------------------------------------------------------
+
+
+def producer_seasons(*, producer: Producer) -> QuerySet[BasketSeason]:
+    return (
+        BasketSeason.objects.filter(product__producer=producer)
+        .select_related("product")
+        .prefetch_related("pickup_points")
+        .annotate(
+            live_count=Count("subscriptions", filter=Q(subscriptions__status="active")),
+            waiting_count=Count(
+                "waitlist", filter=Q(waitlist__status__in=["waiting", "offered"]), distinct=True
+            ),
+        )
+        .order_by("-starts_on", "pk")
+    )
+
+
+def producer_season(*, producer: Producer, pk: int) -> BasketSeason:
+    return get_object_or_404(producer_seasons(producer=producer), pk=pk)
+
+
+@dataclass
+class WeekCount:
+    week: date
+    point: str
+    baskets: int
+    skipped: int
+
+
+@dataclass
+class SeasonCounts:
+    season: BasketSeason
+    weeks: list[WeekCount] = field(default_factory=list)
+    waiting: int = 0
+
+
+def season_counts(*, season: BasketSeason, weeks: int = 8) -> SeasonCounts:
+    """Baskets to harvest per pickup point and week (active subscriptions started by then,
+    minus skips), skips, and the waiting list — three queries whatever the number of rows."""
+    today = timezone.localdate()
+    upcoming = season.weeks(since=today)[:weeks]
+    subs = list(
+        Subscription.objects.filter(season=season, status="active")
+        .select_related("pickup_point")
+        .values_list("pk", "first_week", "pickup_point__name")
+    )
+    skips = set(
+        SubscriptionSkip.objects.filter(
+            subscription__season=season, subscription__status="active"
+        ).values_list("subscription_id", "week")
+    )
+    rows = []
+    for week in upcoming:
+        per_point: dict[str, list[int]] = {}
+        for pk, first, point in subs:
+            if first <= week:
+                counts = per_point.setdefault(point, [0, 0])
+                counts[1 if (pk, week) in skips else 0] += 1
+        for point in sorted(per_point):
+            rows.append(WeekCount(week, point, *per_point[point]))
+    waiting = season.waitlist.filter(status__in=["waiting", "offered"]).count()
+    return SeasonCounts(season, rows, waiting)
