@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from common.geo import nearest
 from pickup.models import Distribution, PickupPoint, Supplier
-from producers.models import Catalogue, Offer, Producer
+from producers.models import Catalogue, Offer, Producer, Product
 
 Status = Distribution.Status
 UPCOMING_STATUSES = (Status.SCHEDULED, Status.OPEN)
@@ -142,9 +142,13 @@ def distribution_for_viewer(*, user: User, pk: int) -> Distribution:
 
 def catalogue_offers(*, distribution: Distribution) -> QuerySet[Offer]:
     """The offers on sale at ``distribution``: published catalogues of its week, from active
-    farms approved at its point, active products. One query with products and producers."""
+    farms approved at its point, active products. One query with products and producers.
+
+    Basket products are sold by season subscription only: their stock is the subscribers'
+    weekly baskets, so they are never on sale one by one."""
     return (
-        Offer.objects.filter(
+        Offer.objects.exclude(product__category=Product.Category.BASKET)
+        .filter(
             catalogue__week=distribution.week,
             catalogue__status=Catalogue.Status.PUBLISHED,
             catalogue__producer__is_active=True,
