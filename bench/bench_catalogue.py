@@ -185,11 +185,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(port: int, url: str, *, workers: int = 4) -> subprocess.Popen:
+def start_gunicorn(
+    port: int, url: str, *, workers: int = 4, worker_class: str = "sync", threads: int = 1
+) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": url}
     gunicorn = Path(sys.executable).parent / "gunicorn"
     command = [str(gunicorn), "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", str(workers), "--worker-class", "sync", "--log-level", "warning"]
+    command += ["--workers", str(workers), "--worker-class", worker_class, "--log-level", "warning"]
+    if worker_class == "gthread":
+        command += ["--threads", str(threads)]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -135,21 +135,27 @@ def seed_orders(distribution_ids: list[int], n_orders: int) -> int:
         User(email=f"foyer{n_orders}-{i}@bench.invalid", full_name=f"Foyer {i:05d}")
         for i in range(max(1, n_orders // 2))
     )
-    codes: set[tuple[int, str]] = set()
+    # One code per household per distribution, as placing gives (its orders share it).
+    codes: dict[tuple[int, int], str] = {}
+    taken: set[tuple[int, str]] = set()
     orders = []
     for i in range(n_orders):
         distribution_id = distribution_ids[i % len(distribution_ids)]
-        code = new_code()
-        while (distribution_id, code) in codes:
+        household = households[i % len(households)]
+        key = (distribution_id, household.pk)
+        if key not in codes:
             code = new_code()
-        codes.add((distribution_id, code))
+            while (distribution_id, code) in taken:
+                code = new_code()
+            taken.add((distribution_id, code))
+            codes[key] = code
         orders.append(
             Order(
-                household=households[i % len(households)],
+                household=household,
                 distribution_id=distribution_id,
                 idempotency_key=f"bench-{n_orders}-{i}",
                 status=Order.Status.CONFIRMED,
-                pickup_code=code,
+                pickup_code=codes[key],
             )
         )
     orders = Order.objects.bulk_create(orders, batch_size=5000)

@@ -9,7 +9,8 @@ Loopback only (gunicorn and localstripe on free ports of 127.0.0.1), bounded by 
 requests and a time limit. The bench database is flushed and seeded each run. See
 bench/README.md.
 
-    .venv/bin/python bench/bench_orders.py [--requests 2000] [--clients 16] [--max-seconds 60]
+    .venv/bin/python bench/bench_orders.py [--client wrk|python] [--duration 10] [--clients 16]
+        [--requests 2000] [--max-seconds 60] [--workers 4] [--worker-class sync|gthread]
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ import argparse
 import itertools
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -41,7 +45,10 @@ from bench.bench_catalogue import (  # noqa: E402
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_orders"
 GOAL = 0.15
 HOUSEHOLDS = 64
-LIMITED_STOCK = 1500  # one offer runs out during the run, so refusals are measured too
+# One offer runs out during a run of --requests (Python client), so refusals are measured too,
+# the same mix of 201/409 whatever the speed. wrk runs for a duration: a faster server would
+# reach the (cheaper) refusals sooner, so with wrk no offer runs out and only placements count.
+LIMITED_STOCK = 1500
 
 
 def start_localstripe() -> tuple[subprocess.Popen, str]:
@@ -63,7 +70,9 @@ def start_localstripe() -> tuple[subprocess.Popen, str]:
     raise SystemExit("localstripe did not start")
 
 
-def seed_orders(distribution_id: int) -> tuple[list[str], list[int], dict[int, int]]:
+def seed_orders(
+    distribution_id: int, *, limited_stock: int
+) -> tuple[list[str], list[int], dict[int, int]]:
     """Households with API tokens, a point without capacity limit, three offers to order."""
     from rest_framework.authtoken.models import Token
 
@@ -79,7 +88,7 @@ def seed_orders(distribution_id: int) -> tuple[list[str], list[int], dict[int, i
     Offer.objects.filter(pk__in=[o.pk for o in offers[:2]]).update(
         quantity=1_000_000, remaining=1_000_000
     )
-    Offer.objects.filter(pk=offers[2].pk).update(quantity=LIMITED_STOCK, remaining=LIMITED_STOCK)
+    Offer.objects.filter(pk=offers[2].pk).update(quantity=limited_stock, remaining=limited_stock)
     tokens = []
     for n in range(HOUSEHOLDS):
         user = User.objects.create_user(email=f"bench{n}@exemple.fr", password="x" * 12)
@@ -88,6 +97,70 @@ def seed_orders(distribution_id: int) -> tuple[list[str], list[int], dict[int, i
         Offer.objects.filter(pk__in=[o.pk for o in offers]).values_list("pk", "quantity")
     )
     return tokens, [o.pk for o in offers], initial
+
+
+# wrk (one Lua state per wrk thread): a fresh Idempotency-Key per request (thread id + counter),
+# households in turn, and the answers counted per status class (5xx apart).
+WRK_ORDER_SCRIPT = """
+local tokens = {%(tokens)s}
+local body = '%(body)s'
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  n, created, conflicts, other4xx, server_errors = 0, 0, 0, 0, 0
+end
+function request()
+  n = n + 1
+  return wrk.format("POST", "/api/v1/orders/", {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Token " .. tokens[(n %% #tokens) + 1],
+    ["Idempotency-Key"] = "wrk-%(run)s-" .. id .. "-" .. n,
+  }, body)
+end
+function response(status, headers, body)
+  if status == 201 then created = created + 1
+  elseif status == 409 then conflicts = conflicts + 1
+  elseif status >= 500 then server_errors = server_errors + 1
+  else other4xx = other4xx + 1 end
+end
+function done(summary, latency, requests)
+  local c = {0, 0, 0, 0}
+  for _, t in ipairs(threads) do
+    c[1] = c[1] + t:get("created"); c[2] = c[2] + t:get("conflicts")
+    c[3] = c[3] + t:get("other4xx"); c[4] = c[4] + t:get("server_errors")
+  end
+  io.write(string.format("STATUSES 201=%%d 409=%%d 4xx=%%d 5xx=%%d\\n", c[1], c[2], c[3], c[4]))
+end
+"""
+
+
+def wrk_load(url: str, *, duration: int, clients: int, script: str | None = None):
+    """``wrk -t2 -c<clients>`` for ``duration`` seconds: (requests/s, statuses, socket errors)."""
+    command = ["wrk", "-t2", f"-c{clients}", f"-d{duration}s", "--timeout", "10s"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        if script:
+            lua.write(script)
+            lua.flush()
+            command += ["-s", lua.name]
+        out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    statuses = Counter()
+    found = re.search(r"STATUSES 201=(\d+) 409=(\d+) 4xx=(\d+) 5xx=(\d+)", out)
+    if found:
+        for status, count in zip((201, 409, 400, 500), map(int, found.groups()), strict=True):
+            if count:
+                statuses[status] = count
+    else:
+        total = int(re.search(r"(\d+) requests in", out).group(1))
+        non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        statuses[200] = total - int(non_2xx.group(1) if non_2xx else 0)
+        if non_2xx:
+            statuses[500] = int(non_2xx.group(1))  # the trivial view answers 200 only
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    return rps, statuses, socket_errors.group(1) if socket_errors else ""
 
 
 def run_load(
@@ -136,7 +209,16 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000, help="per measurement")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--max-seconds", type=float, default=60, help="per measurement")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=4, help="per gthread worker")
+    parser.add_argument(
+        "--client",
+        choices=["wrk", "python"],
+        default="wrk" if shutil.which("wrk") else "python",
+        help="load generator (wrk uses less of the machine's CPU than Python threads)",
+    )
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     if not url.startswith("postgres"):
@@ -147,7 +229,8 @@ def main() -> None:
     ensure_database(url)
     setup_django(url)
     distribution_id = seed_catalogue()
-    tokens, offers, initial = seed_orders(distribution_id)
+    limited_stock = LIMITED_STOCK if args.client == "python" else 1_000_000
+    tokens, offers, initial = seed_orders(distribution_id, limited_stock=limited_stock)
 
     def ping(n):
         return "GET", "/bench/ping/", None, {}
@@ -168,13 +251,35 @@ def main() -> None:
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_gunicorn(port, url, workers=args.workers)
+    server = start_gunicorn(
+        port, url, workers=args.workers, worker_class=args.worker_class, threads=args.threads
+    )
+    socket_errors = []
     try:
         load = {"clients": args.clients, "max_seconds": args.max_seconds}
+        if args.client == "wrk":
+            script = WRK_ORDER_SCRIPT % {
+                "tokens": ", ".join(f'"{t}"' for t in tokens),
+                "body": order(0)[2],
+                "run": int(time.time()),
+            }
+
+            def measure(path, script=None):
+                rps, statuses, errors = wrk_load(
+                    base + path, duration=args.duration, clients=args.clients, script=script
+                )
+                if errors:
+                    socket_errors.append(f"{path}: {errors}")
+                return rps, statuses
+
+        else:
+
+            def measure(path, script=None):
+                make = order if script else ping
+                return run_load(base, requests=args.requests, make_request=make, **load)
+
         run_load(base, requests=200, make_request=ping, **load)  # warm-up
-        ping_before, ping_statuses = run_load(
-            base, requests=args.requests, make_request=ping, **load
-        )
+        ping_before, ping_statuses = measure("/bench/ping/")
         # warm-up: each household's Stripe customer and SetupIntent (reused afterwards)
         run_load(
             base,
@@ -182,10 +287,11 @@ def main() -> None:
             make_request=lambda n: order(1_000_000 + n),
             **load,
         )
-        orders_rps, order_statuses = run_load(
-            base, requests=args.requests, make_request=order, **load
+        orders_rps, order_statuses = measure(
+            "/api/v1/orders/", script=script if args.client == "wrk" else True
         )
-        ping_after, _ = run_load(base, requests=args.requests, make_request=ping, **load)
+        ping_after, ping_after_statuses = measure("/bench/ping/")
+        ping_statuses += ping_after_statuses
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -216,9 +322,16 @@ def main() -> None:
     ratio = orders_rps / ping_rps
     server_errors = sum(n for status, n in order_statuses.items() if status >= 500)
     server_errors += sum(n for status, n in ping_statuses.items() if status >= 500)
-    print(
-        f"load: {args.clients} concurrent clients (Python threads), {args.requests} requests each"
+    server_kind = f"gunicorn {args.workers} {args.worker_class} workers" + (
+        f" x {args.threads} threads" if args.worker_class == "gthread" else ""
     )
+    if args.client == "wrk":
+        client = f"wrk -t2, {args.duration} s each"
+    else:
+        client = f"Python threads, {args.requests} requests each"
+    print(f"load: {args.clients} concurrent clients ({client}); {server_kind}")
+    if socket_errors:
+        print("socket errors:", "; ".join(socket_errors))
     print(
         f"trivial JSON view       {ping_rps:8.0f} req/s  ({ping_before:.0f} before, {ping_after:.0f} after)"
     )

@@ -7,7 +7,7 @@ import io
 
 from django.utils import timezone
 
-from orders.reports import PackingOrder, PointPicking
+from orders.reports import PackingCollection, PointPicking
 
 
 def _csv(header: list[str], rows) -> str:
@@ -22,15 +22,16 @@ def _euros(cents: int) -> str:
     return f"{cents / 100:.2f}"
 
 
-def packing_csv(blocks: list[PackingOrder]) -> str:
-    """One row per line: household, pickup code, farm, product, quantity, amount."""
+def packing_csv(blocks: list[PackingCollection]) -> str:
+    """One row per line of a household's collection: household, pickup code, its orders
+    (space-separated ids), farm, product, quantity, amount."""
     return _csv(
-        ["household", "pickup_code", "order", "producer", "product", "quantity", "amount_eur"],
+        ["household", "pickup_code", "orders", "producer", "product", "quantity", "amount_eur"],
         (
             [
                 block.household,
                 block.pickup_code,
-                block.order_id,
+                " ".join(map(str, block.order_ids)),
                 farm.producer_name,
                 line.product_name,
                 line.quantity,

@@ -1,4 +1,5 @@
-"""Pickup codes: short, said aloud or scanned at the handover, unique per distribution.
+"""Pickup codes: short, said aloud or scanned at the handover, one per household per
+distribution.
 
 The alphabet leaves out look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B), so a code read from a phone
 screen in a dark hall is typed right the first time.
@@ -12,6 +13,7 @@ from django.db import IntegrityError, transaction
 
 ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 LENGTH = 5  # 25**5 ≈ 9.8 million codes per distribution
+MAX_DRAWS = 20  # a collision is one in millions: twenty in a row means something else is wrong
 
 
 def new_code() -> str:
@@ -24,16 +26,36 @@ def normalise(text: str) -> str:
 
 
 def assign_pickup_code(order) -> str:
-    """Give ``order`` a pickup code if it has none. The unique constraint on (distribution,
-    code) decides between two orders drawing the same code: the loser draws again."""
-    from orders.models import Order
+    """Give ``order`` its household's pickup code at its distribution, if it has none.
 
-    while not order.pickup_code:
-        code = new_code()
-        try:
-            with transaction.atomic():
-                Order.objects.filter(pk=order.pk, pickup_code="").update(pickup_code=code)
-        except IntegrityError:
-            continue
-        order.pickup_code = Order.objects.values_list("pickup_code", flat=True).get(pk=order.pk)
+    Rule: all of a household's orders at a distribution share one code (one collection: one
+    bag, one packing-list block, one handover), and no two households share a code there. The
+    first order draws the code (a :class:`~orders.models.PickupCode` row); later orders reuse
+    it. The row's two unique constraints decide races, no lock needed: a second order of the
+    same household placed at the same time waits on the first one's insert, fails once it
+    commits and reads its code; another household drawing the same code draws again.
+    """
+    from orders.models import Order, PickupCode
+
+    mine = PickupCode.objects.filter(
+        distribution_id=order.distribution_id, household_id=order.household_id
+    )
+    for _ in range(MAX_DRAWS):
+        if order.pickup_code:
+            return order.pickup_code
+        code = mine.values_list("code", flat=True).first()
+        if code is None:
+            try:
+                with transaction.atomic():
+                    code = PickupCode.objects.create(
+                        distribution_id=order.distribution_id,
+                        household_id=order.household_id,
+                        code=new_code(),
+                    ).code
+            except IntegrityError:
+                continue  # the household's twin order won, or another household has this code
+        Order.objects.filter(pk=order.pk).update(pickup_code=code)
+        order.pickup_code = code
+    if not order.pickup_code:
+        raise RuntimeError(f"no pickup code for order {order.pk} after {MAX_DRAWS} draws")
     return order.pickup_code

@@ -159,14 +159,18 @@ class PackingFarm:
 
 
 @dataclass(slots=True)
-class PackingOrder:
-    """One household's block of the packing list (plain values: built for thousands)."""
+class PackingCollection:
+    """One household's collection at a distribution: the block of the packing list, the label,
+    the handover row. All its sold orders there, one code (plain values: built for
+    thousands)."""
 
-    order_id: int
+    order_id: int  # the household's first sold order there: what the handover URLs name
+    order_ids: list[int]
+    household_id: int
     household: str  # full name, else e-mail
     pickup_code: str
-    status: str
-    collected_at: datetime | None
+    status: str  # no_show only if none of its orders is still confirmed
+    collected_at: datetime | None  # set when its orders are collected (together)
     household_no_shows: int
     farms: list[PackingFarm] = field(default_factory=list)
 
@@ -174,46 +178,53 @@ class PackingOrder:
     def total_cents(self) -> int:
         return sum(line.total_cents for farm in self.farms for line in farm.lines)
 
+    @property
+    def status_label(self) -> str:
+        return Order.Status(self.status).label
+
 
 def _no_shows_of_household() -> Subquery:
-    others = (
+    """Collections missed by the household (distinct distributions with a no-show order)."""
+    missed = (
         Order.objects.filter(household=OuterRef("household"), status=Order.Status.NO_SHOW)
         .order_by()
         .values("household")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("distribution", distinct=True))
         .values("n")
     )
-    return Coalesce(Subquery(others), 0)
+    return Coalesce(Subquery(missed), 0)
 
 
-def sold_orders(*, distribution: Distribution) -> QuerySet[Order]:
-    """Orders to hand over at ``distribution``, with the household and its no-show count
-    (all distributions), sorted by name."""
-    return (
-        Order.objects.filter(distribution=distribution, status__in=SOLD_STATUSES)
-        .select_related("household")
-        .annotate(household_no_shows=_no_shows_of_household())
-        .order_by("household__full_name", "household__email", "pk")
-    )
-
-
-def packing_list(*, distribution: Distribution) -> list[PackingOrder]:
-    """One block per household order (name, pickup code, lines grouped by farm, total),
-    sorted by name. Two queries whatever the number of orders."""
+def packing_list(*, distribution: Distribution) -> list[PackingCollection]:
+    """One block per household collection (name, pickup code, lines of all its sold orders
+    grouped by farm, total), sorted by name. Two queries whatever the number of orders."""
     return packing_lists(distributions=[distribution])[distribution.pk]
 
 
-def packing_lists(*, distributions: list[Distribution]) -> dict[int, list[PackingOrder]]:
+def packing_lists(*, distributions: list[Distribution]) -> dict[int, list[PackingCollection]]:
     """The packing lists of several distributions (a host's points, a whole week) in the same
-    two queries: the orders with their households, then the lines, whose amounts the database
-    computes (a line is unique per order and offer: nothing left to add up)."""
-    ids = [d.pk for d in distributions]
+    two queries: the orders with their households, then the lines, summed per household,
+    farm and product by the database."""
+    return _collections(distribution_ids=[d.pk for d in distributions])
+
+
+def _collections(
+    *, distribution_ids: list[int], households: QuerySet | list[int] | None = None
+) -> dict[int, list[PackingCollection]]:
+    """Per distribution, its households' collections sorted by name: one query for the
+    orders, one for the lines (summed per household, farm and product). ``households`` (ids,
+    or a query of ids) narrows to some households."""
+    orders = Order.objects.filter(distribution__in=distribution_ids, status__in=SOLD_STATUSES)
+    lines = sold_lines().filter(order__distribution__in=distribution_ids)
+    if households is not None:
+        orders = orders.filter(household__in=households)
+        lines = lines.filter(order__household__in=households)
     orders = (
-        Order.objects.filter(distribution__in=ids, status__in=SOLD_STATUSES)
-        .annotate(household_no_shows=_no_shows_of_household())
+        orders.annotate(household_no_shows=_no_shows_of_household())
         .order_by("household__full_name", "household__email", "pk")
         .values_list(
             "distribution_id",
+            "household_id",
             "pk",
             "household__full_name",
             "household__email",
@@ -223,52 +234,91 @@ def packing_lists(*, distributions: list[Distribution]) -> dict[int, list[Packin
             "household_no_shows",
         )
     )
-    lists: dict[int, list[PackingOrder]] = {pk: [] for pk in ids}
-    blocks: dict[int, PackingOrder] = {}
-    for distribution_id, pk, name, email, code, status, collected_at, no_shows in orders:
-        block = blocks[pk] = PackingOrder(pk, name or email, code, status, collected_at, no_shows)
-        lists[distribution_id].append(block)
+    lists: dict[int, list[PackingCollection]] = {pk: [] for pk in distribution_ids}
+    blocks: dict[tuple[int, int], PackingCollection] = {}
+    for distribution_id, household_id, pk, name, email, code, status, at, no_shows in orders:
+        block = blocks.get((distribution_id, household_id))
+        if block is None:
+            block = blocks[distribution_id, household_id] = PackingCollection(
+                pk, [pk], household_id, name or email, code, status, at, no_shows
+            )
+            lists[distribution_id].append(block)
+            continue
+        block.order_ids.append(pk)
+        if status == Order.Status.CONFIRMED:
+            block.status = status
+        # Collected together; a straggler left unmarked makes the collection not collected.
+        block.collected_at = at and block.collected_at and max(at, block.collected_at)
     rows = (
-        sold_lines()
-        .filter(order__distribution__in=ids)
-        .annotate(cents=LINE_CENTS)
-        .values_list("order_id", "producer_name", "product_name", "quantity", "cents")
-        .order_by("order_id", "producer_name", "product_name")
+        lines.values(
+            "order__distribution_id", "order__household_id", "producer_name", "product_name"
+        )
+        .annotate(qty=Sum("quantity"), cents=Sum(LINE_CENTS))
+        .values_list(
+            "order__distribution_id",
+            "order__household_id",
+            "producer_name",
+            "product_name",
+            "qty",
+            "cents",
+        )
+        .order_by("order__distribution_id", "order__household_id", "producer_name", "product_name")
     )
-    for order_id, producer_name, product_name, quantity, cents in rows:
-        block = blocks.get(order_id)
+    for distribution_id, household_id, producer_name, product_name, qty, cents in rows:
+        block = blocks.get((distribution_id, household_id))
         if block is None:
             continue
         if not block.farms or block.farms[-1].producer_name != producer_name:
             block.farms.append(PackingFarm(producer_name))
-        block.farms[-1].lines.append(PackingLine(product_name, quantity, cents))
+        block.farms[-1].lines.append(PackingLine(product_name, qty, cents))
     return lists
 
 
-# --- Hosts: handover ---------------------------------------------------------------------------
+# --- Hosts: labels and handover ------------------------------------------------------------------
 
 
-def handover_orders(*, distribution: Distribution, search: str = "") -> QuerySet[Order]:
-    """Orders to hand over, found by pickup code (exact) or household name/e-mail (part)."""
-    orders = sold_orders(distribution=distribution)
+def handover_collections(
+    *, distribution: Distribution, search: str = ""
+) -> list[PackingCollection]:
+    """Collections to hand over, found by pickup code (exact) or household name/e-mail
+    (part). Two queries."""
+    households = None
     search = (search or "").strip()
     if search:
-        code = normalise(search)
-        orders = orders.filter(
-            Q(pickup_code=code)
-            | Q(household__full_name__icontains=search)
-            | Q(household__email__icontains=search)
+        households = (
+            Order.objects.filter(distribution=distribution, status__in=SOLD_STATUSES)
+            .filter(
+                Q(pickup_code=normalise(search))
+                | Q(household__full_name__icontains=search)
+                | Q(household__email__icontains=search)
+            )
+            .values("household_id")
         )
-    return orders
+    return _collections(distribution_ids=[distribution.pk], households=households)[distribution.pk]
+
+
+def collection_of(*, order: Order) -> PackingCollection | None:
+    """The collection ``order`` belongs to (None if the household has no sold order there)."""
+    found = _collections(
+        distribution_ids=[order.distribution_id],
+        households=[order.household_id],
+    )[order.distribution_id]
+    return found[0] if found else None
 
 
 def handover_counts(*, distribution: Distribution) -> dict[str, int]:
-    """How many orders there are to hand over, collected, and left. One query."""
+    """How many households there are to hand over to, have collected, are left, and did not
+    come. One query."""
+    household = "household"
     return Order.objects.filter(distribution=distribution, status__in=SOLD_STATUSES).aggregate(
-        total=Count("pk"),
-        collected=Count("pk", filter=Q(collected_at__isnull=False)),
-        left=Count("pk", filter=Q(collected_at__isnull=True, status=Order.Status.CONFIRMED)),
-        no_shows=Count("pk", filter=Q(status=Order.Status.NO_SHOW)),
+        total=Count(household, distinct=True),
+        collected=Count(household, distinct=True, filter=Q(collected_at__isnull=False)),
+        left=Count(
+            household,
+            distinct=True,
+            filter=Q(collected_at__isnull=True, status=Order.Status.CONFIRMED),
+        ),
+        no_shows=Count(household, distinct=True, filter=Q(status=Order.Status.NO_SHOW)),
     )
 
 

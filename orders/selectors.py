@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, QuerySet, Sum
+from django.db.models import F, Prefetch, QuerySet, Sum, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -31,6 +31,59 @@ def household_orders(*, user: User) -> QuerySet[Order]:
 def household_order(*, user: User, pk: int) -> Order:
     """One of the user's orders; anybody else's is a 404."""
     return get_object_or_404(household_orders(user=user), pk=pk)
+
+
+# Orders that still go into the household's bag (or went, or were missed).
+LIVE_STATUSES = (*ACTIVE_STATUSES, Order.Status.NO_SHOW)
+
+
+@dataclass
+class HouseholdCollection:
+    """A household's orders at one distribution: collected together, with one pickup code."""
+
+    distribution: Distribution
+    orders: list[Order] = field(default_factory=list)
+
+    @property
+    def pickup_code(self) -> str:
+        return next((o.pickup_code for o in self.orders if o.status in LIVE_STATUSES), "")
+
+    @property
+    def live_orders(self) -> int:
+        return sum(1 for o in self.orders if o.status in LIVE_STATUSES)
+
+
+def household_collections(*, user: User) -> list[HouseholdCollection]:
+    """The user's orders grouped by distribution (one collection each: one code, one bag),
+    the latest distribution first. The same two queries as :func:`household_orders`."""
+    groups: dict[int, HouseholdCollection] = {}
+    for order in household_orders(user=user):
+        group = groups.setdefault(order.distribution_id, HouseholdCollection(order.distribution))
+        group.orders.append(order)
+    return sorted(
+        groups.values(), key=lambda g: (g.distribution.starts_at, g.distribution.pk), reverse=True
+    )
+
+
+def collected_with(*, order: Order) -> QuerySet[Order]:
+    """The household's other live orders at ``order``'s distribution: the same code, the
+    same bag."""
+    return (
+        Order.objects.filter(
+            household_id=order.household_id,
+            distribution_id=order.distribution_id,
+            status__in=LIVE_STATUSES,
+        )
+        .exclude(pk=order.pk)
+        .order_by("pk")
+    )
+
+
+def with_lines(order: Order) -> Order:
+    """``order`` with its lines prefetched in pk order: one query, none when they are already
+    in memory (a new order from ``place_order`` keeps the lines it wrote)."""
+    prefetch_related_objects([order], Prefetch("lines", queryset=OrderLine.objects.order_by("pk")))
+    return order
 
 
 @dataclass

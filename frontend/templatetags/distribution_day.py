@@ -19,9 +19,9 @@ def qr(code, scale=4) -> str:
 
 
 @register.filter
-def undoable(order) -> bool:
-    """Whether the handover of ``order`` can still be undone (``HANDOVER_UNDO_SECONDS``)."""
-    if order.collected_at is None:
+def undoable(collection) -> bool:
+    """Whether the handover of a collection can still be undone (``HANDOVER_UNDO_SECONDS``)."""
+    if collection.collected_at is None:
         return False
     window = timedelta(seconds=settings.HANDOVER_UNDO_SECONDS)
-    return timezone.now() - order.collected_at <= window
+    return timezone.now() - collection.collected_at <= window

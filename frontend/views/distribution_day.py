@@ -25,8 +25,7 @@ def _distribution(request, pk: int):
 
 def _hosted_order(request, pk: int) -> Order:
     distributions = reports.hosted_distributions(user=request.user)
-    order = get_object_or_404(Order.objects.filter(distribution__in=distributions), pk=pk)
-    return reports.sold_orders(distribution=order.distribution).filter(pk=pk).first() or order
+    return get_object_or_404(Order.objects.filter(distribution__in=distributions), pk=pk)
 
 
 @login_required
@@ -54,11 +53,10 @@ def packing_list(request, pk: int):
 @require_GET
 def labels(request, pk: int):
     distribution = _distribution(request, pk)
-    orders = reports.sold_orders(distribution=distribution)
     return render(
         request,
         "frontend/distribution_day/labels.html",
-        {"distribution": distribution, "orders": orders},
+        {"distribution": distribution, "blocks": reports.packing_list(distribution=distribution)},
     )
 
 
@@ -66,7 +64,7 @@ def _handover_context(request, distribution, search: str) -> dict:
     return {
         "distribution": distribution,
         "q": search,
-        "orders": reports.handover_orders(distribution=distribution, search=search)[:100],
+        "blocks": reports.handover_collections(distribution=distribution, search=search)[:100],
         "counts": reports.handover_counts(distribution=distribution),
     }
 
@@ -82,15 +80,19 @@ def handover(request, pk: int):
 
 
 def _after_handover(request, order: Order, *, error: str = ""):
-    """htmx: the order's row again (with "undo" for a minute) and the counter; else back to
-    the handover screen."""
+    """htmx: the household's row again (with "undo" for a minute) and the counter; else back
+    to the handover screen."""
     if request.htmx:
-        order = _hosted_order(request, order.pk)
         counts = reports.handover_counts(distribution=order.distribution)
         return render(
             request,
             "frontend/distribution_day/_handover_row.html",
-            {"order": order, "counts": counts, "oob": True, "error": error},
+            {
+                "block": reports.collection_of(order=order),
+                "counts": counts,
+                "oob": True,
+                "error": error,
+            },
         )
     if error:
         messages.error(request, error)

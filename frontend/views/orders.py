@@ -106,7 +106,7 @@ def order_list(request):
     return render(
         request,
         "frontend/orders/list.html",
-        {"orders": selectors.household_orders(user=request.user)},
+        {"collections": selectors.household_collections(user=request.user)},
     )
 
 
@@ -119,6 +119,7 @@ def _detail(request, order: Order, *, status: int = 200):
             "order": order,
             "point": point,
             "show_access": pickup_selectors.can_see_access_instructions(request.user, point),
+            "collected_with": list(selectors.collected_with(order=order)),
             "changeable": order.status in (Order.Status.AWAITING_PAYMENT, Order.Status.PAID)
             and services.ordering_open(order.distribution),
         },

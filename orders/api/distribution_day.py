@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from common.api import validated
 from orders import exports, reports, services
+from orders.errors import NotCollectable
 from orders.models import Order
 from producers.selectors import producer_for_member
 
@@ -52,13 +53,18 @@ class FarmOutput(serializers.Serializer):
     lines = LineOutput(many=True)
 
 
-class PackingOrderOutput(serializers.Serializer):
-    order = serializers.IntegerField(source="order_id")
+class CollectionOutput(serializers.Serializer):
+    """A household's collection: all its sold orders at the distribution, one pickup code."""
+
+    order = serializers.IntegerField(
+        source="order_id", help_text="first order; the collected/ endpoints take any of them"
+    )
+    orders = serializers.ListField(child=serializers.IntegerField(), source="order_ids")
     household = serializers.CharField()
     pickup_code = serializers.CharField()
     status = serializers.CharField()
     collected_at = serializers.DateTimeField(allow_null=True)
-    household_no_shows = serializers.IntegerField()
+    household_no_shows = serializers.IntegerField(help_text="collections missed before")
     farms = FarmOutput(many=True)
     total_cents = serializers.IntegerField()
 
@@ -84,21 +90,14 @@ class StatementOutput(serializers.Serializer):
     lines = serializers.IntegerField()
 
 
-class HandoverOrderOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    household = serializers.CharField(source="household.full_name")
-    pickup_code = serializers.CharField()
-    status = serializers.CharField()
-    collected_at = serializers.DateTimeField(allow_null=True)
-    household_no_shows = serializers.IntegerField()
-
-
 class HandoverOutput(serializers.Serializer):
+    """Counts are households (collections), not orders."""
+
     total = serializers.IntegerField()
     collected = serializers.IntegerField()
     left = serializers.IntegerField()
     no_shows = serializers.IntegerField()
-    orders = HandoverOrderOutput(many=True)
+    collections = CollectionOutput(many=True)
 
 
 class CancelledOutput(serializers.Serializer):
@@ -114,14 +113,14 @@ class PackingListApi(APIView):
     @extend_schema(
         summary="Packing list of a distribution I host",
         parameters=[FORMAT],
-        responses={200: PackingOrderOutput(many=True), 404: NOT_FOUND},
+        responses={200: CollectionOutput(many=True), 404: NOT_FOUND},
     )
     def get(self, request, pk: int):
         distribution = reports.hosted_distribution(user=request.user, pk=pk)
         blocks = reports.packing_list(distribution=distribution)
         if _wants_csv(request):
             return Response(exports.packing_csv(blocks))
-        return Response(PackingOrderOutput(blocks, many=True).data)
+        return Response(CollectionOutput(blocks, many=True).data)
 
 
 class HandoverApi(APIView):
@@ -129,7 +128,7 @@ class HandoverApi(APIView):
         q = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
     @extend_schema(
-        summary="Orders to hand over (search by name or pickup code) and how many are left",
+        summary="Households' collections to hand over (search by name or pickup code), counts",
         parameters=[OpenApiParameter("q", str, description="name, e-mail or pickup code")],
         responses={200: HandoverOutput, 404: NOT_FOUND},
     )
@@ -137,8 +136,8 @@ class HandoverApi(APIView):
         data = validated(self.Input, request.query_params)
         distribution = reports.hosted_distribution(user=request.user, pk=pk)
         counts = reports.handover_counts(distribution=distribution)
-        orders = reports.handover_orders(distribution=distribution, search=data.get("q", ""))
-        return Response(HandoverOutput({**counts, "orders": orders[:200]}).data)
+        found = reports.handover_collections(distribution=distribution, search=data.get("q", ""))
+        return Response(HandoverOutput({**counts, "collections": found[:200]}).data)
 
 
 class DistributionCancelApi(APIView):
@@ -160,25 +159,29 @@ def _hosted_order(request, pk: int) -> Order:
 
 class CollectedApi(APIView):
     @extend_schema(
-        summary="Mark an order collected",
+        summary="Mark collected: the order and the household's other orders at that distribution",
         request=None,
-        responses={200: HandoverOrderOutput, 404: NOT_FOUND, 409: CONFLICT},
+        responses={200: CollectionOutput, 404: NOT_FOUND, 409: CONFLICT},
     )
     def post(self, request, pk: int):
         order = services.mark_collected(order=_hosted_order(request, pk), by=request.user)
-        return Response(HandoverOrderOutput(_annotated(order)).data)
+        return Response(CollectionOutput(_collection(order)).data)
 
     @extend_schema(
-        summary="Undo a handover (within a minute)",
-        responses={200: HandoverOrderOutput, 404: NOT_FOUND, 409: CONFLICT},
+        summary="Undo a handover, for the whole collection (within a minute)",
+        responses={200: CollectionOutput, 404: NOT_FOUND, 409: CONFLICT},
     )
     def delete(self, request, pk: int):
         order = services.undo_collected(order=_hosted_order(request, pk), by=request.user)
-        return Response(HandoverOrderOutput(_annotated(order)).data)
+        return Response(CollectionOutput(_collection(order)).data)
 
 
-def _annotated(order: Order) -> Order:
-    return reports.sold_orders(distribution=order.distribution).get(pk=order.pk)
+def _collection(order: Order) -> reports.PackingCollection:
+    """The order's collection, as the handover shows it; an order not sold has none (409)."""
+    block = reports.collection_of(order=order)
+    if block is None:
+        raise NotCollectable()
+    return block
 
 
 # --- Producers -----------------------------------------------------------------------------------

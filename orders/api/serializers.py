@@ -49,6 +49,43 @@ class OrderOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+_DATETIME = serializers.DateTimeField()
+
+
+def order_output(order: Order) -> dict:
+    """``OrderOutput(order).data``, built by hand: the answer to every new order. A
+    ModelSerializer builds its fields anew each time it is used, ~1 ms here, as much as three
+    of the order's queries. Same keys and values (``tests/orders/test_placing.py`` compares
+    the two); the schema is still OrderOutput's."""
+
+    def when(value):
+        return None if value is None else _DATETIME.to_representation(value)
+
+    return {
+        "id": order.pk,
+        "distribution": order.distribution_id,
+        "status": str(order.status),
+        "total_cents": order.total_cents,
+        "created_at": when(order.created_at),
+        "paid_at": when(order.paid_at),
+        "lines": [
+            {
+                "id": line.pk,
+                "offer": line.offer_id,
+                "producer": line.producer_id,
+                "producer_name": line.producer_name,
+                "product_name": line.product_name,
+                "unit_price_cents": line.unit_price_cents,
+                "quantity": line.quantity,
+                "total_cents": line.total_cents,
+                "status": str(line.status),
+                "cancel_reason": str(line.cancel_reason),
+            }
+            for line in order.lines.all()
+        ],
+    }
+
+
 class PlacedOrderOutput(OrderOutput):
     payment = CheckoutOutput()
 

@@ -1,7 +1,6 @@
 """Orders API: thin views — parse with ``validated``, call a service, shape the answer.
 Every lookup goes through the household's own orders, so anyone else's order is a 404."""
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
@@ -9,10 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import validated
-from common.errors import Invalid
 from orders import selectors, services
-from orders.api.serializers import OrderOutput, PayOutput, PlacedOrderOutput
-from pickup.models import Distribution
+from orders.api.serializers import OrderOutput, PayOutput, PlacedOrderOutput, order_output
 
 ERRORS = {
     400: OpenApiResponse(description="invalid"),
@@ -24,7 +21,8 @@ ERRORS = {
 
 
 def _placed(order, checkout) -> dict:
-    data = OrderOutput(order).data
+    """PlacedOrderOutput's shape (see ``order_output``)."""
+    data = order_output(order)
     data["payment"] = {
         "publishable_key": checkout.publishable_key,
         "client_secret": checkout.client_secret,
@@ -94,16 +92,13 @@ class OrderListCreateApi(ListAPIView):
     )
     def post(self, request):
         data = validated(OrderCreateInput, request.data)
-        distribution = Distribution.objects.filter(pk=data["distribution"]).first()
-        if distribution is None:
-            raise Invalid(errors={"distribution": [_("Unknown distribution.")]})
         order = services.place_order(
             household=request.user,
-            distribution=distribution,
+            distribution=data["distribution"],  # read and locked by the service (400 if unknown)
             lines=data["lines"],
             idempotency_key=request.headers.get("Idempotency-Key", ""),
         )
-        order = selectors.household_order(user=request.user, pk=order.pk)
+        order = selectors.with_lines(order)  # a new order has them; a replayed one reads them
         checkout = services.checkout(household=request.user)
         return Response(_placed(order, checkout), status=201)
 

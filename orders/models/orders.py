@@ -65,7 +65,8 @@ class Order(models.Model):
     created_at = models.DateTimeField(_("placed at"), auto_now_add=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    # Distribution day: the code said (or scanned) at the handover, unique per distribution.
+    # Distribution day: the code said (or scanned) at the handover. One per household per
+    # distribution, shared by all its orders there (a copy of its PickupCode row).
     pickup_code = models.CharField(_("pickup code"), max_length=8, blank=True, default="")
     collected_at = models.DateTimeField(_("collected at"), null=True, blank=True)
     collected_by = models.ForeignKey(
@@ -86,11 +87,6 @@ class Order(models.Model):
             models.UniqueConstraint(
                 fields=["household", "idempotency_key"], name="orders_order_idempotency_unique"
             ),
-            models.UniqueConstraint(
-                fields=["distribution", "pickup_code"],
-                condition=~models.Q(pickup_code=""),
-                name="orders_order_pickup_code_unique",
-            ),
         ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="orders_order_status_idx"),
@@ -103,6 +99,36 @@ class Order(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+
+class PickupCode(models.Model):
+    """A household's collection at a distribution: one code for all its orders there (one
+    bag, one packing-list block, one handover). Unique per (distribution, household) and per
+    (distribution, code): the database decides between two orders placed at once."""
+
+    distribution = models.ForeignKey(
+        "pickup.Distribution", on_delete=models.PROTECT, related_name="pickup_codes"
+    )
+    household = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pickup_codes"
+    )
+    code = models.CharField(_("pickup code"), max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pickup code")
+        verbose_name_plural = _("pickup codes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["distribution", "household"], name="orders_pickupcode_household_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["distribution", "code"], name="orders_pickupcode_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
 
 
 ACTIVE_STATUSES = (Order.Status.AWAITING_PAYMENT, Order.Status.PAID, Order.Status.CONFIRMED)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from orders.errors import DistributionNotCancellable, NotCollectable, UndoExpired
-from orders.models import ACTIVE_STATUSES, Order, OrderLine, Refund
+from orders.models import ACTIVE_STATUSES, SOLD_STATUSES, Order, OrderLine, Refund
 from orders.services.credit import give_back_order_credit
 from orders.services.paying import release_or_refund
 from orders.services.placing import cancel_lines, lock_distribution
@@ -24,46 +24,61 @@ logger = logging.getLogger(__name__)
 HANDOVER_STATUSES = (Distribution.Status.CLOSED, Distribution.Status.DONE)
 
 
-def _lock_order(order: Order) -> Order:
-    return (
+def _lock_collection(order: Order) -> list[Order]:
+    """The household's orders at ``order``'s distribution, locked in pk order."""
+    return list(
         Order.objects.select_for_update(of=("self",))
         .select_related("distribution")
-        .get(pk=order.pk)
+        .filter(distribution_id=order.distribution_id, household_id=order.household_id)
+        .order_by("pk")
     )
+
+
+def _the(order: Order, collection: list[Order]) -> Order:
+    return next(o for o in collection if o.pk == order.pk)
 
 
 @transaction.atomic
 def mark_collected(*, order: Order, by: User) -> Order:
-    """The household took its order. Only orders sold at the close of a closed (or done)
-    distribution; a late household marked no-show becomes collected again. Marking twice
-    changes nothing (the first time and host are kept). Locks the order row."""
-    order = _lock_order(order)
-    if order.distribution.status not in HANDOVER_STATUSES or order.status not in (
-        Order.Status.CONFIRMED,
-        Order.Status.NO_SHOW,
-    ):
+    """The household took its collection: ``order`` and every other order of the same
+    household sold at that distribution (one code, one bag, one tap). Only orders sold at the
+    close of a closed (or done) distribution; a late household marked no-show becomes
+    collected again. Marking twice changes nothing (the first time and host are kept). Locks
+    the household's orders at the distribution in pk order. Returns ``order``."""
+    collection = _lock_collection(order)
+    order = _the(order, collection)
+    if order.distribution.status not in HANDOVER_STATUSES or order.status not in SOLD_STATUSES:
         raise NotCollectable()
-    if order.collected_at is not None:
-        return order
-    order.status = Order.Status.CONFIRMED
-    order.collected_at = timezone.now()
-    order.collected_by = by
-    order.save(update_fields=["status", "collected_at", "collected_by"])
+    sold = [o for o in collection if o.status in SOLD_STATUSES]
+    now = timezone.now()
+    for each in sold:
+        if each.collected_at is not None and each.status == Order.Status.CONFIRMED:
+            continue
+        each.status = Order.Status.CONFIRMED
+        each.collected_at = now
+        each.collected_by = by
+        each.save(update_fields=["status", "collected_at", "collected_by"])
     return order
 
 
 @transaction.atomic
 def undo_collected(*, order: Order, by: User) -> Order:
-    """Undo a handover marked by mistake, within ``HANDOVER_UNDO_SECONDS`` of it (409
-    ``undo_expired`` after). Undoing an order not collected changes nothing."""
-    order = _lock_order(order)
-    if order.collected_at is None:
+    """Undo a handover marked by mistake, for the whole collection (every sold order of the
+    household at that distribution), within ``HANDOVER_UNDO_SECONDS`` of it (409
+    ``undo_expired`` after). Undoing a collection not collected changes nothing. Locks the
+    household's orders at the distribution in pk order. Returns ``order``."""
+    collection = _lock_collection(order)
+    order = _the(order, collection)
+    collected = [o for o in collection if o.collected_at is not None]
+    if not collected:
         return order
-    if timezone.now() - order.collected_at > timedelta(seconds=settings.HANDOVER_UNDO_SECONDS):
+    window = timedelta(seconds=settings.HANDOVER_UNDO_SECONDS)
+    if any(timezone.now() - o.collected_at > window for o in collected):
         raise UndoExpired()
-    order.collected_at = None
-    order.collected_by = None
-    order.save(update_fields=["collected_at", "collected_by"])
+    for each in collected:
+        each.collected_at = None
+        each.collected_by = None
+        each.save(update_fields=["collected_at", "collected_by"])
     return order
 
 
@@ -73,18 +88,29 @@ def no_show_due_at(distribution: Distribution):
 
 @transaction.atomic
 def mark_no_shows(*, distribution: Distribution) -> int:
-    """After the slot and its grace period (``NO_SHOW_GRACE_MINUTES``), confirmed orders not
-    collected become ``no_show`` and the distribution becomes done. State-driven: a closed
-    distribution past its grace only; running it again does nothing; collected orders are
-    never touched. Locks the distribution row. Returns the number of new no-shows."""
+    """After the slot and its grace period (``NO_SHOW_GRACE_MINUTES``), confirmed orders of
+    households that did not collect become ``no_show``: marked per order, but a collection
+    goes as a whole (an order of a household that collected is never a no-show). Then the
+    distribution becomes done. State-driven: a closed distribution past its grace only;
+    running it again does nothing; collected orders are never touched. Locks the distribution
+    row. Returns the number of new no-show orders."""
     distribution = lock_distribution(distribution.pk)
     if distribution.status != Distribution.Status.CLOSED:
         return 0
     if timezone.now() < no_show_due_at(distribution):
         return 0
-    marked = Order.objects.filter(
-        distribution=distribution, status=Order.Status.CONFIRMED, collected_at__isnull=True
-    ).update(status=Order.Status.NO_SHOW)
+    # A collection is collected or not: an order of a household that took its bag is not a
+    # no-show, even if it was left unmarked.
+    took_their_bag = Order.objects.filter(
+        distribution=distribution, collected_at__isnull=False
+    ).values("household_id")
+    marked = (
+        Order.objects.filter(
+            distribution=distribution, status=Order.Status.CONFIRMED, collected_at__isnull=True
+        )
+        .exclude(household_id__in=took_their_bag)
+        .update(status=Order.Status.NO_SHOW)
+    )
     move_distribution(distribution=distribution, to=Distribution.Status.DONE)
     return marked
 
@@ -104,10 +130,11 @@ def mark_due_no_shows() -> list[int]:
 
 
 def claim_due_reminders() -> list[int]:
-    """Orders to remind the day before (``REMINDER_HOURS_BEFORE``): confirmed, of a closed
-    distribution starting within that time, not reminded yet. Each order is claimed with a
-    conditional UPDATE (``reminder_sent_at`` still empty), so two runs never remind twice; the
-    e-mails leave after the commit."""
+    """Collections to remind the day before (``REMINDER_HOURS_BEFORE``): confirmed orders of a
+    closed distribution starting within that time, not reminded yet. One e-mail per household
+    collection (its first order's, whose page lists the others): the household's orders there
+    are claimed together with one conditional UPDATE (``reminder_sent_at`` still empty), so two
+    runs never remind twice; the e-mails leave after the commit. Returns the orders e-mailed."""
     now = timezone.now()
     due = Order.objects.filter(
         status=Order.Status.CONFIRMED,
@@ -117,9 +144,11 @@ def claim_due_reminders() -> list[int]:
         distribution__starts_at__lte=now + timedelta(hours=settings.REMINDER_HOURS_BEFORE),
     ).order_by("pk")
     claimed = []
-    for order_id in due.values_list("pk", flat=True):
+    for order_id, household_id, distribution_id in due.values_list(
+        "pk", "household_id", "distribution_id"
+    ):
         with transaction.atomic():
-            if Order.objects.filter(pk=order_id, reminder_sent_at__isnull=True).update(
+            if due.filter(household_id=household_id, distribution_id=distribution_id).update(
                 reminder_sent_at=now
             ):
                 from orders.tasks import send_reminder_task

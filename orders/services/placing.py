@@ -17,7 +17,7 @@ from common.money import times
 from orders.errors import OrderingClosed, OrderNotChangeable, OutOfStock, PickupPointFull
 from orders.models import ACTIVE_STATUSES, Order, OrderLine, Refund
 from orders.pickup_codes import assign_pickup_code
-from pickup.models import Distribution
+from pickup.models import Distribution, PickupPoint
 from pickup.selectors import catalogue_offers
 from producers.models import Offer
 
@@ -34,28 +34,63 @@ def lock_distribution(distribution_id: int) -> Distribution:
     )
 
 
-def share_lock_distribution(distribution_id: int) -> Distribution:
-    """Lock the distribution row FOR SHARE (PostgreSQL; SQLite serialises writers anyway), then
-    read it: many orders at once, but never while the close holds it FOR UPDATE."""
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Distribution._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [distribution_id])
-    return Distribution.objects.select_related("pickup_point").get(pk=distribution_id)
+def share_lock_distribution(distribution_id: int) -> Distribution | None:
+    """Read the distribution and lock its row FOR SHARE in the same statement (PostgreSQL;
+    SQLite serialises writers anyway): many orders at once, but never while the close holds
+    it FOR UPDATE. The point's capacity comes along as ``point_capacity`` (the point's row is
+    not locked). None when there is no such distribution."""
+    distributions = connection.ops.quote_name(Distribution._meta.db_table)
+    points = connection.ops.quote_name(PickupPoint._meta.db_table)
+    lock = " FOR SHARE OF d" if connection.vendor == "postgresql" else ""
+    found = Distribution.objects.raw(
+        f"SELECT d.*, p.capacity AS point_capacity FROM {distributions} d "
+        f"JOIN {points} p ON p.id = d.pickup_point_id WHERE d.id = %s{lock}",
+        [distribution_id],
+    )
+    return next(iter(found), None)
 
 
 def _check_capacity(distribution: Distribution) -> None:
     """No more active orders than the point's capacity, counting the order being placed. The
     count runs under a transaction-scoped advisory lock per distribution (PostgreSQL), so two
-    orders cannot both take the last place; the lock is released at the commit."""
+    orders cannot both take the last place; the lock is released at the commit. The count is
+    its own statement, after the lock: in READ COMMITTED it then sees every order committed
+    while this one waited."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(%s, %s::int)", [CAPACITY_LOCK, distribution.pk]
             )
     active = Order.objects.filter(distribution=distribution, status__in=ACTIVE_STATUSES)
-    if active.count() > distribution.pickup_point.capacity:
+    if active.count() > distribution.point_capacity:
         raise PickupPointFull()
+
+
+def take_stock(quantities: Mapping[int, int]) -> list[int]:
+    """Take ``quantities`` (offer id → units) from the offers' stock in one statement; return
+    the offers that were short, in pk order (the caller then rolls everything back).
+
+    Rule: an offer gives units only while ``remaining >= quantity``, checked on the row as
+    locked, so stock is never oversold (and the database refuses ``remaining < 0`` anyway).
+    Locks: the offer rows in pk order — the sub-select ``ORDER BY id FOR UPDATE`` locks them
+    one after another in that order before the UPDATE changes them — so two baskets sharing
+    offers cannot deadlock. SQLite has no FOR UPDATE and serialises writers.
+    """
+    ids = sorted(quantities)
+    table = connection.ops.quote_name(Offer._meta.db_table)
+    listed = ", ".join(["%s"] * len(ids))
+    wanted = "CASE id " + " ".join(["WHEN %s THEN %s"] * len(ids)) + " END"
+    wanted_params = [value for pk in ids for value in (pk, int(quantities[pk]))]
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET remaining = remaining - {wanted} "
+            f"WHERE id IN (SELECT id FROM {table} WHERE id IN ({listed}) ORDER BY id{lock}) "
+            f"AND remaining >= {wanted} RETURNING id",
+            [*wanted_params, *ids, *wanted_params],
+        )
+        taken = {row[0] for row in cursor.fetchall()}
+    return [pk for pk in ids if pk not in taken]
 
 
 def ordering_open(distribution: Distribution) -> bool:
@@ -86,11 +121,10 @@ def cancel_lines(lines: Iterable[OrderLine], *, reason: str) -> list[OrderLine]:
     return lines
 
 
-@transaction.atomic
 def place_order(
     *,
     household: User,
-    distribution: Distribution,
+    distribution: Distribution | int,
     lines: Mapping[int, int],
     idempotency_key: str,
 ) -> Order:
@@ -99,15 +133,19 @@ def place_order(
     Rules: ordering window open, every offer on sale at this distribution (its farm supplies
     the point), quantities ≥ 1, no more active orders than the point's capacity. The same
     (household, idempotency key) always gives the same order, also when sent twice at once:
-    the unique constraint decides before any stock is taken. Lines snapshot product name,
-    producer and unit price.
+    the unique constraint decides before any stock is taken — the twin's INSERT waits for the
+    first transaction and fails once it commits; the whole attempt is then rolled back and the
+    first order returned (no savepoint needed). Lines snapshot product name, producer and unit
+    price. The new order keeps its lines in memory (as if prefetched), so the answer reads
+    nothing back. ``distribution`` may be given by id: the row is read (and locked) here anyway,
+    and an unknown id is ``invalid``.
 
     Locks, in this order: the distribution row FOR SHARE (orders are placed side by side; the
-    close, FOR UPDATE, waits for them and they for it); then stock is taken with one
-    conditional UPDATE per offer (``remaining >= quantity``) in offer pk order, so two buyers
-    never both get the last unit and two baskets never deadlock; last, the capacity is counted
-    under a per-distribution advisory lock held until the commit. The contended locks come
-    last, so they are held for the shortest time.
+    close, FOR UPDATE, waits for them and they for it); then the offer rows in pk order, stock
+    taken with one conditional UPDATE (``remaining >= quantity`` per offer, see
+    :func:`take_stock`), so two buyers never both get the last unit and two baskets never
+    deadlock; last, the capacity is counted under a per-distribution advisory lock held until
+    the commit. The contended locks come last, so they are held for the shortest time.
     """
     key = (idempotency_key or "").strip()[:255]
     if not key:
@@ -117,7 +155,27 @@ def place_order(
     existing = Order.objects.filter(household=household, idempotency_key=key).first()
     if existing is not None:
         return existing
-    distribution = share_lock_distribution(distribution.pk)
+    try:
+        distribution_id = getattr(distribution, "pk", distribution)
+        return _place_new_order(
+            household=household, distribution_id=distribution_id, lines=lines, key=key
+        )
+    except IntegrityError:
+        # The same key, placed meanwhile by a twin request; anything else is raised again.
+        existing = Order.objects.filter(household=household, idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def _place_new_order(
+    *, household: User, distribution_id: int, lines: Mapping[int, int], key: str
+) -> Order:
+    """The transaction of :func:`place_order` (rules and locks there)."""
+    distribution = share_lock_distribution(distribution_id)
+    if distribution is None:
+        raise Invalid(errors={"distribution": [_("Unknown distribution.")]})
     if not ordering_open(distribution):
         raise OrderingClosed()
     offers = {o.pk: o for o in catalogue_offers(distribution=distribution).filter(pk__in=lines)}
@@ -138,33 +196,32 @@ def place_order(
         )
         for offer_id in sorted(lines)
     ]
-    try:
-        with transaction.atomic():
-            order = Order.objects.create(
-                household=household,
-                distribution=distribution,
-                idempotency_key=key,
-                total_cents=sum(line.total_cents for line in new_lines),
-            )
-    except IntegrityError:  # the same key, placed meanwhile by a twin request
-        return Order.objects.get(household=household, idempotency_key=key)
+    order = Order.objects.create(
+        household=household,
+        distribution=distribution,
+        idempotency_key=key,
+        total_cents=sum(line.total_cents for line in new_lines),
+    )
     assign_pickup_code(order)
     for line in new_lines:
         line.order = order
     OrderLine.objects.bulk_create(new_lines)
-    short = []
-    for offer_id in sorted(lines):
-        quantity = int(lines[offer_id])
-        taken = Offer.objects.filter(pk=offer_id, remaining__gte=quantity).update(
-            remaining=F("remaining") - quantity
-        )
-        if not taken:
-            short.append(offer_id)
+    short = take_stock({offer_id: int(quantity) for offer_id, quantity in lines.items()})
     if short:
         left = dict(Offer.objects.filter(pk__in=short).values_list("pk", "remaining"))
         raise OutOfStock(offers=[{"offer": pk, "remaining": left.get(pk, 0)} for pk in short])
     _check_capacity(distribution)
+    _keep_lines(order, new_lines)
     return order
+
+
+def _keep_lines(order: Order, lines: list[OrderLine]) -> None:
+    """Keep the lines just written as ``order.lines`` (pk order, as the selectors prefetch
+    them), so showing the new order reads nothing back."""
+    kept = OrderLine.objects.filter(order=order).order_by("pk")
+    kept._result_cache = sorted(lines, key=lambda line: line.pk)
+    kept._prefetch_done = True
+    order._prefetched_objects_cache = {"lines": kept}
 
 
 @transaction.atomic

@@ -72,7 +72,7 @@ def bulk_day(distribution, farms, n_orders, lines_per_order=2):
             distribution=distribution,
             idempotency_key=f"b{i}",
             status=Order.Status.CONFIRMED,
-            pickup_code=f"B{i:05d}",
+            pickup_code=f"B{i % 3:05d}",  # one code per household, as placing gives
             total_cents=0,
         )
         for i in range(n_orders)

@@ -89,7 +89,7 @@ def test_handover_by_code_collect_and_undo(closed_day, api_client):
         found = api_client.get(
             f"{base}/distributions/{d.pk}/handover/?q={order.pickup_code.lower()}"
         ).json()
-        assert found["left"] == 3 and [o["id"] for o in found["orders"]] == [order.pk]
+        assert found["left"] == 3 and [c["orders"] for c in found["collections"]] == [[order.pk]]
         assert api_client.post(f"{base}/orders/{order.pk}/collected/").json()["collected_at"]
         assert api_client.get(f"{base}/distributions/{d.pk}/handover/").json()["left"] == 2
         assert api_client.delete(f"{base}/orders/{order.pk}/collected/").status_code == 200

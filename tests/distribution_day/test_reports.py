@@ -93,7 +93,7 @@ def test_query_count_does_not_grow_with_orders(report):
                 producer=p, distribution=d
             ),
             "handover": lambda d=distribution: (
-                list(reports.handover_orders(distribution=d, search="B00001")),
+                reports.handover_collections(distribution=d, search="B00001"),
                 reports.handover_counts(distribution=d),
             ),
         }[report]

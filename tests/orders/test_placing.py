@@ -57,6 +57,83 @@ def test_a_price_change_after_ordering_does_not_change_the_line(market, fake_str
     assert order.lines.get().unit_price_cents == 300
 
 
+def test_the_answer_built_in_memory_is_the_order_as_read_back(market, api_client, fake_stripe):
+    """The new order's answer comes from the objects just written (no read-back): it must be
+    exactly what reading the order gives, plus how to pay."""
+    apples, pears = market.a.offers
+    (cabbage,) = market.b.offers
+    placed = place(
+        api_client,
+        market.household,
+        market.distribution,
+        [(cabbage, 1), (pears, 3), (apples, 2)],
+    ).json()
+
+    read = api_client.get(f"/api/v1/orders/{placed['id']}/").json()
+    assert {k: v for k, v in placed.items() if k != "payment"} == read
+    assert [line["offer"] for line in placed["lines"]] == sorted([apples.pk, pears.pk, cabbage.pk])
+
+
+def test_the_hand_built_order_answer_is_the_serializers(market, api_client, fake_stripe):
+    """``order_output`` (the placement's answer) equals ``OrderOutput`` also for a paid order
+    with a cancelled line."""
+    from django.utils import timezone
+
+    from orders import selectors
+    from orders.api.serializers import OrderOutput, order_output
+
+    apples, pears = market.a.offers
+    placed = place(api_client, market.household, market.distribution, [(apples, 2), (pears, 1)])
+    order = Order.objects.get(pk=placed.json()["id"])
+    Order.objects.filter(pk=order.pk).update(status="paid", paid_at=timezone.now())
+    OrderLine.objects.filter(order=order, offer=pears).update(
+        status="cancelled", cancel_reason="household"
+    )
+    order = selectors.household_order(user=market.household, pk=order.pk)
+
+    assert order_output(order) == OrderOutput(order).data
+
+
+def test_placing_an_order_takes_a_fixed_number_of_queries(
+    market, api_client, fake_stripe, django_assert_max_num_queries
+):
+    """One statement for the stock of all the lines, no read-back of the new order (13 on
+    PostgreSQL inside a test transaction, where there were 22)."""
+    place(api_client, market.household, market.distribution, [(market.a.offers[0], 1)], key="w")
+    lines = [(offer, 1) for offer in [*market.a.offers, *market.b.offers]]
+    with django_assert_max_num_queries(15):
+        response = place(api_client, market.household, market.distribution, lines, key="q")
+    assert response.status_code == 201
+
+
+def test_take_stock_takes_what_is_there_and_names_the_offers_short(market):
+    from orders.services.placing import take_stock
+
+    apples, pears = market.a.offers
+    assert take_stock({pears.pk: 11, apples.pk: 4}) == [pears.pk]
+    apples.refresh_from_db()
+    pears.refresh_from_db()
+    # place_order rolls back when anything is short; the statement itself takes per offer
+    assert (apples.remaining, pears.remaining) == (6, 10)
+    assert take_stock({apples.pk: 6, pears.pk: 10}) == []
+    apples.refresh_from_db()
+    pears.refresh_from_db()
+    assert (apples.remaining, pears.remaining) == (0, 0)
+
+
+def test_an_unknown_distribution_is_invalid(market, api_client):
+    api_client.force_authenticate(market.household)
+    response = api_client.post(
+        "/api/v1/orders/",
+        {"distribution": 999_999, "lines": [{"offer": market.a.offers[0].pk, "quantity": 1}]},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert "distribution" in response.json()["errors"]
+
+
 def test_the_same_idempotency_key_returns_the_same_order(market, api_client, fake_stripe):
     offer = market.a.offers[0]
     first = place(api_client, market.household, market.distribution, [(offer, 2)], key="same")

@@ -8,7 +8,7 @@ import time_machine
 from django.db import connection
 from rest_framework.test import APIClient
 
-from orders.models import Order, Payment, StripeEvent
+from orders.models import Order, OrderLine, Payment, StripeEvent
 from orders.services import close_distribution
 from producers.models import Offer
 from tests.factories import UserFactory
@@ -152,3 +152,45 @@ def test_sixteen_buyers_for_the_last_three_places_at_a_point(market, fake_stripe
     assert Order.objects.count() == 3
     market.a.offers[0].refresh_from_db()
     assert market.a.offers[0].remaining == 7  # the refused orders gave their stock back
+
+
+def test_overlapping_baskets_at_once_never_deadlock_and_sell_exactly_the_stock(market, fake_stripe):
+    """Stock is taken for all of a basket's offers in one UPDATE whose rows are locked in pk
+    order: 24 baskets over the same three offers, their lines posted in different orders, each
+    end in 201 or 409 out_of_stock (a deadlock would be a 500), and sold + left = initial."""
+    offers = [*market.a.offers, *market.b.offers]
+    Offer.objects.filter(pk__in=[o.pk for o in offers]).update(quantity=20, remaining=20)
+    buyers = [UserFactory() for _ in range(24)]
+
+    def basket(buyer, n):
+        ordered = offers if n % 2 else offers[::-1]
+
+        def work():
+            client = APIClient()
+            client.force_authenticate(buyer)
+            response = client.post(
+                "/api/v1/orders/",
+                {
+                    "distribution": market.distribution.pk,
+                    "lines": [{"offer": o.pk, "quantity": 1 + (n % 3)} for o in ordered],
+                },
+                format="json",
+                HTTP_IDEMPOTENCY_KEY=f"basket-{n}",
+            )
+            return response.status_code, response.json()
+
+        return work
+
+    results = _run_together([basket(b, n) for n, b in enumerate(buyers)])
+
+    assert {r[0] for r in results} <= {201, 409}, results
+    assert {r[1]["code"] for r in results if r[0] == 409} <= {"out_of_stock"}
+    assert any(r[0] == 409 for r in results)  # 24 baskets of 1-3 units cannot all fit in 20
+    for offer in offers:
+        offer.refresh_from_db()
+        sold = sum(
+            line.quantity
+            for line in OrderLine.objects.filter(offer=offer, order__status="awaiting_payment")
+        )
+        assert offer.remaining >= 0
+        assert sold + offer.remaining == 20
