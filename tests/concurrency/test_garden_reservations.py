@@ -5,7 +5,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from gardens.errors import LimitReached, OfferClosed, PlotTaken
@@ -18,33 +17,12 @@ from gardens.services import (
     reservations,
     reserve_plot,
 )
+from tests.concurrency.race import run_together
 from tests.factories import PlotFactory, SeasonFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 GARDENERS = 16
-
-
-def _run_together(workers):
-    barrier = threading.Barrier(len(workers))
-    results = [None] * len(workers)
-
-    def run(index, work):
-        try:
-            connection.ensure_connection()  # connect first, so the race is on the queries
-            barrier.wait(timeout=10)
-            results[index] = work()
-        except Exception as exc:  # the test inspects what each thread got
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.mark.parametrize("defence", ["locks", "constraint only"])
@@ -71,7 +49,7 @@ def test_sixteen_gardeners_on_one_plot_through_the_api(defence, monkeypatch):
 
         return work
 
-    results = _run_together([attempt(g) for g in gardeners])
+    results = run_together([attempt(g) for g in gardeners])
     assert sorted(results, key=str) == sorted(
         [(201, None)] + [(409, "plot_taken")] * (GARDENERS - 1), key=str
     ), results
@@ -99,7 +77,7 @@ def test_one_gardener_racing_for_eight_plots_gets_only_the_limit(monkeypatch):
     def attempt(plot):
         return lambda: reserve_plot(gardener=gardener, plot=plot, season=season)
 
-    results = _run_together([attempt(p) for p in plots])
+    results = run_together([attempt(p) for p in plots])
     assert sum(isinstance(r, Reservation) for r in results) == 1, results
     assert sum(isinstance(r, LimitReached) for r in results) == len(plots) - 1
     assert not any(isinstance(r, PlotTaken) for r in results)
@@ -119,7 +97,7 @@ def _freed_plot_with_waiting_list(waiting: int):
 def test_an_offer_accepted_twice_at_once_gives_one_reservation():
     _season, plot, _entries = _freed_plot_with_waiting_list(1)
     offer = Offer.objects.get(status="open")
-    results = _run_together([lambda: accept_offer(offer=offer) for _ in range(6)])
+    results = run_together([lambda: accept_offer(offer=offer) for _ in range(6)])
     assert sum(isinstance(r, Reservation) for r in results) == 1, results
     assert sum(isinstance(r, OfferClosed) for r in results) == 5
     assert Reservation.objects.filter(plot=plot, status="reserved").count() == 1
@@ -129,7 +107,7 @@ def test_expiry_jobs_running_at_once_pass_each_offer_on_once():
     _season, _plot, entries = _freed_plot_with_waiting_list(3)
     offer = Offer.objects.get(status="open")
     later = offer.expires_at + timedelta(minutes=1)
-    results = _run_together([lambda: expire_offers(now=later) for _ in range(4)])
+    results = run_together([lambda: expire_offers(now=later) for _ in range(4)])
     assert sum(results) == 1, results
     assert list(Offer.objects.order_by("pk").values_list("entry_id", "status")) == [
         (entries[0].pk, "expired"),

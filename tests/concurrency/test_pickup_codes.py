@@ -1,39 +1,15 @@
 """One pickup code per household per distribution, also when its orders are placed at the
 same instant (PostgreSQL: the unique constraints of PickupCode decide)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from orders.models import Order, PickupCode
 from orders.services import place_order
+from tests.concurrency.race import run_together
 from tests.factories import UserFactory
 from tests.orders.conftest import market  # noqa: F401  (shared fixture)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _run_together(workers):
-    barrier = threading.Barrier(len(workers))
-    results = [None] * len(workers)
-
-    def run(index, work):
-        try:
-            connection.ensure_connection()  # connect first, so the race is on the queries
-            barrier.wait(timeout=10)
-            results[index] = work()
-        except Exception as exc:  # the test inspects what each thread got
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_orders_of_one_household_placed_at_once_share_one_code(market):  # noqa: F811
@@ -51,7 +27,7 @@ def test_orders_of_one_household_placed_at_once_share_one_code(market):  # noqa:
             ).pk
         )
 
-    results = _run_together([place(household, n) for n in range(4)] + [place(neighbour, 9)])
+    results = run_together([place(household, n) for n in range(4)] + [place(neighbour, 9)])
     assert not [r for r in results if isinstance(r, Exception)], results
     mine = set(Order.objects.filter(household=household).values_list("pickup_code", flat=True))
     theirs = set(Order.objects.filter(household=neighbour).values_list("pickup_code", flat=True))

@@ -1,13 +1,11 @@
 """Basket generation and credit spending at the same instant, on PostgreSQL."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from orders.models import BasketOrder, CreditEntry, Order
 from orders.services.baskets import generate_basket_orders, make_basket_order
 from orders.services.credit import add_credit, balance, spend_credit
+from tests.concurrency.race import run_together
 from tests.factories import UserFactory
 from tests.subscriptions.conftest import active_subscription, make_amap
 
@@ -16,32 +14,10 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 THREADS = 8
 
 
-def _run_together(workers):
-    barrier = threading.Barrier(len(workers))
-    results = [None] * len(workers)
-
-    def run(index, work):
-        try:
-            connection.ensure_connection()  # connect first, so the race is on the queries
-            barrier.wait(timeout=10)
-            results[index] = work()
-        except Exception as exc:  # the test inspects what each thread got
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def test_generation_run_concurrently_makes_one_order_per_subscription():
     amap = make_amap(stock=10)
     subscriptions = [active_subscription(amap) for _ in range(3)]
-    results = _run_together([generate_basket_orders] * THREADS)
+    results = run_together([generate_basket_orders] * THREADS)
     assert not [r for r in results if isinstance(r, Exception)]
     assert BasketOrder.objects.count() == 3
     assert Order.objects.count() == 3
@@ -62,7 +38,7 @@ def test_one_subscription_made_from_many_threads_is_one_order():
         )
         return basket.pk
 
-    results = _run_together([work] * THREADS)
+    results = run_together([work] * THREADS)
     assert len(set(results)) == 1, results
     amap.offer.refresh_from_db()
     assert amap.offer.remaining == 9
@@ -75,7 +51,7 @@ def test_two_payments_at_once_never_spend_more_than_the_balance():
     def pay(n):
         return lambda: spend_credit(household=household, up_to_cents=700, reference=f"order-{n}")
 
-    results = _run_together([pay(1), pay(2)])
+    results = run_together([pay(1), pay(2)])
     assert sorted(results) == [300, 700], results
     rows = list(
         CreditEntry.objects.filter(household=household).values_list("amount_cents", flat=True)
@@ -90,6 +66,6 @@ def test_many_payments_at_once_leave_the_balance_at_or_above_zero():
     def pay(n):
         return lambda: spend_credit(household=household, up_to_cents=300, reference=f"order-{n}")
 
-    results = _run_together([pay(n) for n in range(THREADS)])
+    results = run_together([pay(n) for n in range(THREADS)])
     assert sum(results) == 1000
     assert balance(household=household) == 0

@@ -1,43 +1,20 @@
 """Real races on PostgreSQL: threads lined up on a barrier, each with its own connection."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 from rest_framework.test import APIClient
 
 from orders.models import Order, OrderLine, Payment, StripeEvent
 from orders.services import close_distribution
 from producers.models import Offer
+from tests.concurrency.race import run_together
 from tests.factories import UserFactory
 from tests.orders.fakes import THREE_D_SECURE, VISA
 from tests.orders.helpers import post_event
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _run_together(workers):
-    barrier = threading.Barrier(len(workers))
-    results = [None] * len(workers)
-
-    def run(index, work):
-        try:
-            connection.ensure_connection()  # connect first, so the race is on the queries
-            barrier.wait(timeout=10)
-            results[index] = work()
-        except Exception as exc:  # the test inspects what each thread got
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def _poster(user, distribution, offer, key="k", quantity=1):
@@ -60,7 +37,7 @@ def test_thirty_two_buyers_on_five_units_sell_exactly_five(market, fake_stripe):
     Offer.objects.filter(pk=offer.pk).update(quantity=5, remaining=5)
     buyers = [UserFactory() for _ in range(32)]
 
-    results = _run_together([_poster(b, market.distribution, offer) for b in buyers])
+    results = run_together([_poster(b, market.distribution, offer) for b in buyers])
 
     statuses = sorted(r[0] for r in results)
     assert statuses == [201] * 5 + [409] * 27, results
@@ -75,7 +52,7 @@ def test_the_same_idempotency_key_twice_at_once_makes_one_order_and_one_payment_
     market, fake_stripe
 ):
     offer = market.a.offers[0]
-    results = _run_together(
+    results = run_together(
         [_poster(market.household, market.distribution, offer, key="twice", quantity=2)] * 2
     )
     assert [r[0] for r in results] == [201, 201], results
@@ -93,7 +70,7 @@ def test_the_same_idempotency_key_twice_at_once_makes_one_order_and_one_payment_
             f"/api/v1/orders/{order_id}/pay/", {"payment_method": VISA}, format="json"
         ).status_code
 
-    assert _run_together([pay] * 4) == [200] * 4
+    assert run_together([pay] * 4) == [200] * 4
     assert len(fake_stripe.intents) == 1
     assert Payment.objects.count() == 1
     assert Order.objects.get().status == "paid"
@@ -118,7 +95,7 @@ def test_the_same_event_eight_times_at_once_has_one_effect(market, fake_stripe):
     def deliver():
         return post_event(Client(), "evt_8", "payment_intent.succeeded", obj).status_code
 
-    assert _run_together([deliver] * 8) == [200] * 8
+    assert run_together([deliver] * 8) == [200] * 8
     assert StripeEvent.objects.count() == 1
     assert Order.objects.get().status == "paid"
 
@@ -134,7 +111,7 @@ def test_two_closes_at_once_close_once(market, fake_stripe):
     )
     pay_order(order=order, payment_method=VISA)
     with time_machine.travel(market.distribution.cutoff_at + timedelta(minutes=1)):
-        results = _run_together([lambda: close_distribution(distribution=market.distribution)] * 4)
+        results = run_together([lambda: close_distribution(distribution=market.distribution)] * 4)
     assert sorted(results, key=str) == [False, False, False, True], results
     assert fake_stripe.captured(Payment.objects.get().intent_id) == 600
 
@@ -145,7 +122,7 @@ def test_sixteen_buyers_for_the_last_three_places_at_a_point(market, fake_stripe
     point.save()
     buyers = [UserFactory() for _ in range(16)]
 
-    results = _run_together([_poster(b, market.distribution, market.a.offers[0]) for b in buyers])
+    results = run_together([_poster(b, market.distribution, market.a.offers[0]) for b in buyers])
 
     assert sorted(r[0] for r in results) == [201] * 3 + [409] * 13, results
     assert {r[1]["code"] for r in results if r[0] == 409} == {"pickup_point_full"}
@@ -181,7 +158,7 @@ def test_overlapping_baskets_at_once_never_deadlock_and_sell_exactly_the_stock(m
 
         return work
 
-    results = _run_together([basket(b, n) for n, b in enumerate(buyers)])
+    results = run_together([basket(b, n) for n, b in enumerate(buyers)])
 
     assert {r[0] for r in results} <= {201, 409}, results
     assert {r[1]["code"] for r in results if r[0] == 409} <= {"out_of_stock"}
