@@ -154,6 +154,7 @@ class _Place:
     name: str
     latitude: float
     longitude: float
+    cedex: bool = False  # a business code: counts towards a town's size, never names it
 
 
 class Gazetteer:
@@ -178,7 +179,11 @@ class Gazetteer:
                     code = row["postal_code"][:5]
                     cedex = len(row["postal_code"]) > 5
                     place = _Place(
-                        code, row["place_name"], float(row["latitude"]), float(row["longitude"])
+                        code,
+                        row["place_name"],
+                        float(row["latitude"]),
+                        float(row["longitude"]),
+                        cedex,
                     )
                     if not cedex or code not in by_postcode:
                         by_postcode.setdefault(code, []).append(place)
@@ -224,7 +229,8 @@ class Gazetteer:
             key = (p.name, p.latitude, p.longitude)
             counts[key] = counts.get(key, 0) + 1
         name, lat, lng = max(counts, key=lambda k: counts[k])
-        return next(p for p in places if (p.name, p.latitude, p.longitude) == (name, lat, lng))
+        same = [p for p in places if (p.name, p.latitude, p.longitude) == (name, lat, lng)]
+        return min(same, key=lambda p: (p.cedex, p.postcode))
 
     @staticmethod
     def _point(place: _Place) -> Point:

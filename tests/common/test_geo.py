@@ -194,3 +194,8 @@ def test_saved_addresses_are_located_by_the_task(django_capture_on_commit_callba
     producer.refresh_from_db()
     assert producer.location_status == "not_found"
     assert producer.latitude is None
+
+
+def test_a_town_is_named_by_its_ordinary_postcode_not_a_cedex_one():
+    assert geocode("Roubaix").label == "59100 Roubaix"
+    assert geocode("Lille").label == "59000 Lille"
