@@ -11,6 +11,7 @@ from datetime import time, timedelta
 from django.utils import timezone
 
 from pickup import services
+from pickup.errors import DistributionTaken
 from pickup.models import Distribution, PickupPoint, Supplier
 from pickup.schedule import local_datetime
 from producers.demo import DEMO_PRODUCERS
@@ -103,13 +104,11 @@ def _schedule_demo_distributions(point: PickupPoint, starts: time, ends: time) -
         first_day = timezone.localtime(still_open.earliest("starts_at").starts_at).date()
     for week in range(LATER_WEEKS + 1):
         day = first_day + timedelta(weeks=week)
-        starts_at = local_datetime(day, starts)
-        exists = (
-            point.distributions.filter(starts_at=starts_at)
-            .exclude(status=Distribution.Status.CANCELLED)
-            .exists()
-        )
-        if not exists:
+        try:
             services.schedule_distribution(
-                pickup_point=point, starts_at=starts_at, ends_at=local_datetime(day, ends)
+                pickup_point=point,
+                starts_at=local_datetime(day, starts),
+                ends_at=local_datetime(day, ends),
             )
+        except DistributionTaken:  # scheduled by an earlier run
+            continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
@@ -40,6 +41,10 @@ def hosted_point(*, user: User, pk: int | None = None, slug: str = "") -> Pickup
     return get_object_or_404(hosted_points(user=user), **lookup)
 
 
+def is_host(*, user: User, pickup_point: PickupPoint) -> bool:
+    return user.is_authenticated and pickup_point.hosts.filter(pk=user.pk).exists()
+
+
 def can_see_access_instructions(user: User, point: PickupPoint) -> bool:
     """Who may read a point's access instructions in full: its hosts, and households with an
     active order (awaiting payment, paid or confirmed) at one of its distributions.
@@ -49,7 +54,7 @@ def can_see_access_instructions(user: User, point: PickupPoint) -> bool:
     """
     if not user.is_authenticated:
         return False
-    if point.hosts.filter(pk=user.pk).exists():
+    if is_host(user=user, pickup_point=point):
         return True
     return point.distributions.filter(
         orders__household=user, orders__status__in=ORDER_ACTIVE_STATUSES
@@ -177,6 +182,29 @@ def distribution_catalogue(*, distribution: Distribution) -> list[ProducerOffers
 
 
 # --- Hosts and producer members -------------------------------------------------------------
+
+
+def host_dashboard_points(*, user: User) -> list[PickupPoint]:
+    """The points ``user`` hosts, each with ``dashboard_distributions`` (those that ended less
+    than two days ago or later, soonest first) and ``dashboard_suppliers`` (with their farm).
+    Three queries whatever the number of points, distributions and farms."""
+    recent = timezone.now() - timedelta(days=2)
+    return list(
+        hosted_points(user=user).prefetch_related(
+            Prefetch(
+                "distributions",
+                queryset=Distribution.objects.filter(ends_at__gte=recent).order_by("starts_at"),
+                to_attr="dashboard_distributions",
+            ),
+            Prefetch(
+                "suppliers",
+                queryset=Supplier.objects.select_related("producer").order_by(
+                    "status", "producer__name"
+                ),
+                to_attr="dashboard_suppliers",
+            ),
+        )
+    )
 
 
 def host_distributions(*, user: User) -> QuerySet[Distribution]:

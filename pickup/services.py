@@ -26,7 +26,7 @@ from pickup.errors import (
 )
 from pickup.models import Distribution, PickupPoint, Supplier
 from pickup.schedule import default_window, local_datetime, week_of, weekly_dates
-from pickup.selectors import ORDER_ACTIVE_STATUSES
+from pickup.selectors import ORDER_ACTIVE_STATUSES, is_host
 from producers.models import Producer
 
 Status = Distribution.Status
@@ -45,10 +45,6 @@ HOST_EDITABLE_FIELDS = frozenset(
         "is_active",
     }
 )
-
-
-def is_host(*, user: User, pickup_point: PickupPoint) -> bool:
-    return user.is_authenticated and pickup_point.hosts.filter(pk=user.pk).exists()
 
 
 @transaction.atomic
@@ -278,16 +274,24 @@ def _check_times(
         raise InvalidSchedule(_("A distribution must start in the future."))
 
 
-def _insert(distribution: Distribution) -> Distribution:
+def _check_start_free(
+    *, pickup_point_id: int, starts_at: datetime, other_than: int | None = None
+) -> None:
+    """A point has one live (not cancelled) distribution per start time."""
     taken = (
-        Distribution.objects.filter(
-            pickup_point=distribution.pickup_point, starts_at=distribution.starts_at
-        )
+        Distribution.objects.filter(pickup_point_id=pickup_point_id, starts_at=starts_at)
         .exclude(status=Status.CANCELLED)
+        .exclude(pk=other_than)
         .exists()
     )
     if taken:
-        raise DistributionTaken(starts_at=distribution.starts_at.isoformat())
+        raise DistributionTaken(starts_at=starts_at.isoformat())
+
+
+def _insert(distribution: Distribution) -> Distribution:
+    _check_start_free(
+        pickup_point_id=distribution.pickup_point_id, starts_at=distribution.starts_at
+    )
     try:
         with transaction.atomic():
             distribution.save()
@@ -402,16 +406,11 @@ def update_distribution_times(
     _check_times(**new)
     if distribution.status == Status.OPEN and new["opens_at"] > timezone.now():
         raise InvalidSchedule(_("This distribution is already open for orders."))
-    clash = (
-        Distribution.objects.filter(
-            pickup_point_id=distribution.pickup_point_id, starts_at=new["starts_at"]
-        )
-        .exclude(status=Status.CANCELLED)
-        .exclude(pk=distribution.pk)
-        .exists()
+    _check_start_free(
+        pickup_point_id=distribution.pickup_point_id,
+        starts_at=new["starts_at"],
+        other_than=distribution.pk,
     )
-    if clash:
-        raise DistributionTaken(starts_at=new["starts_at"].isoformat())
     for field, value in new.items():
         setattr(distribution, field, value)
     distribution.week = week_of(new["starts_at"])

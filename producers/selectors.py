@@ -4,8 +4,6 @@ A member of producer A asking for anything of producer B gets a 404: the produce
 among the user's own producers, and everything else is looked up under that producer.
 """
 
-from datetime import date
-
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -49,10 +47,6 @@ def catalogues_of(*, producer: Producer) -> QuerySet[Catalogue]:
 
 def catalogue_of(*, producer: Producer, catalogue_id: int) -> Catalogue:
     return get_object_or_404(catalogues_of(producer=producer), pk=catalogue_id)
-
-
-def catalogue_for_week(*, producer: Producer, week: date) -> Catalogue | None:
-    return catalogues_of(producer=producer).filter(week=week).first()
 
 
 def offers_of(*, catalogue: Catalogue) -> QuerySet[Offer]:

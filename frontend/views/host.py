@@ -4,12 +4,9 @@ Every POST goes to one service; a refusal is shown on the form that was sent, an
 dashboard is rendered again with it (status 400) so nothing typed is lost.
 """
 
-from datetime import timedelta
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +18,7 @@ from common.errors import DomainError
 from common.forms import add_domain_error
 from orders.services import cancel_distribution, close_distribution
 from pickup import selectors, services
-from pickup.models import Distribution, PickupPoint, Supplier
+from pickup.models import Distribution, PickupPoint
 from pickup.schedule import local_datetime
 
 WEEKDAYS = [
@@ -84,25 +81,8 @@ class WeeklyForm(forms.Form):
 def _dashboard(request, *, bound: dict | None = None, status: int = 200):
     """Render the dashboard; ``bound`` replaces one point's form by the one just sent."""
     bound = bound or {}
-    recent = timezone.now() - timedelta(days=2)
-    points = list(
-        selectors.hosted_points(user=request.user).prefetch_related(
-            Prefetch(
-                "distributions",
-                queryset=Distribution.objects.filter(ends_at__gte=recent).order_by("starts_at"),
-                to_attr="dashboard_distributions",
-            ),
-            Prefetch(
-                "suppliers",
-                queryset=Supplier.objects.select_related("producer").order_by(
-                    "status", "producer__name"
-                ),
-                to_attr="dashboard_suppliers",
-            ),
-        )
-    )
     sections = []
-    for point in points:
+    for point in selectors.host_dashboard_points(user=request.user):
         sent = bound.get(point.pk, {})
         sections.append(
             {
@@ -113,7 +93,6 @@ def _dashboard(request, *, bound: dict | None = None, status: int = 200):
                 "weekly_form": sent.get("weekly") or WeeklyForm(prefix=f"w{point.pk}"),
                 "distributions": point.dashboard_distributions,
                 "suppliers": point.dashboard_suppliers,
-                "transitions": services.TRANSITIONS,
             }
         )
     return render(

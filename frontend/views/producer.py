@@ -48,6 +48,16 @@ def _offer_form(offer, data=None) -> OfferForm:
     )
 
 
+def _add_offer_form(catalogue, products, data=None) -> AddOfferForm:
+    """The form to add one of ``products`` (the active ones not offered yet) to ``catalogue``."""
+    offered = {o.product_id for o in catalogue.offers.all()}
+    return AddOfferForm(
+        data,
+        prefix=f"add-{catalogue.pk}",
+        products=[p for p in products if p.is_active and p.pk not in offered],
+    )
+
+
 def _render_dashboard(request, producer: Producer, *, bound: dict | None = None, status=200):
     """The dashboard; ``bound`` replaces the blank form of one offer or one catalogue."""
     bound = bound or {}
@@ -62,14 +72,12 @@ def _render_dashboard(request, producer: Producer, *, bound: dict | None = None,
         catalogue = catalogues.get(week)
         block = {"label": label, "week": week, "iso_week": iso_label(week), "catalogue": catalogue}
         if catalogue is not None:
-            offers = list(catalogue.offers.all())
-            offered = {o.product_id for o in offers}
             block["offers"] = [
-                (offer, bound.get(("offer", offer.pk)) or _offer_form(offer)) for offer in offers
+                (offer, bound.get(("offer", offer.pk)) or _offer_form(offer))
+                for offer in catalogue.offers.all()
             ]
-            block["add_form"] = bound.get(("add", catalogue.pk)) or AddOfferForm(
-                prefix=f"add-{catalogue.pk}",
-                products=[p for p in products if p.is_active and p.pk not in offered],
+            block["add_form"] = bound.get(("add", catalogue.pk)) or _add_offer_form(
+                catalogue, products
             )
         blocks.append(block)
     context = {
@@ -244,14 +252,10 @@ def catalogue_publish(request, slug: str, pk: int):
 def offer_add(request, slug: str, catalogue_pk: int):
     producer = _producer(request, slug)
     catalogue = selectors.catalogue_of(producer=producer, catalogue_id=catalogue_pk)
-    offered = {o.product_id for o in catalogue.offers.all()}
-    form = AddOfferForm(
-        request.POST,
-        prefix=f"add-{catalogue.pk}",
-        products=[p for p in producer.products.filter(is_active=True) if p.pk not in offered],
-    )
+    products = {p.pk: p for p in producer.products.filter(is_active=True)}
+    form = _add_offer_form(catalogue, products.values(), request.POST)
     if form.is_valid():
-        product = producer.products.get(pk=form.cleaned_data["product"])
+        product = products[form.cleaned_data["product"]]
         try:
             services.add_offer(
                 catalogue=catalogue,
