@@ -4,12 +4,30 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from common.money import format_eur
 from orders.models import Order, OrderLine
-from orders.selectors import picking_totals
+from orders.reports import producer_picking, sold_lines
 from pickup.models import Distribution
+from producers.models import Producer
+
+
+def _farms_to_tell(*, distribution: Distribution) -> QuerySet[Producer]:
+    """Farms that sold at the close, and farms whose lines were all cancelled there because
+    their minimum was not reached (they are told why)."""
+    sold = sold_lines().filter(producer=OuterRef("pk"), order__distribution=distribution)
+    below_minimum = OrderLine.objects.filter(
+        producer=OuterRef("pk"),
+        order__distribution=distribution,
+        cancel_reason=OrderLine.Reason.MINIMUM_NOT_REACHED,
+    )
+    return (
+        Producer.objects.filter(Q(Exists(sold)) | Q(Exists(below_minimum)))
+        .prefetch_related("members")
+        .order_by("name", "pk")
+    )
 
 
 def send_close_emails(*, distribution_id: int) -> int:
@@ -17,12 +35,13 @@ def send_close_emails(*, distribution_id: int) -> int:
     when = distribution.starts_at.strftime("%d/%m/%Y %H:%M")
     point = distribution.pickup_point
     messages = []
-    for total in picking_totals(distribution=distribution):
-        members = list(total.producer.members.values_list("email", flat=True))
+    for farm in _farms_to_tell(distribution=distribution):
+        members = [member.email for member in farm.members.all()]
         if not members:
             continue
-        body = "\n".join(f"{row.quantity} × {row.product_name}" for row in total.rows)
-        if not total.rows:
+        (picking,) = producer_picking(producer=farm, distributions=[distribution])
+        body = "\n".join(f"{quantity} × {name}" for name, quantity in picking.quantities())
+        if not picking.lines:
             body = _("Your minimum was not reached: nothing to bring this time.")
         subject = _("Picking list for %(point)s, %(when)s") % {"point": point.name, "when": when}
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, members))

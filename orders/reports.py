@@ -50,6 +50,12 @@ def hosted_distribution(*, user: User, pk: int) -> Distribution:
     return get_object_or_404(hosted_distributions(user=user), pk=pk)
 
 
+def hosted_order(*, user: User, pk: int) -> Order:
+    """One order at a distribution ``user`` hosts, else Http404."""
+    distributions = hosted_distributions(user=user)
+    return get_object_or_404(Order.objects.filter(distribution__in=distributions), pk=pk)
+
+
 def supplied_distributions(*, producer: Producer) -> QuerySet[Distribution]:
     """Closed or done distributions where ``producer`` had lines (even all cancelled)."""
     has_lines = OrderLine.objects.filter(producer=producer, order__distribution=OuterRef("pk"))
@@ -90,6 +96,13 @@ class PointPicking:
     @property
     def total_cents(self) -> int:
         return sum(line.total_cents for line in self.lines)
+
+    def quantities(self) -> list[tuple[str, int]]:
+        """Quantity per product, whatever prices it sold at (lines come sorted by product)."""
+        per_product: dict[str, int] = {}
+        for line in self.lines:
+            per_product[line.product_name] = per_product.get(line.product_name, 0) + line.quantity
+        return list(per_product.items())
 
 
 def producer_picking(

@@ -86,48 +86,6 @@ def with_lines(order: Order) -> Order:
     return order
 
 
-@dataclass
-class PickingRow:
-    product_name: str
-    quantity: int
-    total_cents: int
-
-
-@dataclass
-class PickingTotal:
-    producer: Producer
-    rows: list[PickingRow] = field(default_factory=list)
-
-    @property
-    def total_cents(self) -> int:
-        return sum(row.total_cents for row in self.rows)
-
-
-def picking_totals(*, distribution: Distribution) -> list[PickingTotal]:
-    """What each farm brings: active lines of confirmed orders, summed per product. Farms with
-    lines cancelled at the close appear with no rows (they are told why)."""
-    lines = (
-        OrderLine.objects.filter(order__distribution=distribution)
-        .exclude(order__status__in=[Order.Status.EXPIRED, Order.Status.AWAITING_PAYMENT])
-        .exclude(cancel_reason__in=[OrderLine.Reason.HOUSEHOLD, OrderLine.Reason.UNPAID])
-        .select_related("producer")
-        .order_by("producer__name", "producer_id", "product_name", "pk")
-    )
-    totals: dict[int, PickingTotal] = {}
-    rows: dict[tuple[int, int], PickingRow] = {}
-    for line in lines:
-        total = totals.setdefault(line.producer_id, PickingTotal(line.producer))
-        if line.status != OrderLine.Status.ACTIVE:
-            continue
-        row = rows.get((line.producer_id, line.offer_id))
-        if row is None:
-            row = rows[(line.producer_id, line.offer_id)] = PickingRow(line.product_name, 0, 0)
-            total.rows.append(row)
-        row.quantity += line.quantity
-        row.total_cents += line.total_cents
-    return list(totals.values())
-
-
 # --- The basket on a distribution's catalogue -----------------------------------------------
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from orders.models import (
+    BasketOrder,
     BasketSeason,
     CreditEntry,
     Subscription,
@@ -23,6 +24,8 @@ from orders.models import (
 )
 from orders.models.subscriptions import LIVE_SUBSCRIPTION
 from orders.services.credit import balance
+from orders.services.placing import ordering_open
+from orders.services.subscriptions import skip_deadlines
 from producers.models import Producer
 
 
@@ -65,6 +68,41 @@ def household_waitlist(*, user: User) -> QuerySet[SubscriptionWaitlistEntry]:
             SubscriptionWaitlistEntry.Status.OFFERED,
         ],
     ).select_related("season__product", "pickup_point")
+
+
+@dataclass
+class SubscriptionWeek:
+    week: date
+    skipped: bool
+    basket: BasketOrder | None  # with its order and distribution's pickup point
+    can_skip: bool  # active, not skipped yet, before the week's skip deadline
+    orderable: bool  # its basket order's distribution still takes orders (add products)
+
+
+def subscription_weeks(*, subscription: Subscription) -> list[SubscriptionWeek]:
+    """Each paid week of ``subscription`` (skips prefetched, as by
+    :func:`household_subscription`): skipped, its basket order, or to come. Two queries."""
+    skips = {skip.week for skip in subscription.skips.all()}
+    baskets = {
+        b.week: b
+        for b in BasketOrder.objects.filter(subscription=subscription).select_related(
+            "order", "distribution__pickup_point"
+        )
+    }
+    now = timezone.now()
+    weeks = subscription.season.weeks(since=subscription.first_week)
+    deadlines = skip_deadlines(subscription, weeks)
+    active = subscription.status == Subscription.Status.ACTIVE
+    return [
+        SubscriptionWeek(
+            week=week,
+            skipped=week in skips,
+            basket=baskets.get(week),
+            can_skip=active and week not in skips and now <= deadlines[week],
+            orderable=week in baskets and ordering_open(baskets[week].distribution),
+        )
+        for week in weeks
+    ]
 
 
 @dataclass
@@ -120,7 +158,8 @@ class SeasonCounts:
 
 def season_counts(*, season: BasketSeason, weeks: int = 8) -> SeasonCounts:
     """Baskets to harvest per pickup point and week (active subscriptions started by then,
-    minus skips), skips, and the waiting list — three queries whatever the number of rows."""
+    minus skips), skips, and the waiting list — two queries whatever the number of rows.
+    ``season`` comes from :func:`producer_seasons` (its waiting list is counted there)."""
     today = timezone.localdate()
     upcoming = season.weeks(since=today)[:weeks]
     subs = list(
@@ -142,5 +181,4 @@ def season_counts(*, season: BasketSeason, weeks: int = 8) -> SeasonCounts:
                 counts[1 if (pk, week) in skips else 0] += 1
         for point in sorted(per_point):
             rows.append(WeekCount(week, point, *per_point[point]))
-    waiting = season.waitlist.filter(status__in=["waiting", "offered"]).count()
-    return SeasonCounts(season, rows, waiting)
+    return SeasonCounts(season, rows, season.waiting_count)

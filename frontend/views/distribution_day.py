@@ -8,7 +8,7 @@ anyone else); every write is one service of ``orders.services``.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import ngettext
@@ -21,11 +21,6 @@ from orders.models import Order
 
 def _distribution(request, pk: int):
     return reports.hosted_distribution(user=request.user, pk=pk)
-
-
-def _hosted_order(request, pk: int) -> Order:
-    distributions = reports.hosted_distributions(user=request.user)
-    return get_object_or_404(Order.objects.filter(distribution__in=distributions), pk=pk)
 
 
 @login_required
@@ -104,7 +99,7 @@ def _after_handover(request, order: Order, *, error: str = ""):
 @login_required
 @require_POST
 def collect(request, pk: int):
-    order = _hosted_order(request, pk)
+    order = reports.hosted_order(user=request.user, pk=pk)
     try:
         order = services.mark_collected(order=order, by=request.user)
     except DomainError as exc:
@@ -115,7 +110,7 @@ def collect(request, pk: int):
 @login_required
 @require_POST
 def undo(request, pk: int):
-    order = _hosted_order(request, pk)
+    order = reports.hosted_order(user=request.user, pk=pk)
     try:
         order = services.undo_collected(order=order, by=request.user)
     except DomainError as exc:

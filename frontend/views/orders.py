@@ -120,8 +120,7 @@ def _detail(request, order: Order, *, status: int = 200):
             "point": point,
             "show_access": pickup_selectors.can_see_access_instructions(request.user, point),
             "collected_with": list(selectors.collected_with(order=order)),
-            "changeable": order.status in (Order.Status.AWAITING_PAYMENT, Order.Status.PAID)
-            and services.ordering_open(order.distribution),
+            "changeable": services.order_changeable(order),
         },
         status=status,
     )

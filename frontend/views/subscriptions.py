@@ -10,14 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
 from orders import services as order_services
 from orders import subscription_selectors as selectors
-from orders.models import BasketOrder, Subscription
+from orders.models import Subscription
 from orders.services import credit as credit_services
 from orders.services import subscriptions as services
 
@@ -125,37 +124,19 @@ def payment_refresh(request, pk: int):
 
 
 def _weeks(subscription: Subscription) -> list[dict]:
-    """Each paid week: skipped, its basket order (with the catalogue to add products), or to come."""
-    skips = {skip.week for skip in subscription.skips.all()}
-    baskets = {
-        b.week: b
-        for b in BasketOrder.objects.filter(subscription=subscription).select_related(
-            "order", "distribution__pickup_point"
-        )
-    }
-    now = timezone.now()
-    weeks = subscription.season.weeks(since=subscription.first_week)
-    deadlines = services.skip_deadlines(subscription, weeks)
-    rows = []
-    for week in weeks:
-        basket = baskets.get(week)
-        rows.append(
-            {
-                "week": week,
-                "skipped": week in skips,
-                "basket": basket,
-                "can_skip": subscription.status == Subscription.Status.ACTIVE
-                and week not in skips
-                and now <= deadlines[week],
-                "add_url": reverse(
-                    "frontend:distribution_catalogue",
-                    args=[basket.distribution.pickup_point.slug, basket.distribution_id],
-                )
-                if basket and order_services.ordering_open(basket.distribution)
-                else "",
-            }
-        )
-    return rows
+    """Each paid week, with the catalogue's address to add products to its basket order."""
+    return [
+        {
+            **vars(row),
+            "add_url": reverse(
+                "frontend:distribution_catalogue",
+                args=[row.basket.distribution.pickup_point.slug, row.basket.distribution_id],
+            )
+            if row.orderable
+            else "",
+        }
+        for row in selectors.subscription_weeks(subscription=subscription)
+    ]
 
 
 @login_required

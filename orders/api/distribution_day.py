@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import renderers, serializers
 from rest_framework.response import Response
@@ -152,11 +151,6 @@ class DistributionCancelApi(APIView):
         return Response(CancelledOutput({"cancelled_orders": cancelled}).data)
 
 
-def _hosted_order(request, pk: int) -> Order:
-    distributions = reports.hosted_distributions(user=request.user)
-    return get_object_or_404(Order.objects.filter(distribution__in=distributions), pk=pk)
-
-
 class CollectedApi(APIView):
     @extend_schema(
         summary="Mark collected: the order and the household's other orders at that distribution",
@@ -164,7 +158,8 @@ class CollectedApi(APIView):
         responses={200: CollectionOutput, 404: NOT_FOUND, 409: CONFLICT},
     )
     def post(self, request, pk: int):
-        order = services.mark_collected(order=_hosted_order(request, pk), by=request.user)
+        order = reports.hosted_order(user=request.user, pk=pk)
+        order = services.mark_collected(order=order, by=request.user)
         return Response(CollectionOutput(_collection(order)).data)
 
     @extend_schema(
@@ -172,7 +167,8 @@ class CollectedApi(APIView):
         responses={200: CollectionOutput, 404: NOT_FOUND, 409: CONFLICT},
     )
     def delete(self, request, pk: int):
-        order = services.undo_collected(order=_hosted_order(request, pk), by=request.user)
+        order = reports.hosted_order(user=request.user, pk=pk)
+        order = services.undo_collected(order=order, by=request.user)
         return Response(CollectionOutput(_collection(order)).data)
 
 

@@ -25,6 +25,7 @@ from orders.services.placing import (
     change_order,
     expire_order,
     expire_unpaid_orders,
+    order_changeable,
     ordering_open,
     place_order,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "mark_collected",
     "mark_due_no_shows",
     "mark_no_shows",
+    "order_changeable",
     "ordering_open",
     "pay_order",
     "place_order",

@@ -101,6 +101,14 @@ def ordering_open(distribution: Distribution) -> bool:
     )
 
 
+CHANGEABLE_STATUSES = (Order.Status.AWAITING_PAYMENT, Order.Status.PAID)
+
+
+def order_changeable(order: Order) -> bool:
+    """Whether :func:`change_order` would take ``order`` now: unpaid or paid, ordering open."""
+    return order.status in CHANGEABLE_STATUSES and ordering_open(order.distribution)
+
+
 def give_back_stock(lines: Iterable[OrderLine]) -> None:
     """Return the quantities of ``lines`` to their offers, in offer pk order."""
     per_offer: dict[int, int] = {}
@@ -240,7 +248,7 @@ def change_order(*, order: Order, quantities: Mapping[int, int]) -> Order:
     order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
     if not ordering_open(distribution):
         raise OrderingClosed()
-    if order.status not in (Order.Status.AWAITING_PAYMENT, Order.Status.PAID):
+    if order.status not in CHANGEABLE_STATUSES:
         raise OrderNotChangeable()
     lines = {line.pk: line for line in order.lines.filter(status=OrderLine.Status.ACTIVE)}
     unknown = set(quantities) - set(lines)

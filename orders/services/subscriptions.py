@@ -199,23 +199,10 @@ def apply_subscription_payment(*, subscription_id: int, intent: payments.Intent)
     return subscription
 
 
-def skip_deadline(subscription: Subscription, week: date) -> datetime:
-    """The latest moment to skip ``week``: ``skip_deadline_hours`` before the cutoff of that
-    week's distribution at the subscription's point (or before that Monday, without one)."""
-    hours = timedelta(hours=subscription.season.skip_deadline_hours)
-    distribution = (
-        Distribution.objects.filter(pickup_point_id=subscription.pickup_point_id, week=week)
-        .exclude(status=Distribution.Status.CANCELLED)
-        .order_by("cutoff_at")
-        .first()
-    )
-    if distribution is not None:
-        return distribution.cutoff_at - hours
-    return timezone.make_aware(datetime.combine(week, time.min)) - hours
-
-
 def skip_deadlines(subscription: Subscription, weeks: list[date]) -> dict[date, datetime]:
-    """:func:`skip_deadline` for many weeks in one query (pages list the whole season)."""
+    """The latest moment to skip each of ``weeks``: ``skip_deadline_hours`` before the cutoff
+    of that week's distribution at the subscription's point (or before that Monday, without
+    one). One query for any number of weeks (pages list the whole season)."""
     hours = timedelta(hours=subscription.season.skip_deadline_hours)
     cutoffs: dict[date, datetime] = {}
     for week, cutoff in (
@@ -249,10 +236,11 @@ def _skip_weeks(subscription: Subscription, weeks: list[date], pause=None) -> li
     now = timezone.now()
     already = set(subscription.skips.values_list("week", flat=True))
     weeks = sorted({monday(w) for w in weeks} - already)
+    deadlines = skip_deadlines(subscription, weeks)
     for week in weeks:
         if week not in paid:
             raise Invalid(errors={"week": [_("This week is not part of your subscription.")]})
-        if now > skip_deadline(subscription, week):
+        if now > deadlines[week]:
             raise SkipTooLate(week=week.isoformat())
     if len(already) + len(weeks) > season.max_skips:
         raise SkipLimitReached(max_skips=season.max_skips, skipped=len(already))

@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 
 from orders.models import Order, OrderLine, Payment, Refund
-from orders.selectors import picking_totals
+from orders.reports import reconcile
 from orders.services import close_distribution, place_order
 from orders.tasks import close_due_distributions_task
 from tests.factories import UserFactory
@@ -89,7 +89,7 @@ def test_a_farm_below_its_minimum_is_not_charged_and_everything_reconciles(
 
     active = OrderLine.objects.filter(status="active", order__distribution=market.distribution)
     sold = sum(line.total_cents for line in active)
-    picked = sum(t.total_cents for t in picking_totals(distribution=market.distribution))
+    picked = reconcile(distribution=market.distribution).picking_cents
     captured = _captured(fake_stripe, Order.objects.all())
     assert sold == picked == captured == 3 * 300 + 8 * 199
     shares = sum(
