@@ -272,6 +272,17 @@ def geocode(text: str) -> Point:
     return _geopy_lookup(text)
 
 
+def origin_from_query(*, near: Point | None = None, q: str | None = None) -> Point | None:
+    """The origin of a "nearest" search: the position given (``near``, already parsed by
+    :func:`parse_lat_lng`), else the geocoded place (``q``, :class:`AddressNotFound` when
+    unresolvable), else ``None`` when neither was given."""
+    if near is not None:
+        return near
+    if q and q.strip():
+        return geocode(q)
+    return None
+
+
 # --- Locating saved addresses ---------------------------------------------------------------
 
 

@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from common.geo import locate_later
 from gardens.models import (
     Garden,
     Offer,
@@ -11,6 +10,7 @@ from gardens.models import (
     WorkDay,
     WorkDaySignup,
 )
+from gardens.services import update_garden_address
 
 
 class PlotInline(admin.TabularInline):
@@ -45,8 +45,8 @@ class GardenAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if "address" in form.changed_data:  # geocoded in a task, after the commit
-            locate_later([obj])
+        if "address" in form.changed_data:
+            update_garden_address(garden=obj, address=obj.address)
 
 
 @admin.register(Season)

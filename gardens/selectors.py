@@ -67,12 +67,6 @@ class PlotOnPlan:
     reservation: Reservation | None = None
     offered: bool = False
 
-    @property
-    def features(self) -> list[str]:
-        from gardens.presenters import feature_labels
-
-        return feature_labels(self.plot)
-
 
 @dataclass
 class Plan:
@@ -146,20 +140,26 @@ def waitlist_position(entry: WaitlistEntry) -> int:
     return earlier + 1
 
 
+def _waitlist_positions(season_ids: set[int]) -> dict[int, int]:
+    """Position of every active entry of these seasons, by entry id, in one query (the same
+    order as :func:`waitlist_position`)."""
+    active = (
+        WaitlistEntry.objects.filter(season_id__in=season_ids, status__in=WaitlistEntry.ACTIVE)
+        .order_by("season_id", "created_at", "pk")
+        .values_list("season_id", "pk")
+    )
+    positions, seen = {}, defaultdict(int)
+    for season_id, pk in active:
+        seen[season_id] += 1
+        positions[pk] = seen[season_id]
+    return positions
+
+
 def open_offers_for(season: Season) -> list[Offer]:
     return list(
         season.offers.filter(status=Offer.Status.OPEN)
         .select_related("plot", "entry__gardener")
         .order_by("expires_at", "pk")
-    )
-
-
-def reservations_for(season: Season) -> list[Reservation]:
-    """Active reservations of a season with plot and gardener (occupancy and fees)."""
-    return list(
-        season.reservations.filter(status__in=Reservation.ACTIVE)
-        .select_related("plot", "gardener")
-        .order_by("plot__code")
     )
 
 
@@ -204,8 +204,9 @@ def my_gardening(user: User) -> MyGardening:
         .select_related("season__garden")
         .order_by("created_at")
     )
+    positions = _waitlist_positions({e.season_id for e in entries})
     for entry in entries:
-        entry.position = waitlist_position(entry)
+        entry.position = positions[entry.pk]
     offers = list(
         Offer.objects.filter(entry__gardener=user, status=Offer.Status.OPEN)
         .select_related("plot__garden", "season")

@@ -72,9 +72,7 @@ def manage(request, slug: str):
                 "occupancy": [
                     {
                         "row": row,
-                        "state": _("free")
-                        if row.reservation is None and not row.offered
-                        else state_label(row),
+                        "state": state_label(row),
                         "hours": hours[row.reservation.gardener_id] if row.reservation else None,
                         "fee": format_eur(row.reservation.fee_cents) if row.reservation else "",
                     }

@@ -53,7 +53,7 @@ class OccupancyApi(CoordinatorApi):
         rows = [
             {
                 "plot": row.plot,
-                "state": "free" if row.reservation is None and not row.offered else "reserved",
+                "state": row.state,  # a plan seen by no user: free or reserved
                 "reservation": row.reservation,
                 "work_hours": hours[row.reservation.gardener_id] if row.reservation else None,
             }

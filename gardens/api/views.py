@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import validated
-from common.geo import geocode, parse_lat_lng
+from common.geo import origin_from_query, parse_lat_lng
 from gardens import selectors, services
 from gardens.api.serializers import (
     GardenDetailOutput,
@@ -68,10 +68,9 @@ class GardenListApi(APIView):
     def get(self, request):
         data = validated(self.GardenSearchQuery, request.query_params)
         radius = data.get("radius_km", settings.NEAREST_DEFAULT_RADIUS_KM)
-        if "near" in data:
-            gardens = selectors.gardens_near(data["near"], radius_km=radius)
-        elif data.get("q"):
-            gardens = selectors.gardens_near(geocode(data["q"]), radius_km=radius)
+        origin = origin_from_query(near=data.get("near"), q=data.get("q"))
+        if origin is not None:
+            gardens = selectors.gardens_near(origin, radius_km=radius)
         else:
             gardens = list(selectors.active_gardens().order_by("name"))
         return Response(GardenSummaryOutput(gardens, many=True).data)

@@ -46,6 +46,16 @@ def test_nonsense_is_address_not_found(text):
     assert caught.value.code == "address_not_found"
 
 
+def test_a_search_starts_from_the_position_given_else_the_place_else_nowhere():
+    position = geo.Point(50.75, 2.25)
+    assert geo.origin_from_query(near=position, q="Roubaix") == position
+    assert_near(geo.origin_from_query(q="Roubaix"), ROUBAIX)
+    assert geo.origin_from_query() is None
+    assert geo.origin_from_query(q="  ") is None
+    with pytest.raises(AddressNotFound):
+        geo.origin_from_query(q="xyzzy plugh")
+
+
 def test_distance_lille_roubaix():
     assert 10.4 < distance_km(LILLE, ROUBAIX) < 10.9  # geodesic: 10.66 km
     assert distance_km(LILLE, LILLE) == 0

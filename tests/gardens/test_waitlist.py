@@ -3,11 +3,13 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gardens.errors import AlreadyWaiting, LimitReached, OfferClosed, PlotTaken
 from gardens.models import Offer, Reservation, WaitlistEntry
-from gardens.selectors import waitlist_for, waitlist_position
+from gardens.selectors import my_gardening, waitlist_for, waitlist_position
 from gardens.services import (
     accept_offer,
     cancel_reservation,
@@ -17,7 +19,7 @@ from gardens.services import (
     leave_waitlist,
     reserve_plot,
 )
-from tests.factories import UserFactory
+from tests.factories import SeasonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +176,25 @@ def test_before_applications_open_joining_offers_nothing(season, plots):
         entry = join_waitlist(gardener=UserFactory(), season=season)
     assert entry.status == WaitlistEntry.Status.WAITING
     assert not Offer.objects.exists()
+
+
+def _my_gardening_queries(waitlists: int) -> tuple[int, list[int]]:
+    """Queries of a gardener's overview with places on ``waitlists`` lists (second in each)."""
+    gardener = UserFactory()
+    for _ in range(waitlists):
+        season = SeasonFactory()
+        join_waitlist(gardener=UserFactory(), season=season)
+        join_waitlist(gardener=gardener, season=season)
+    with CaptureQueriesContext(connection) as queries:
+        gardening = my_gardening(gardener)
+    return len(queries), [entry.position for entry in gardening.entries]
+
+
+@pytest.mark.django_db
+def test_a_gardeners_places_on_many_waiting_lists_cost_the_same_queries():
+    (small, small_positions), (large, large_positions) = (
+        _my_gardening_queries(1),
+        _my_gardening_queries(8),
+    )
+    assert small == large
+    assert small_positions == [2] and large_positions == [2] * 8
