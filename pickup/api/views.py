@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import validated
-from common.geo import Point, geocode, parse_lat_lng
+from common.geo import Point, origin_from_query, parse_lat_lng
 from pickup import selectors, services
 from pickup.api.serializers import (
     CatalogueOutput,
@@ -73,7 +73,7 @@ class PointSearchApi(APIView):
     )
     def get(self, request):
         data = validated(self.PointSearchQuery, request.query_params)
-        origin = data.get("near") or geocode(data["q"])
+        origin = origin_from_query(near=data.get("near"), q=data.get("q"))
         radius = data.get("radius_km") or settings.NEAREST_DEFAULT_RADIUS_KM
         points = selectors.nearest_points(
             origin=(origin.latitude, origin.longitude), radius_km=radius, limit=data["limit"]
