@@ -41,6 +41,26 @@ class CardDeclined(DomainError):
     default_message = _("The card was declined. Try another card.")
 
 
+class InvalidPaymentMethod(DomainError):
+    code = "invalid_payment_method"
+    status = 400
+    default_message = _("This card cannot be used: save it again from the payment page.")
+
+
+class PaymentInProgress(DomainError):
+    code = "payment_in_progress"
+    status = 409
+    default_message = _(
+        "A payment is already under way for this. Wait a few seconds, then reload the page."
+    )
+
+
+class PaymentRejected(DomainError):
+    code = "payment_rejected"
+    status = 400
+    default_message = _("The payment service refused this payment. Try another card.")
+
+
 class PaymentUnavailable(DomainError):
     code = "payment_unavailable"
     status = 503

@@ -1,15 +1,17 @@
 """The one door to Stripe (the only module that imports ``stripe``).
 
-Small functions around ``stripe.StripeClient`` that return plain dataclasses and turn Stripe's
-errors into orders DomainErrors (declined card → 402 ``card_declined``, Stripe unreachable →
-503 ``payment_unavailable``). In the embedded mode ``STRIPE_API_BASE`` points at localstripe.
-Tests replace this module's functions with a fake that behaves like Stripe, or run it against a
-real localstripe.
+Small functions around ``stripe.StripeClient`` that return plain dataclasses and turn every
+Stripe error class into an orders DomainError with a stable code and status, in one table
+(:data:`ERRORS`). In the embedded mode ``STRIPE_API_BASE`` points at localstripe. Tests replace
+this module's functions with a fake that behaves like Stripe, or run it against a real
+localstripe.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -17,7 +19,16 @@ from typing import Any
 import stripe
 from django.conf import settings
 
-from orders.errors import BadSignature, CardDeclined, PaymentUnavailable
+from orders.errors import (
+    BadSignature,
+    CardDeclined,
+    InvalidPaymentMethod,
+    PaymentInProgress,
+    PaymentRejected,
+    PaymentUnavailable,
+)
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,6 +44,7 @@ class Intent:
     amount_received: int | None = 0
     payment_method: str = ""
     capture_method: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -43,9 +55,17 @@ class Card:
 
 @dataclass(frozen=True)
 class Event:
+    """A verified webhook event. ``object`` and its ``metadata`` are always dicts; an event
+    whose body is not the shape Stripe sends says why in ``malformed`` (and is ignored)."""
+
     id: str
     type: str
     object: dict[str, Any] = field(default_factory=dict)
+    malformed: str = ""
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        return self.object.get("metadata") or {}
 
 
 @cache
@@ -59,15 +79,60 @@ def client() -> stripe.StripeClient:
     return _client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE)
 
 
+def _declined(exc: stripe.StripeError):
+    return CardDeclined(decline_code=getattr(exc, "code", None) or "card_declined")
+
+
+def _rejected(exc: stripe.StripeError):
+    if getattr(exc, "param", None) == "payment_method":
+        return InvalidPaymentMethod()
+    logger.warning("Stripe refused a request: %s", exc)
+    return PaymentRejected(stripe_code=getattr(exc, "code", None) or "invalid_request")
+
+
+def _in_progress(exc: stripe.StripeError):
+    return PaymentInProgress()
+
+
+def _unavailable(exc: stripe.StripeError):
+    return PaymentUnavailable()
+
+
+def _misconfigured(exc: stripe.StripeError):
+    logger.error("Stripe refused our credentials (check STRIPE_SECRET_KEY): %s", exc)
+    return PaymentUnavailable()
+
+
+# Every Stripe error class → one DomainError (code, status), first match wins. A declined card
+# is 402; a request Stripe refuses is 400 (a payment method it does not know is
+# ``invalid_payment_method``); a twin request under the same idempotency key is 409; Stripe
+# unreachable, rate-limited, failing or refusing our keys is 503 (safe to retry later).
+ERRORS: tuple[tuple[type[stripe.StripeError], Any], ...] = (
+    (stripe.CardError, _declined),
+    (stripe.IdempotencyError, _in_progress),
+    (stripe.InvalidRequestError, _rejected),
+    (stripe.RateLimitError, _unavailable),
+    (stripe.APIConnectionError, _unavailable),
+    (stripe.AuthenticationError, _misconfigured),
+    (stripe.PermissionError, _misconfigured),
+    (stripe.APIError, _unavailable),
+    (stripe.StripeError, _unavailable),
+)
+
+
+def domain_error(exc: stripe.StripeError):
+    """The DomainError that stands for a Stripe error (see :data:`ERRORS`)."""
+    for error_class, make in ERRORS:
+        if isinstance(exc, error_class):
+            return make(exc)
+    return PaymentUnavailable()
+
+
 def _call(function, *args, **kwargs):
     try:
         return function(*args, **kwargs)
-    except stripe.CardError as exc:
-        raise CardDeclined(decline_code=getattr(exc, "code", None) or "card_declined") from exc
-    except (stripe.APIConnectionError, stripe.RateLimitError) as exc:
-        raise PaymentUnavailable() from exc
-    except stripe.APIError as exc:
-        raise PaymentUnavailable() from exc
+    except stripe.StripeError as exc:
+        raise domain_error(exc) from exc
 
 
 def _plain(obj: Any) -> dict:
@@ -91,6 +156,7 @@ def _intent(obj: Any) -> Intent:
         amount_received=obj.get("amount_received"),
         payment_method=payment_method,
         capture_method=obj.get("capture_method") or "",
+        metadata={str(k): str(v) for k, v in (obj.get("metadata") or {}).items()},
     )
 
 
@@ -121,10 +187,48 @@ def create_setup_intent(*, customer_id: str) -> Intent:
     )
 
 
-def retrieve_card(*, payment_method: str) -> Card:
-    pm = _call(client().v1.payment_methods.retrieve, payment_method)
-    card = _plain(pm).get("card") or {}
+def _card(pm: dict) -> Card:
+    card = pm.get("card") or {}
     return Card(brand=card.get("brand") or "", last4=card.get("last4") or "")
+
+
+def retrieve_card(*, payment_method: str) -> Card:
+    return _card(_plain(_call(client().v1.payment_methods.retrieve, payment_method)))
+
+
+def customer_card(*, payment_method: str, customer_id: str, setup_intent_id: str = "") -> Card:
+    """The card ``payment_method`` if it belongs to ``customer_id``; else InvalidPaymentMethod
+    (400), also for a payment method Stripe does not know.
+
+    Stripe attaches a card to the customer when the customer's SetupIntent is confirmed; a card
+    not attached yet is accepted only if it is the one that confirmed ``setup_intent_id`` (that
+    customer's own SetupIntent), and is then attached here (localstripe does not attach it)."""
+    if not payment_method.startswith("pm_"):
+        raise InvalidPaymentMethod()
+    try:
+        pm = _plain(_call(client().v1.payment_methods.retrieve, payment_method))
+    except PaymentRejected as exc:  # unknown to Stripe
+        raise InvalidPaymentMethod() from exc
+    owner = pm.get("customer") or ""
+    if not isinstance(owner, str):
+        owner = owner.get("id", "")
+    if owner == customer_id:
+        return _card(pm)
+    if owner or not setup_intent_id:
+        raise InvalidPaymentMethod()
+    setup = _plain(_call(client().v1.setup_intents.retrieve, setup_intent_id))
+    used = setup.get("payment_method") or ""
+    if not isinstance(used, str):
+        used = used.get("id", "")
+    if (setup.get("customer"), used, setup.get("status")) != (customer_id, pm["id"], "succeeded"):
+        raise InvalidPaymentMethod()
+    _call(
+        client().v1.payment_methods.attach,
+        payment_method,
+        params={"customer": customer_id},
+        options=_options(f"attach-{payment_method}-{customer_id}"),
+    )
+    return _card(pm)
 
 
 def create_payment_intent(
@@ -187,16 +291,34 @@ def create_refund(*, intent_id: str, amount_cents: int, idempotency_key: str) ->
 
 
 def parse_event(*, payload: bytes, signature: str) -> Event:
-    """Verify the ``Stripe-Signature`` of a webhook's raw body; BadSignature (400) if wrong."""
+    """Verify the ``Stripe-Signature`` of a webhook's raw body; BadSignature (400) if wrong.
+
+    A signed body that is not the shape of a Stripe event (not an object, no string id,
+    ``data.object`` or ``metadata`` not objects...) still comes back, with ``malformed`` saying
+    why, so that it is stored once and ignored rather than failing (and being sent again)."""
     try:
         stripe.WebhookSignature.verify_header(
             payload.decode("utf-8"), signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=300
         )
-        data = json.loads(payload)
     except (stripe.SignatureVerificationError, ValueError, UnicodeDecodeError) as exc:
         raise BadSignature() from exc
-    return Event(
-        id=str(data.get("id", "")),
-        type=str(data.get("type", "")),
-        object=(data.get("data") or {}).get("object") or {},
-    )
+    fallback_id = "malformed-" + hashlib.sha256(payload).hexdigest()[:40]
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return Event(id=fallback_id, type="", malformed="not JSON")
+    if not isinstance(data, dict):
+        return Event(id=fallback_id, type="", malformed="not an object")
+    event_id, event_type = data.get("id"), data.get("type")
+    if not isinstance(event_id, str) or not event_id or len(event_id) > 255:
+        return Event(id=fallback_id, type="", malformed="no event id")
+    if not isinstance(event_type, str):
+        return Event(id=event_id, type="", malformed="no event type")
+    body = data.get("data")
+    obj = body.get("object") if isinstance(body, dict) else None
+    if not isinstance(obj, dict):
+        return Event(id=event_id, type=event_type, malformed="data.object is not an object")
+    metadata = obj.get("metadata")
+    if metadata is not None and not isinstance(metadata, dict):
+        return Event(id=event_id, type=event_type, malformed="metadata is not an object")
+    return Event(id=event_id, type=event_type, object=obj)

@@ -12,8 +12,9 @@ from orders.services import handle_stripe_event
 @csrf_exempt
 @require_POST
 def stripe_webhook(request: HttpRequest) -> HttpResponse:
-    """400 on a bad signature; 200 once the event is stored with its effect (or was already).
-    A 503 (Stripe unreachable while re-reading) makes Stripe deliver again later."""
+    """400 on a bad signature; 200 once the event is stored with its effect (or was already,
+    or is stored as ignored: malformed, or about a PaymentIntent Stripe does not know). A 503
+    (Stripe unreachable while re-reading) makes Stripe deliver again later."""
     try:
         event = payments.parse_event(
             payload=request.body, signature=request.headers.get("Stripe-Signature", "")

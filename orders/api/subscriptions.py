@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from common.api import validated
 from orders import subscription_selectors as selectors
+from orders.api.views import PAY_ERRORS
 from orders.models import BasketSeason, CreditEntry, Subscription, SubscriptionWaitlistEntry
 from orders.services import subscriptions as services
 from pickup.models import PickupPoint
@@ -158,7 +159,7 @@ class SubscriptionDetailApi(APIView):
 
 
 class SubscriptionPayApi(APIView):
-    @extend_schema(request=PayInput, responses={200: SubscriptionOutput, 402: None, **ERRORS})
+    @extend_schema(request=PayInput, responses={200: SubscriptionOutput, **PAY_ERRORS})
     def post(self, request, pk: int):
         """Pay the season's rest by card (saved card when ``payment_method`` is empty)."""
         subscription = selectors.household_subscription(user=request.user, pk=pk)

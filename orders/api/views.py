@@ -18,6 +18,23 @@ ERRORS = {
         description="out_of_stock (with `offers`), ordering_closed, pickup_point_full, ..."
     ),
 }
+# What paying can answer besides its result (orders and subscriptions alike).
+PAY_ERRORS = {
+    400: OpenApiResponse(
+        description="invalid (no card given nor saved), invalid_payment_method (a card that is "
+        "not the household's own, or unknown to Stripe), payment_rejected (Stripe refused it)"
+    ),
+    402: OpenApiResponse(description="card_declined (a new attempt may be made with a card)"),
+    404: ERRORS[404],
+    409: OpenApiResponse(
+        description="not_payable, ordering_closed, payment_in_progress (another request is "
+        "paying the same thing: retry in a few seconds)"
+    ),
+    503: OpenApiResponse(
+        description="payment_unavailable (Stripe unreachable: the same attempt is sent again, "
+        "with the same idempotency key, on the next pay)"
+    ),
+}
 
 
 def _placed(order, checkout) -> dict:
@@ -148,13 +165,10 @@ def _paid(request, pk, result) -> Response:
 class OrderPayApi(APIView):
     @extend_schema(
         summary="Pay with a saved card (PaymentIntent created and confirmed)",
+        description="One live payment attempt per order: pays made at once share it and get "
+        "the same answer.",
         request=OrderPayInput,
-        responses={
-            200: PayOutput,
-            402: OpenApiResponse(description="card_declined"),
-            503: OpenApiResponse(description="payment_unavailable"),
-            **ERRORS,
-        },
+        responses={200: PayOutput, **PAY_ERRORS},
     )
     def post(self, request, pk: int):
         order = selectors.household_order(user=request.user, pk=pk)

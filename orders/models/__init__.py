@@ -3,6 +3,7 @@
 from orders.models.credit import CreditEntry, CreditPreference
 from orders.models.orders import (
     ACTIVE_STATUSES,
+    LIVE_PAYMENT_STATUSES,
     SOLD_STATUSES,
     Order,
     OrderLine,
@@ -23,6 +24,7 @@ from orders.models.subscriptions import (
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "LIVE_PAYMENT_STATUSES",
     "SOLD_STATUSES",
     "BasketOrder",
     "BasketSeason",

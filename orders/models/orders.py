@@ -184,10 +184,27 @@ class OrderLine(models.Model):
 
 
 class Payment(models.Model):
-    """One Stripe PaymentIntent of an order, mirrored (amounts as Stripe last told us)."""
+    """One attempt to charge a card for an order or a subscription: a Stripe PaymentIntent,
+    mirrored (amounts as Stripe last told us).
 
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
-    intent_id = models.CharField(max_length=255, unique=True)
+    The row is written BEFORE Stripe is called, in status ``creating``, under the lock of the
+    thing paid (the order or subscription row): a payable thing has at most one live attempt
+    (:data:`LIVE_PAYMENT_STATUSES`), so concurrent clicks make one PaymentIntent. Its
+    idempotency key (``order-<id>-payment-<attempt>``) is sent to Stripe with it, so a retry of
+    an attempt whose answer was lost gets the same PaymentIntent back."""
+
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="payments", null=True, blank=True
+    )
+    subscription = models.ForeignKey(
+        "orders.Subscription",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        null=True,
+        blank=True,
+    )
+    # Empty (NULL) while the attempt is ``creating``: Stripe has not answered yet.
+    intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     attempt = models.PositiveIntegerField(default=0)
     capture_method = models.CharField(max_length=10, choices=Order.Capture.choices)
     status = models.CharField(max_length=40)
@@ -195,6 +212,10 @@ class Payment(models.Model):
     amount_capturable_cents = models.PositiveIntegerField(default=0)
     amount_received_cents = models.PositiveIntegerField(default=0)
     payment_method_id = models.CharField(max_length=255, blank=True)
+    # For 3-D Secure: the browser confirms a ``requires_action`` PaymentIntent with it.
+    client_secret = models.CharField(max_length=255, blank=True)
+    # The code of the refusal a ``failed`` attempt met (``card_declined``...).
+    failure_code = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -202,26 +223,63 @@ class Payment(models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(order__isnull=False, subscription__isnull=True)
+                | models.Q(order__isnull=True, subscription__isnull=False),
+                name="orders_payment_pays_one_thing",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return self.intent_id
+        return self.intent_id or f"{self.idempotency_key} ({self.status})"
+
+    @property
+    def idempotency_key(self) -> str:
+        if self.order_id:
+            return f"order-{self.order_id}-payment-{self.attempt}"
+        return f"subscription-{self.subscription_id}-payment-{self.attempt}"
 
     @property
     def holds_money(self) -> bool:
         return self.status in {"succeeded", "requires_capture"}
 
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_PAYMENT_STATUSES
+
+
+# An attempt in one of these may still take (or holds) the household's money: while one
+# exists, no other attempt is made for the same order or subscription. Ours: ``creating``
+# (being sent to Stripe), ``unknown`` (the call ended without an answer: to be sent again with
+# the same key); not live, ``failed`` (refused before any PaymentIntent existed). The others
+# are Stripe's PaymentIntent statuses.
+LIVE_PAYMENT_STATUSES = (
+    "creating",
+    "unknown",
+    "requires_confirmation",
+    "requires_action",
+    "processing",
+    "requires_capture",
+    "succeeded",
+)
+
 
 class Refund(models.Model):
-    """Money given back. ``key`` (order, reason, amount, order revision) is unique: a retry
-    finds the row and never refunds twice."""
+    """Money given back. ``key`` (what is refunded and why) is unique and is also Stripe's
+    idempotency key: a retry finds the row and never refunds twice."""
 
     class Reason(models.TextChoices):
         HOUSEHOLD = "household", _("changed or cancelled by the household")
         CLOSE = "close", _("not sold at the close")
         EXPIRED = "expired", _("paid after the order expired")
         DISTRIBUTION_CANCELLED = "distribution", _("the distribution was cancelled")
+        DUPLICATE = "duplicate", _("paid twice: the second payment is given back")
 
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    # Empty for a refund of a subscription's payment.
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="refunds", null=True, blank=True
+    )
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     key = models.CharField(max_length=255, unique=True)
     reason = models.CharField(max_length=20, choices=Reason.choices)
@@ -244,10 +302,13 @@ class Refund(models.Model):
 
 
 class StripeEvent(models.Model):
-    """Each Stripe event, stored once in the same transaction as its effect."""
+    """Each Stripe event, stored once in the same transaction as its effect. An event that
+    cannot be applied (malformed body, unknown PaymentIntent) is stored with the reason it was
+    ignored, and answered 200 so that Stripe stops sending it."""
 
     event_id = models.CharField(max_length=255, unique=True)
     type = models.CharField(max_length=100)
+    ignored = models.CharField(max_length=100, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

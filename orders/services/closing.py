@@ -19,7 +19,7 @@ from orders.services.credit import (
     close_refund_to_credit,
     give_back_order_credit,
 )
-from orders.services.paying import _give_back, sync_payment
+from orders.services.paying import give_back, sync_payment
 from orders.services.placing import cancel_lines, lock_distribution
 from pickup.models import Distribution
 from pickup.services import move_distribution
@@ -56,7 +56,7 @@ def _settle(order: Order, final_cents: int) -> None:
         payment.refresh_from_db()
         # Subscriptions (issue 6): a household that chose so gets the difference as credit.
         close_refund_to_credit(order=order, payment=payment, keep_cents=final_cents)
-        _give_back(order=order, payment=payment, keep_cents=final_cents, reason=Refund.Reason.CLOSE)
+        give_back(order=order, payment=payment, keep_cents=final_cents, reason=Refund.Reason.CLOSE)
         final_cents = 0  # any other payment of the order is given back whole
 
 

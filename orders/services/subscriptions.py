@@ -12,7 +12,6 @@ from datetime import date, datetime, time, timedelta
 from functools import partial
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +21,6 @@ from common.money import times
 from orders import payments
 from orders.errors import (
     AlreadySubscribed,
-    CardDeclined,
     NotPayable,
     OfferClosed,
     SeasonFull,
@@ -31,8 +29,11 @@ from orders.errors import (
     SubscriptionNotActive,
 )
 from orders.models import (
+    LIVE_PAYMENT_STATUSES,
     BasketSeason,
     CreditEntry,
+    Payment,
+    Refund,
     Subscription,
     SubscriptionPause,
     SubscriptionSkip,
@@ -40,7 +41,21 @@ from orders.models import (
 )
 from orders.models.subscriptions import LIVE_SUBSCRIPTION
 from orders.services.credit import add_credit, spend_credit
-from orders.services.paying import _remember_card, stripe_customer
+from orders.services.paying import (
+    Claim,
+    answer_lost,
+    card_to_charge,
+    find_attempt,
+    live_payment,
+    mirror,
+    outcome,
+    refresh_if_pending,
+    refund_payment,
+    remember_card,
+    reuse_live,
+    send_payment,
+    stripe_customer,
+)
 from pickup.models import Distribution, PickupPoint
 
 Waiting = SubscriptionWaitlistEntry.Status
@@ -134,68 +149,136 @@ def pay_subscription(
     *, subscription: Subscription, payment_method: str = ""
 ) -> SubscriptionPayResult:
     """Pay what credit did not cover, by card, in one PaymentIntent (captured at once; the
-    season is prepaid). Same idempotency scheme as orders: ``subscription-<id>-payment-<n>``,
-    n counting declined cards. Stripe is called outside any transaction."""
+    season is prepaid). As for orders (:func:`orders.services.paying.pay_order`), the attempt
+    is claimed first under the subscription's row lock, so concurrent pays make one
+    PaymentIntent; its key is ``subscription-<id>-payment-<n>``, n counting failed attempts;
+    Stripe is called outside any transaction; only the household's own cards are used."""
     subscription = Subscription.objects.select_related("household").get(pk=subscription.pk)
     if subscription.status == Subscription.Status.ACTIVE:
         return SubscriptionPayResult(subscription, "succeeded")
     if subscription.status != Subscription.Status.PENDING:
         raise NotPayable()
+    refresh_if_pending(subscription.payments.order_by("-pk").first())
     customer = stripe_customer(household=subscription.household)
-    payment_method = payment_method or customer.payment_method_id
-    if not payment_method:
+    chosen = card_to_charge(customer=customer, payment_method=payment_method)
+    if chosen is None:
         raise Invalid(errors={"payment_method": [_("Enter a card to pay with.")]})
-    _remember_card(customer, payment_method)
-    attempt = subscription.payment_attempts
+    claim = claim_subscription_payment(
+        subscription_id=subscription.pk, payment_method=chosen.payment_method
+    )
+    if claim.payment is None:
+        subscription.refresh_from_db()
+        if subscription.status != Subscription.Status.ACTIVE:
+            raise NotPayable()
+        return SubscriptionPayResult(subscription, "succeeded")
+    if not claim.send:
+        payment = outcome(claim.payment)
+        return SubscriptionPayResult(
+            Subscription.objects.get(pk=subscription.pk), payment.status, payment.client_secret
+        )
+    payment = claim.payment
+    intent = send_payment(payment, customer_id=customer.customer_id)
     try:
-        intent = payments.create_payment_intent(
-            amount_cents=subscription.card_cents,
-            customer_id=customer.customer_id,
-            payment_method=payment_method,
-            capture_method="automatic",
-            idempotency_key=f"subscription-{subscription.pk}-payment-{attempt}",
-            metadata={"subscription_id": str(subscription.pk), "attempt": str(attempt)},
+        subscription = apply_subscription_payment(
+            subscription_id=subscription.pk, intent=intent, attempt=payment.attempt
         )
-    except CardDeclined:
-        Subscription.objects.filter(pk=subscription.pk, payment_attempts=attempt).update(
-            payment_attempts=F("payment_attempts") + 1
-        )
+    except Exception:
+        answer_lost(payment_id=payment.pk)
         raise
-    subscription = apply_subscription_payment(subscription_id=subscription.pk, intent=intent)
+    if intent.status != "requires_payment_method":
+        remember_card(customer=customer, payment_method=chosen.payment_method, card=chosen.card)
     return SubscriptionPayResult(subscription, intent.status, intent.client_secret)
 
 
+@transaction.atomic
+def claim_subscription_payment(*, subscription_id: int, payment_method: str) -> Claim:
+    """Under the subscription's row lock: its live attempt (see
+    :func:`orders.services.paying.reuse_live`), or a new ``creating`` one of ours for
+    ``card_cents``; nothing when it no longer awaits payment."""
+    subscription = Subscription.objects.select_for_update().get(pk=subscription_id)
+    if subscription.status != Subscription.Status.PENDING:
+        return Claim()
+    live = live_payment(subscription.payments)
+    if live is not None:
+        return reuse_live(live)
+    payment = Payment.objects.create(
+        subscription=subscription,
+        attempt=subscription.payment_attempts,
+        capture_method="automatic",
+        status="creating",
+        amount_cents=subscription.card_cents,
+        payment_method_id=payment_method,
+    )
+    return Claim(payment, send=True)
+
+
 def refresh_subscription_payment(*, subscription: Subscription) -> SubscriptionPayResult:
-    """Re-read the subscription's PaymentIntent (after 3-D Secure in the browser)."""
-    if not subscription.intent_id:
+    """Re-read the subscription's latest PaymentIntent (after 3-D Secure in the browser)."""
+    payment = subscription.payments.exclude(intent_id=None).order_by("-pk").first()
+    if payment is None:
         return SubscriptionPayResult(subscription, "")
-    intent = payments.retrieve_payment_intent(intent_id=subscription.intent_id)
+    intent = payments.retrieve_payment_intent(intent_id=payment.intent_id)
     return SubscriptionPayResult(
         apply_subscription_payment(subscription_id=subscription.pk, intent=intent), intent.status
     )
 
 
+def end_subscription_attempt(*, payment: Payment, status: str) -> None:
+    """The attempt can no longer take money: it is no longer live and the next attempt gets a
+    new key. Locks the subscription row (the caller's transaction)."""
+    subscription = Subscription.objects.select_for_update().get(pk=payment.subscription_id)
+    Payment.objects.filter(pk=payment.pk, status__in=LIVE_PAYMENT_STATUSES).update(
+        status=status, updated_at=timezone.now()
+    )
+    if subscription.payment_attempts == payment.attempt:
+        subscription.payment_attempts = payment.attempt + 1
+        subscription.save(update_fields=["payment_attempts"])
+
+
 @transaction.atomic
-def apply_subscription_payment(*, subscription_id: int, intent: payments.Intent) -> Subscription:
-    """A succeeded PaymentIntent makes a pending subscription active. Idempotent. Money that
-    arrives for a subscription cancelled meanwhile (expired unpaid) is refunded, once."""
+def apply_subscription_payment(
+    *, subscription_id: int, intent: payments.Intent, attempt: int | None = None
+) -> Subscription:
+    """What Stripe says of one of the subscription's PaymentIntents. Idempotent and
+    order-proof (the attempt's mirror only moves forward). A succeeded PaymentIntent makes a
+    pending subscription active; money that arrives for a subscription cancelled meanwhile
+    (expired unpaid), or that another PaymentIntent already paid, is refunded, once. Locks the
+    subscription row, then the attempt's."""
     subscription = Subscription.objects.select_for_update().get(pk=subscription_id)
-    subscription.intent_id = intent.id
-    fields = ["intent_id"]
-    if intent.status == "succeeded" and subscription.status == Subscription.Status.CANCELLED:
-        payments.create_refund(
-            intent_id=intent.id,
+    payment = find_attempt(intent=intent, attempt=attempt, subscription=subscription)
+    if payment is None:  # a PaymentIntent made outside a claim (before claims existed)
+        payment = Payment(
+            subscription=subscription,
+            attempt=attempt or 0,
+            capture_method="automatic",
+            status="creating",
             amount_cents=intent.amount,
-            idempotency_key=f"refund-subscription-{subscription.pk}-{intent.id}",
         )
-    elif intent.status == "succeeded" and subscription.status == Subscription.Status.PENDING:
+    mirror(payment, intent)
+    if payment.status in ("requires_payment_method", "canceled"):
+        end_subscription_attempt(payment=payment, status=payment.status)
+        subscription.refresh_from_db()
+        return subscription
+    if subscription.status == Subscription.Status.PENDING:
+        subscription.intent_id = intent.id  # the latest PaymentIntent, for the pages
+        subscription.save(update_fields=["intent_id"])
+    if payment.status != "succeeded":
+        return subscription
+    paid_by_another = (
+        subscription.payments.exclude(pk=payment.pk).filter(status="succeeded").exists()
+    )
+    if subscription.status == Subscription.Status.PENDING:
         subscription.status = Subscription.Status.ACTIVE
         subscription.paid_at = timezone.now()
-        fields += ["status", "paid_at"]
-    elif intent.status == "requires_payment_method":
-        subscription.payment_attempts += 1
-        fields.append("payment_attempts")
-    subscription.save(update_fields=fields)
+        subscription.save(update_fields=["status", "paid_at"])
+    elif subscription.status == Subscription.Status.CANCELLED or paid_by_another:
+        reason = Refund.Reason.DUPLICATE if paid_by_another else Refund.Reason.EXPIRED
+        refund_payment(
+            payment=payment,
+            reason=reason,
+            amount_cents=payment.amount_received_cents,
+            key=f"subscription-{subscription.pk}-p{payment.pk}-{reason}",
+        )
     return subscription
 
 

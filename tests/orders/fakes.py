@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from dataclasses import replace
 
 from orders import payments
-from orders.errors import CardDeclined, PaymentUnavailable
+from orders.errors import CardDeclined, InvalidPaymentMethod, PaymentRejected, PaymentUnavailable
 
 DECLINED = "pm_card_chargeDeclined"
 THREE_D_SECURE = "pm_card_threeDSecure2Required"
 VISA = "pm_card_visa"
+TEST_CARDS = {VISA: "4242", DECLINED: "0341", THREE_D_SECURE: "3184"}
 
 
 class FakeStripe:
@@ -20,6 +22,9 @@ class FakeStripe:
         self.intents: dict[str, payments.Intent] = {}
         self.refunds: list[tuple[str, int]] = []
         self.calls: list[str] = []
+        self.owners: dict[str, str] = {}  # payment method → customer it is attached to
+        self.delay = 0.0  # seconds each PaymentIntent creation takes (races)
+        self.create_requests = 0  # calls to create a PaymentIntent, idempotent replays included
         self.lose_next_answer = False  # Stripe did it, but the answer never reached us
         self.down = False
         self._keys: dict[str, object] = {}
@@ -68,6 +73,19 @@ class FakeStripe:
     def retrieve_card(self, *, payment_method):
         return payments.Card(brand="visa", last4="4242")
 
+    def customer_card(self, *, payment_method, customer_id, setup_intent_id=""):
+        """The test cards (VISA, DECLINED, THREE_D_SECURE) stand for a card the paying household
+        has just saved through its own SetupIntent. Other cards are the customers' of
+        ``owners`` (a test sets them); any other id is unknown to Stripe."""
+        with self._lock:
+            if self.down:
+                raise PaymentUnavailable()
+            if payment_method in TEST_CARDS:
+                return payments.Card(brand="visa", last4=TEST_CARDS[payment_method])
+            if self.owners.get(payment_method) != customer_id:
+                raise InvalidPaymentMethod()
+            return payments.Card(brand="visa", last4="4242")
+
     def create_payment_intent(
         self,
         *,
@@ -78,6 +96,10 @@ class FakeStripe:
         idempotency_key,
         metadata,
     ):
+        self.create_requests += 1
+        if self.delay:
+            time.sleep(self.delay)
+
         def make():
             self.calls.append("create_payment_intent")
             if payment_method == DECLINED:
@@ -97,6 +119,7 @@ class FakeStripe:
                 amount_received=amount_cents if status == "succeeded" else 0,
                 payment_method=payment_method,
                 capture_method=capture_method,
+                metadata=dict(metadata),
             )
             self.intents[pi] = intent
             return intent
@@ -119,6 +142,8 @@ class FakeStripe:
         with self._lock:
             if self.down:
                 raise PaymentUnavailable()
+            if intent_id not in self.intents:  # Stripe: 404 resource_missing
+                raise PaymentRejected(stripe_code="resource_missing")
             return self.intents[intent_id]
 
     def capture_payment_intent(self, *, intent_id, amount_cents, idempotency_key):
@@ -154,6 +179,7 @@ class FakeStripe:
         "create_customer",
         "create_setup_intent",
         "retrieve_card",
+        "customer_card",
         "create_payment_intent",
         "retrieve_payment_intent",
         "capture_payment_intent",

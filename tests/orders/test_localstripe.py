@@ -22,18 +22,30 @@ pytestmark = pytest.mark.localstripe
 def saved_card(base: str, customer_id: str, number: str = "4242424242424242") -> str:
     """Save a card the way localstripe's Stripe.js ``confirmCardSetup`` does; returns pm_…"""
     intent = payments.create_setup_intent(customer_id=customer_id)
+    return confirm_card_setup(base, intent.client_secret, number)
+
+
+def checkout_card(base: str, household, number: str = "4242424242424242") -> str:
+    """What the payment page does: confirm the SetupIntent the app handed out at checkout."""
+    from orders.services import checkout
+
+    return confirm_card_setup(base, checkout(household=household).client_secret, number)
+
+
+def confirm_card_setup(base: str, client_secret: str, number: str) -> str:
     body = {
         "key": settings.STRIPE_PUBLISHABLE_KEY,
         "use_stripe_sdk": True,
-        "client_secret": intent.client_secret,
+        "client_secret": client_secret,
         "payment_method_data": {
             "type": "card",
             "card": {"number": number, "exp_month": "12", "exp_year": "2034", "cvc": "123"},
             "billing_details": {"address": {"postal_code": "59000"}},
         },
     }
+    intent_id = client_secret.split("_secret_")[0]
     request = urllib.request.Request(
-        f"{base}/v1/setup_intents/{intent.id}/confirm", data=json.dumps(body).encode()
+        f"{base}/v1/setup_intents/{intent_id}/confirm", data=json.dumps(body).encode()
     )
     answer = json.load(urllib.request.urlopen(request, timeout=5))
     assert answer["status"] in {"succeeded", "requires_action"}, answer
@@ -141,10 +153,7 @@ def test_the_whole_sale_on_localstripe(localstripe, market_fixture, request):
         lines={market.a.offers[0].pk: 2, market.b.offers[0].pk: 1},
         idempotency_key="ls",
     )
-    from orders.services import stripe_customer
-
-    customer = stripe_customer(household=market.household)
-    result = pay_order(order=order, payment_method=saved_card(localstripe, customer.customer_id))
+    result = pay_order(order=order, payment_method=checkout_card(localstripe, market.household))
     assert result.order.status == "paid"
 
     with time_machine.travel(market.distribution.cutoff_at + timedelta(minutes=1)):
@@ -188,10 +197,7 @@ def test_a_signed_webhook_is_delivered_to_the_running_app(localstripe, live_serv
         lines={market.a.offers[0].pk: 1},
         idempotency_key="hook",
     )
-    from orders.services import stripe_customer
-
-    customer = stripe_customer(household=household)
-    pay_order(order=order, payment_method=saved_card(localstripe, customer.customer_id))
+    pay_order(order=order, payment_method=checkout_card(localstripe, household))
     intent_id = Payment.objects.get().intent_id
 
     deadline = time.monotonic() + 15
@@ -203,3 +209,47 @@ def test_a_signed_webhook_is_delivered_to_the_running_app(localstripe, live_serv
     assert any(t.startswith("payment_intent.") for t in events), events
     assert Order.objects.get().status == "paid"
     assert Payment.objects.get().intent_id == intent_id
+
+
+@pytest.mark.django_db
+def test_only_the_households_own_card_pays(localstripe, market, api_client):
+    """A card saved through the household's own SetupIntent pays (the app attaches it: Stripe
+    does so itself, localstripe does not); another household's card, or a card Stripe does
+    not know, is 400 ``invalid_payment_method`` and nothing is charged."""
+    neighbour = UserFactory()
+    neighbours_card = checkout_card(localstripe, neighbour)
+    order = place_order(
+        household=market.household,
+        distribution=market.distribution,
+        lines={market.a.offers[0].pk: 1},
+        idempotency_key="own-card",
+    )
+    api_client.force_authenticate(market.household)
+    path = f"/api/v1/orders/{order.pk}/pay/"
+
+    for foreign in (neighbours_card, "pm_doesnotexist", "card_123", "x"):
+        response = api_client.post(path, {"payment_method": foreign}, format="json")
+        assert (response.status_code, response.json()["code"]) == (
+            400,
+            "invalid_payment_method",
+        ), foreign
+    assert not Payment.objects.exists()
+
+    own = checkout_card(localstripe, market.household)
+    paid = api_client.post(path, {"payment_method": own}, format="json")
+    assert paid.status_code == 200, paid.json()
+    assert paid.json()["order"]["status"] == "paid"
+    # attached to the household's customer: the next order pays with the saved card
+    from orders.models import StripeCustomer
+
+    customer = StripeCustomer.objects.get(user=market.household)
+    assert customer.payment_method_id == own
+    pm = _get(localstripe, f"/v1/payment_methods/{own}")
+    assert pm["customer"] == customer.customer_id
+
+
+def _get(base, path):
+    request = urllib.request.Request(
+        f"{base}{path}", headers={"Authorization": f"Bearer {settings.STRIPE_SECRET_KEY}"}
+    )
+    return json.load(urllib.request.urlopen(request, timeout=5))

@@ -89,7 +89,12 @@ def test_a_declined_card_is_402_and_another_card_gets_a_new_payment_intent(
         f"/api/v1/orders/{order['id']}/pay/", {"payment_method": VISA}, format="json"
     )
     assert paid.json()["order"]["status"] == "paid"
-    assert Payment.objects.get().attempt == 1
+    # each attempt is a row: the declined one ended, the new card's is attempt 1
+    assert list(Payment.objects.values_list("attempt", "status")) == [
+        (0, "failed"),
+        (1, "requires_capture"),
+    ]
+    assert fake_stripe.calls.count("create_payment_intent") == 2
 
 
 def test_three_d_secure_then_refresh(market, api_client, fake_stripe):
@@ -116,7 +121,8 @@ def test_a_crash_after_stripe_created_the_payment_intent_reuses_it_on_retry(
     )
     assert lost.status_code == 503
     assert lost.json()["code"] == "payment_unavailable"
-    assert not Payment.objects.exists()
+    # the attempt is kept, to be sent again with the same idempotency key
+    assert Payment.objects.get().status == "unknown"
 
     retry = api_client.post(
         f"/api/v1/orders/{order['id']}/pay/", {"payment_method": VISA}, format="json"

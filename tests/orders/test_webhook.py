@@ -155,3 +155,66 @@ def test_localstripe_registers_the_webhook_path_the_app_serves():
 def test_metadata_that_is_not_an_order_id_is_ignored(client, db, fake_stripe):
     obj = {"id": "pi_x", "metadata": {"order_id": "nope"}}
     assert post_event(client, "evt_meta", "payment_intent.succeeded", obj).status_code == 200
+
+
+def _signed(client, body: bytes):
+    from tests.orders.helpers import sign
+
+    return client.post(
+        "/stripe/webhook/",
+        data=body,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign(body),
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[1,2]",
+        b'"x"',
+        b"12",
+        b"not json at all",
+        b'{"type": "payment_intent.succeeded"}',
+        b'{"id": 5, "type": "payment_intent.succeeded"}',
+        b'{"id": "evt_d", "type": "payment_intent.succeeded", "data": [1]}',
+        b'{"id": "evt_o", "type": "payment_intent.succeeded", "data": {"object": "x"}}',
+        b'{"id": "evt_m", "type": "payment_intent.succeeded", "data": {"object": {"id": "pi_1", "metadata": [1]}}}',
+        b'{"id": "evt_i", "type": "payment_intent.succeeded", "data": {"object": {"id": ["pi"]}}}',
+        b'{"id": "evt_t", "type": ["x"], "data": {"object": {"id": "pi_1"}}}',
+    ],
+)
+def test_a_signed_but_malformed_event_is_stored_once_and_ignored(client, db, fake_stripe, body):
+    first = _signed(client, body)
+    again = _signed(client, body)
+
+    assert (first.status_code, again.status_code) == (200, 200), first.content
+    assert (first.json()["duplicate"], again.json()["duplicate"]) == (False, True)
+    event = StripeEvent.objects.get()
+    assert event.ignored
+    assert "create_payment_intent" not in fake_stripe.calls
+
+
+def test_an_event_about_a_payment_intent_stripe_does_not_know_is_stored_and_ignored(
+    client, market, fake_stripe
+):
+    obj = {"id": "pi_doesnotexist", "metadata": {"order_id": "1"}}
+    response = post_event(client, "evt_ghost", "payment_intent.succeeded", obj)
+    again = post_event(client, "evt_ghost", "payment_intent.succeeded", obj)
+
+    assert (response.status_code, again.status_code) == (200, 200)
+    assert StripeEvent.objects.get().ignored == "unknown PaymentIntent"
+    assert not Payment.objects.exists()
+
+
+def test_stripe_unreachable_while_re_reading_is_503_and_the_event_comes_again(
+    client, awaiting_3ds, fake_stripe
+):
+    fake_stripe.authenticate(awaiting_3ds.intent_id)
+    fake_stripe.down = True
+    down = post_event(client, "evt_later", "payment_intent.succeeded", _pi(awaiting_3ds))
+    fake_stripe.down = False
+    later = post_event(client, "evt_later", "payment_intent.succeeded", _pi(awaiting_3ds))
+
+    assert (down.status_code, later.status_code) == (503, 200)
+    assert Order.objects.get().status == "paid"

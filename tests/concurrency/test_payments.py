@@ -1,0 +1,85 @@
+"""Eight pays at once, on PostgreSQL and a real localstripe (which, unlike Stripe, ignores
+idempotency keys: a second PaymentIntent would show). One order or one subscription gets
+exactly one PaymentIntent and the household is charged once."""
+
+import json
+import urllib.request
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from orders.models import Order, Payment, Subscription
+from orders.services import place_order
+from orders.services.subscriptions import subscribe
+from tests.concurrency.race import run_together
+from tests.factories import UserFactory
+from tests.orders.test_localstripe import checkout_card
+from tests.subscriptions.conftest import make_amap
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.localstripe,
+    pytest.mark.django_db(transaction=True),
+]
+
+THREADS = 8
+
+
+def intents_at_stripe(base: str, **metadata) -> list[dict]:
+    """Every PaymentIntent localstripe holds whose metadata has ``metadata``."""
+    request = urllib.request.Request(
+        f"{base}/v1/payment_intents?limit=100",
+        headers={"Authorization": f"Bearer {settings.STRIPE_SECRET_KEY}"},
+    )
+    intents = json.load(urllib.request.urlopen(request, timeout=5))["data"]
+    return [i for i in intents if all(i["metadata"].get(k) == str(v) for k, v in metadata.items())]
+
+
+def _pay(user, path, card):
+    def work():
+        client = APIClient()
+        client.force_authenticate(user)
+        response = client.post(path, {"payment_method": card}, format="json")
+        return response.status_code, response.json()
+
+    return work
+
+
+def test_eight_pays_of_one_order_make_one_payment_intent(localstripe, market):
+    order = place_order(
+        household=market.household,
+        distribution=market.distribution,
+        lines={market.a.offers[0].pk: 2},
+        idempotency_key="race",
+    )
+    card = checkout_card(localstripe, market.household)
+
+    results = run_together([_pay(market.household, f"/api/v1/orders/{order.pk}/pay/", card)] * 8)
+
+    assert [status for status, _body in results] == [200] * THREADS, results
+    assert {body["order"]["status"] for _status, body in results} == {"paid"}
+    at_stripe = intents_at_stripe(localstripe, order_id=order.pk)
+    assert len(at_stripe) == 1, at_stripe
+    assert at_stripe[0]["amount"] == 600
+    assert Payment.objects.get().intent_id == at_stripe[0]["id"]
+    assert Order.objects.get().status == "paid"
+
+
+def test_eight_pays_of_one_subscription_charge_the_season_once(localstripe):
+    amap = make_amap()
+    household = UserFactory()
+    subscription = subscribe(household=household, season=amap.season, pickup_point=amap.point)
+    assert subscription.card_cents > 0
+    card = checkout_card(localstripe, household)
+    path = f"/api/v1/orders/subscriptions/{subscription.pk}/pay/"
+
+    results = run_together([_pay(household, path, card)] * THREADS)
+
+    assert [status for status, _body in results] == [200] * THREADS, results
+    at_stripe = intents_at_stripe(localstripe, subscription_id=subscription.pk)
+    assert len(at_stripe) == 1, at_stripe
+    assert at_stripe[0]["status"] == "succeeded"
+    assert at_stripe[0]["amount"] == subscription.card_cents
+    assert Subscription.objects.get().status == "active"
+    assert Payment.objects.get().intent_id == at_stripe[0]["id"]
