@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
+from django.urls import reverse
 
 from accounts.models import ApiToken
 from accounts.services import create_token, use_token
@@ -240,3 +241,18 @@ def test_a_lifetime_below_one_day_is_refused_at_start():
     )
     assert result.returncode != 0
     assert "API_TOKEN_TTL_DAYS must be at least 1" in result.stderr
+
+
+def test_operators_see_tokens_without_secrets_and_revoke_them(client, api_client, camille):
+    issued = create_token(user=camille, name="Script")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    changelist = client.get(reverse("admin:accounts_apitoken_changelist"))
+    assert changelist.status_code == 200
+    assert "Script" in changelist.content.decode()
+    page = client.get(reverse("admin:accounts_apitoken_change", args=[issued.token.pk]))
+    assert page.status_code == 200
+    assert issued.key not in page.content.decode()
+    assert issued.token.digest not in page.content.decode()
+    delete_url = reverse("admin:accounts_apitoken_delete", args=[issued.token.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert with_token(api_client, issued.key).get(ME_URL).status_code == 401
