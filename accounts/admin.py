@@ -4,7 +4,8 @@ from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import ApiToken, User
+from accounts.services import revoke_token
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -44,3 +45,28 @@ class UserAdmin(BaseUserAdmin):
             },
         )
     ]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Operators see tokens and revoke them (delete); a secret is only ever shown to its owner."""
+
+    list_display = ["user", "name", "created_at", "last_used_at", "expires_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "name"]
+    readonly_fields = ["user", "name", "created_at", "last_used_at", "expires_at"]
+    fields = readonly_fields
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        revoke_token(token=obj)
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset:
+            revoke_token(token=token)

@@ -1,13 +1,31 @@
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
-from accounts.errors import EmailTaken, InvalidCredentials, LockedOut
-from accounts.models import User
-from common.errors import Invalid
+from accounts.errors import (
+    EmailTaken,
+    InactiveAccount,
+    InvalidCredentials,
+    LockedOut,
+    TokenExpired,
+    UnknownToken,
+)
+from accounts.models import ApiToken, User
+from common.errors import Invalid, NotFound
+
+# 20 random bytes as 40 hex characters: the shape of the tokens clients already hold.
+TOKEN_BYTES = 20
+# "Last used" is written at most this often per token, not on every request.
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 @transaction.atomic
@@ -28,12 +46,76 @@ def register_user(*, email: str, password: str, full_name: str) -> User:
         raise EmailTaken() from None
 
 
-def issue_token(*, request: HttpRequest, email: str, password: str) -> Token:
-    """API token for valid credentials; repeated failures lock the address out (django-axes)."""
+# --- API tokens ------------------------------------------------------------------------------
+
+
+class IssuedToken(NamedTuple):
+    token: ApiToken
+    key: str  # the secret itself: given to the client once, never stored
+
+
+def token_digest(key: str) -> str:
+    """What the database keeps of a secret. The secret is random, so a fast hash is enough."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_token(*, user: User, name: str = "", now: datetime | None = None) -> IssuedToken:
+    """A new token for ``user``, valid ``API_TOKEN_TTL_DAYS`` days; earlier tokens stay valid."""
+    now = now or timezone.now()
+    key = secrets.token_hex(TOKEN_BYTES)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip(),
+        digest=token_digest(key),
+        created_at=now,
+        expires_at=now + timedelta(days=settings.API_TOKEN_TTL_DAYS),
+    )
+    return IssuedToken(token=token, key=key)
+
+
+def issue_token(*, request: HttpRequest, email: str, password: str, name: str = "") -> IssuedToken:
+    """A new API token for valid credentials; repeated failures lock the address out (axes)."""
     user = authenticate(request=request, email=email.strip().lower(), password=password)
     if getattr(request, "axes_locked_out", False):
         raise LockedOut()
     if user is None or not user.is_active:
         raise InvalidCredentials()
-    token, _created = Token.objects.get_or_create(user=user)
+    return create_token(user=user, name=name)
+
+
+def use_token(*, key: str, now: datetime | None = None) -> ApiToken:
+    """The token with this secret, if its owner may use it now; notes when it was last used.
+
+    Refused: an unknown or revoked secret, a token past its expiry (``token_expired``), a token
+    of an inactive account. "Last used" is written at most once per ``LAST_USED_PRECISION``.
+    """
+    now = now or timezone.now()
+    token = ApiToken.objects.select_related("user").filter(digest=token_digest(key)).first()
+    if token is None:
+        raise UnknownToken()
+    if token.is_expired(now):
+        raise TokenExpired()
+    if not token.user.is_active:
+        raise InactiveAccount()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
     return token
+
+
+def revoke_token(*, token: ApiToken) -> None:
+    """Revoke a token: its secret is refused from now on."""
+    ApiToken.objects.filter(pk=token.pk).delete()
+
+
+def revoke_token_of(*, user: User, token_id: int) -> None:
+    """Revoke one of ``user``'s tokens; anyone else's token is not found (404)."""
+    deleted, _ = ApiToken.objects.filter(pk=token_id, user=user).delete()
+    if not deleted:
+        raise NotFound()
+
+
+def delete_expired_tokens(*, now: datetime | None = None) -> int:
+    """Delete every token past its expiry (they are refused already); returns how many."""
+    deleted, _ = ApiToken.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted

@@ -74,9 +74,8 @@ def seed_orders(
     distribution_id: int, *, limited_stock: int
 ) -> tuple[list[str], list[int], dict[int, int]]:
     """Households with API tokens, a point without capacity limit, three offers to order."""
-    from rest_framework.authtoken.models import Token
-
     from accounts.models import User
+    from accounts.services import create_token
     from pickup.models import Distribution
     from producers.models import Offer
 
@@ -92,7 +91,7 @@ def seed_orders(
     tokens = []
     for n in range(HOUSEHOLDS):
         user = User.objects.create_user(email=f"bench{n}@exemple.fr", password="x" * 12)
-        tokens.append(Token.objects.create(user=user).key)
+        tokens.append(create_token(user=user, name="bench").key)
     initial = dict(
         Offer.objects.filter(pk__in=[o.pk for o in offers]).values_list("pk", "quantity")
     )

@@ -2,10 +2,8 @@
 
 from django.urls import include, path
 
-from accounts.api.views import TokenApi
-
 urlpatterns = [
-    path("auth/token/", TokenApi.as_view(), name="auth-token"),
+    path("auth/", include("accounts.api.urls")),
     path("", include("pickup.api.urls")),
     path("producers/", include("producers.api.urls")),
     path("gardens/", include("gardens.api.urls")),

@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -287,7 +286,7 @@ REMINDER_HOURS_BEFORE = env_int("REMINDER_HOURS_BEFORE", 24)  # households remin
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -304,6 +303,15 @@ REST_FRAMEWORK = {
         "anon": env_str("API_THROTTLE_ANON", "600/minute"),
         "user": env_str("API_THROTTLE_USER", "2400/minute"),
     },
+}
+# API tokens (accounts): refused with 401 token_expired this many days after being issued;
+# a periodic task deletes the expired ones.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
+if API_TOKEN_TTL_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_DAYS must be at least 1")
+CELERY_BEAT_SCHEDULE["accounts-delete-expired-tokens"] = {
+    "task": "accounts.tasks.delete_expired_tokens_task",
+    "schedule": timedelta(hours=1),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Circuit Court API",
