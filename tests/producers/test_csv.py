@@ -1,5 +1,7 @@
 """CSV import is all or nothing and reports every bad row; export reads back unchanged."""
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
@@ -8,6 +10,7 @@ from django.utils import translation
 from producers import csv_io, selectors, services
 from producers.errors import CsvInvalid
 from producers.models import Offer, Product
+from tests.csv_checks import HOSTILE, HOSTILE_NAMES, assert_no_formula
 from tests.factories import CatalogueFactory, OfferFactory, ProducerFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +139,53 @@ def test_offers_import_adds_and_updates_but_never_below_taken():
     assert "Poulet" in errors[0]["message"] and "6" in errors[0]["message"]
     eggs.refresh_from_db()
     assert eggs.quantity == 30  # line 2 was good but nothing is written
+
+
+# --- Formulas: neutralised on export, given back on import ----------------------------------
+
+
+def test_hostile_names_are_exported_as_text_and_read_back_unchanged():
+    producer = ProducerFactory()
+    for n, name in enumerate(HOSTILE_NAMES):
+        ProductFactory(
+            producer=producer,
+            name=name.strip(),
+            price_cents=250 + n,
+            quantity_per_unit=Decimal("0.5"),
+            description="-moins de sucre" if n == 0 else "",
+        )
+    before = list(Product.objects.order_by("name").values())
+    text = csv_io.products_csv(selectors.products_of(producer=producer))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";"))
+    assert_no_formula(rows)
+    hostile = next(row for row in rows if row[0] == "'" + HOSTILE)
+    assert hostile[:5] == ["'" + HOSTILE, "vegetables", "kg", "0,5", "2,50"]
+    result = services.import_products_csv(producer=producer, data=text.encode("utf-8"))
+    assert (result.created, result.updated) == (0, len(HOSTILE_NAMES))
+    assert list(Product.objects.order_by("name").values()) == before
+
+
+def test_hostile_offer_names_read_back_unchanged_with_their_price_and_stock():
+    catalogue = CatalogueFactory()
+    for n, name in enumerate(HOSTILE_NAMES):
+        OfferFactory(
+            catalogue=catalogue, product__name=name.strip(), price_cents=350 + n, quantity=20 + n
+        )
+    before = list(Offer.objects.order_by("pk").values())
+    text = csv_io.offers_csv(selectors.offers_of(catalogue=catalogue))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";"))
+    assert_no_formula(rows)
+    assert ["'" + HOSTILE, "3,50", "20"] in [row[:3] for row in rows]
+    result = services.import_offers_csv(catalogue=catalogue, data=text.encode("utf-8"))
+    assert (result.created, result.updated) == (0, len(HOSTILE_NAMES))
+    assert list(Offer.objects.order_by("pk").values()) == before
+
+
+def test_a_new_product_typed_with_the_protective_quote_is_named_without_it():
+    producer = ProducerFactory()
+    text = "name;category;unit;price\n'=Tomates;légumes;kg;'-0\n"
+    with translation.override("en"), pytest.raises(CsvInvalid) as caught:
+        import_products(producer, text)
+    assert [(e["line"], e["column"]) for e in caught.value.extra["errors"]] == [(2, "price")]
+    import_products(producer, "name;category;unit;price\n'=Tomates;légumes;kg;3\n")
+    assert Product.objects.get().name == "=Tomates"
