@@ -54,6 +54,19 @@ def restore(text: str) -> str:
     return text
 
 
+# Control characters (Unicode "Cc") except tab, line feed and carriage return: the whitespace a
+# spreadsheet writes inside a cell (pasted text, a line break in a description, Windows line
+# ends), which the forms and the API accept too. The rest are never typed: NUL, the other C0
+# controls, DEL and C1 come from binary or mis-encoded files, and PostgreSQL refuses NUL in text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character(text: str) -> str | None:
+    """The first control character of ``text`` that a cell may not hold, as ``U+0000``."""
+    found = _CONTROL.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
 def csv_text(
     header: list[str], rows: Iterable[Iterable[Any]], *, delimiter: str = ",", bom: bool = False
 ) -> str:

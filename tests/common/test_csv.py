@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from common.csv import csv_response, csv_text, neutralise, restore
+from common.csv import control_character, csv_response, csv_text, neutralise, restore
 from tests.csv_checks import HOSTILE, HOSTILE_NAMES
 
 
@@ -66,3 +66,20 @@ def test_csv_response_is_a_utf8_attachment():
     assert response["Content-Disposition"].startswith("attachment; filename")
     assert "ferme-des-pr%C3%A9s.csv" in response["Content-Disposition"]
     assert response.content == b"a;b\r\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("x\0y", "U+0000"),
+        ("bip\x07", "U+0007"),
+        ("esc\x1b[31m", "U+001B"),
+        ("del\x7f", "U+007F"),
+        ("c1\x85", "U+0085"),
+        ("tab\tinside", None),
+        ("two\nlines\r\n", None),
+        ("Œufs à 3,50 €", None),
+    ],
+)
+def test_control_characters_but_tab_and_line_breaks_are_found(text, found):
+    assert control_character(text) == found

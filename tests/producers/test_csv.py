@@ -189,3 +189,48 @@ def test_a_new_product_typed_with_the_protective_quote_is_named_without_it():
     assert [(e["line"], e["column"]) for e in caught.value.extra["errors"]] == [(2, "price")]
     import_products(producer, "name;category;unit;price\n'=Tomates;légumes;kg;3\n")
     assert Product.objects.get().name == "=Tomates"
+
+
+# --- Control characters ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "char"),
+    [
+        ("x\0y;légumes;kg;2,00;", "name", "U+0000"),
+        ("Navets;légumes;kg;2,00;bip\x07", "description", "U+0007"),
+        ("Navets;lég\x1bumes;kg;2,00;", "category", "U+001B"),
+        ("Navets;légumes;kg;2,00;suppr\x7f", "description", "U+007F"),
+    ],
+)
+def test_a_control_character_refuses_the_file_naming_line_and_column(line, column, char):
+    producer = ProducerFactory()
+    ProductFactory(producer=producer, name="Mâche", price_cents=240)
+    text = f"name;category;unit;price;description\nMâche;légumes;kg;2,60;\n{line}\n"
+    with translation.override("fr"), pytest.raises(CsvInvalid) as caught:
+        import_products(producer, text)
+    errors = caught.value.extra["errors"]
+    assert [(e["line"], e["column"]) for e in errors] == [(3, column)]
+    assert errors[0]["message"] == (
+        f"Cette cellule contient un caractère de contrôle invisible ({char}) : "
+        "supprimez-le et enregistrez à nouveau le fichier."
+    )
+    assert Product.objects.get().price_cents == 240  # the good row was not written either
+
+
+def test_tabs_and_line_breaks_inside_a_cell_are_kept():
+    producer = ProducerFactory()
+    text = (
+        'name;category;unit;price;description\r\nNavets;légumes;kg;2,00;"Botte\tde 1 kg\r\nbio"\r\n'
+    )
+    import_products(producer, text)
+    assert Product.objects.get().description == "Botte\tde 1 kg\r\nbio"
+
+
+def test_a_control_character_in_an_offers_file_is_refused():
+    catalogue = CatalogueFactory()
+    ProductFactory(producer=catalogue.producer, name="Navets")
+    with pytest.raises(CsvInvalid) as caught:
+        services.import_offers_csv(catalogue=catalogue, data=b"product;stock\nNav\0ets;3\n")
+    assert [(e["line"], e["column"]) for e in caught.value.extra["errors"]] == [(2, "product")]
+    assert not Offer.objects.exists()

@@ -1,5 +1,5 @@
 """The farms' CSV files over HTTP (pages and API): formulas neutralised in the exports, the
-exports imported back unchanged."""
+exports imported back unchanged, control characters refused with the line and column."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -111,3 +111,28 @@ def test_the_page_exports_go_back_in_unchanged(farm, client):
         assert response.status_code == 302
     assert list(Product.objects.order_by("pk").values()) == products_before
     assert list(Offer.objects.order_by("pk").values()) == offers_before
+
+
+NUL_FILE = "name;category;unit;price\nNavets;légumes;kg;2,00\nx\0y;légumes;kg;3,00\n".encode()
+
+
+def test_a_nul_byte_is_a_400_naming_line_and_column_in_the_api(farm, api_client):
+    api_client.force_authenticate(farm.member)
+    response = api_client.post(_urls(farm)["products"][1], _upload(NUL_FILE), format="multipart")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "csv_invalid"
+    assert [(e["line"], e["column"]) for e in body["errors"]] == [(3, "name")]
+    assert "U+0000" in body["errors"][0]["message"]
+    assert not Product.objects.filter(name="Navets").exists()
+
+
+def test_a_nul_byte_is_shown_on_the_import_page_in_french(farm, client):
+    client.force_login(farm.member)
+    page = reverse("frontend:producer:products_import", kwargs={"slug": farm.slug})
+    response = client.post(page, _upload(NUL_FILE))
+    assert response.status_code == 400
+    assert [(e["line"], e["column"]) for e in response.context["errors"]] == [(3, "name")]
+    html = response.content.decode()
+    assert "caractère de contrôle invisible (U+0000)" in html
+    assert not Product.objects.filter(name="Navets").exists()
