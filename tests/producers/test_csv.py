@@ -234,3 +234,58 @@ def test_a_control_character_in_an_offers_file_is_refused():
         services.import_offers_csv(catalogue=catalogue, data=b"product;stock\nNav\0ets;3\n")
     assert [(e["line"], e["column"]) for e in caught.value.extra["errors"]] == [(2, "product")]
     assert not Offer.objects.exists()
+
+
+# --- Bulk: the number of queries does not grow with the rows ---------------------------------
+
+
+def _products_file(rows: int) -> bytes:
+    lines = ["name;category;unit;price;organic"]
+    lines += [f"Produit {i:04d};légumes;kg;{1 + i % 9},{i % 100:02d};oui" for i in range(rows)]
+    return "\n".join(lines).encode()
+
+
+@pytest.mark.parametrize("rows", [10, 400])
+def test_products_import_queries_do_not_grow_with_rows(rows, django_assert_max_num_queries):
+    producer = ProducerFactory()
+    # On SQLite an INSERT holds 99 products (999 parameters): 5 for 400 rows.
+    with django_assert_max_num_queries(10):
+        result = services.import_products_csv(producer=producer, data=_products_file(rows))
+    assert (result.created, result.updated) == (rows, 0)
+    Product.objects.filter(name="Produit 0003").update(price_cents=1)
+    with django_assert_max_num_queries(5):
+        result = services.import_products_csv(producer=producer, data=_products_file(rows))
+    assert (result.created, result.updated) == (0, rows)
+    assert Product.objects.get(name="Produit 0003").price_cents == 403
+    assert Product.objects.filter(producer=producer, is_organic=True).count() == rows
+
+
+@pytest.mark.parametrize("rows", [10, 400])
+def test_offers_import_queries_do_not_grow_with_rows(rows, django_assert_max_num_queries):
+    catalogue = CatalogueFactory()
+    Product.objects.bulk_create(
+        Product(
+            producer=catalogue.producer,
+            name=f"Produit {i:04d}",
+            category="vegetables",
+            unit="kg",
+            price_cents=300,
+        )
+        for i in range(rows)
+    )
+
+    def offers_file(stock: int) -> bytes:
+        return (
+            "product;stock\n" + "".join(f"Produit {i:04d};{stock + i}\n" for i in range(rows))
+        ).encode()
+
+    # On SQLite an INSERT holds 199 offers: 3 for 400 rows.
+    with django_assert_max_num_queries(10):
+        result = services.import_offers_csv(catalogue=catalogue, data=offers_file(0))
+    assert (result.created, result.updated) == (rows, 0)
+    Offer.objects.filter(product__name="Produit 0002").update(remaining=1)  # 1 taken
+    with django_assert_max_num_queries(5):
+        result = services.import_offers_csv(catalogue=catalogue, data=offers_file(10))
+    assert (result.created, result.updated) == (0, rows)
+    offer = Offer.objects.get(product__name="Produit 0002")
+    assert (offer.quantity, offer.remaining, offer.price_cents) == (12, 11, 300)
