@@ -1,35 +1,31 @@
 """The coordinators' CSV export: one row per active plot for a season (occupancy and fees)."""
 
-import csv
-from typing import TextIO
-
 from django.utils.translation import gettext as _
 
+from common.csv import csv_text
 from gardens.models import Season
 from gardens.selectors import plan_for, work_hours
 
 
-def write_occupancy_csv(season: Season, out: TextIO) -> None:
+def occupancy_csv(season: Season) -> str:
     plan = plan_for(season.garden, season)
     hours = work_hours(season)
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            _("plot"),
-            _("area (m²)"),
-            _("status"),
-            _("gardener"),
-            _("e-mail"),
-            _("fee (EUR)"),
-            _("fee paid"),
-            _("payment method"),
-            _("paid on"),
-            _("work hours"),
-        ]
-    )
+    header = [
+        _("plot"),
+        _("area (m²)"),
+        _("status"),
+        _("gardener"),
+        _("e-mail"),
+        _("fee (EUR)"),
+        _("fee paid"),
+        _("payment method"),
+        _("paid on"),
+        _("work hours"),
+    ]
+    rows = []
     for row in plan.plots:
         r = row.reservation
-        writer.writerow(
+        rows.append(
             [
                 row.plot.code,
                 row.plot.area_m2,
@@ -43,3 +39,4 @@ def write_occupancy_csv(season: Season, out: TextIO) -> None:
                 hours[r.gardener_id] if r else "",
             ]
         )
+    return csv_text(header, rows)

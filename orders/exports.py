@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from datetime import date
 
 from django.utils import timezone
 
+from common.csv import csv_text
 from orders.reports import PackingCollection, PointPicking
-
-
-def _csv(header: list[str], rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+from pickup.models import Distribution
+from producers.models import Producer
 
 
 def _euros(cents: int) -> str:
@@ -25,7 +19,7 @@ def _euros(cents: int) -> str:
 def packing_csv(blocks: list[PackingCollection]) -> str:
     """One row per line of a household's collection: household, pickup code, its orders
     (space-separated ids), farm, product, quantity, amount."""
-    return _csv(
+    return csv_text(
         ["household", "pickup_code", "orders", "producer", "product", "quantity", "amount_eur"],
         (
             [
@@ -46,7 +40,7 @@ def packing_csv(blocks: list[PackingCollection]) -> str:
 
 def picking_csv(pickings: list[PointPicking]) -> str:
     """One row per product and pickup point."""
-    return _csv(
+    return csv_text(
         [
             "pickup_point",
             "distribution_start",
@@ -68,3 +62,15 @@ def picking_csv(pickings: list[PointPicking]) -> str:
             for line in picking.lines
         ),
     )
+
+
+def packing_filename(distribution: Distribution) -> str:
+    return f"colisage-{distribution.starts_at:%Y-%m-%d}-{distribution.pk}.csv"
+
+
+def picking_filename(producer: Producer, distribution: Distribution) -> str:
+    return f"preparation-{producer.slug}-{distribution.starts_at:%Y-%m-%d}-{distribution.pk}.csv"
+
+
+def week_picking_filename(producer: Producer, monday: date) -> str:
+    return f"preparation-{producer.slug}-semaine-{monday:%Y-%m-%d}.csv"

@@ -1,8 +1,11 @@
 """CSV files of products and offers: writing them, and reading them into checked rows.
 
 Files are UTF-8 (with or without the BOM Excel adds), separated by ``;`` (French Excel) or
-``,``; prices are written ``3,50`` and read as ``3,50``, ``3.50`` or ``3,50 €``. Reading never
-writes: the import services in ``producers.services`` do, all or nothing.
+``,``; prices are written ``3,50`` and read as ``3,50``, ``3.50`` or ``3,50 €``. Files are
+written by ``common.csv`` (a cell that would run as a formula gets a protective quote) and the
+quote is dropped when read back, so an export imports back unchanged. A cell holding a control
+character (NUL, the other C0 controls but tab and line breaks, DEL, C1) is a bad cell. Reading
+never writes: the import services in ``producers.services`` do, all or nothing.
 """
 
 import csv
@@ -18,6 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.csv import control_character, csv_text, restore
 from producers.models import Offer, Product
 
 MAX_BYTES = 2_000_000
@@ -140,12 +144,7 @@ def format_decimal(value: Decimal) -> str:
 
 
 def _write(header: list[str], rows: Iterable[list[Any]]) -> str:
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel opens UTF-8 files correctly only with the BOM
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+    return csv_text(header, rows, delimiter=";", bom=True)
 
 
 def products_csv(products: Iterable[Product]) -> str:
@@ -304,7 +303,7 @@ def _read(
             if len(rows) >= MAX_ROWS:
                 return [], [RowError(start, "", _("Too many rows (5,000 at most)."))]
             values = {
-                name: (cells[i].strip() if i < len(cells) else "")
+                name: (restore(cells[i].strip()).strip() if i < len(cells) else "")
                 for i, name in enumerate(columns)
                 if name in required or name in optional
             }
@@ -333,6 +332,20 @@ def _parse(
                 if column in required:
                     row_errors.append(RowError(line, column, _("This column is required.")))
                 continue  # an empty optional cell leaves the value as it is (or its default)
+            control = control_character(text)
+            if control is not None:
+                row_errors.append(
+                    RowError(
+                        line,
+                        column,
+                        _(
+                            "This cell holds an invisible control character (%(char)s): "
+                            "remove it and save the file again."
+                        )
+                        % {"char": control},
+                    )
+                )
+                continue
             try:
                 row.values[target] = parse(text)
             except ValueError as exc:

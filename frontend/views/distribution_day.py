@@ -7,13 +7,13 @@ anyone else); every write is one service of ``orders.services``.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from common.csv import csv_response
 from common.errors import DomainError
 from orders import exports, reports, services
 from orders.models import Order
@@ -29,10 +29,7 @@ def packing_list(request, pk: int):
     distribution = _distribution(request, pk)
     blocks = reports.packing_list(distribution=distribution)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(exports.packing_csv(blocks), content_type="text/csv")
-        name = f"colisage-{distribution.starts_at:%Y-%m-%d}-{distribution.pk}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return csv_response(exports.packing_csv(blocks), exports.packing_filename(distribution))
     return render(
         request,
         "frontend/distribution_day/packing_list.html",

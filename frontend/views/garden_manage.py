@@ -1,11 +1,9 @@
 """Garden coordinators' pages: occupancy, fees, waiting list, offers, work days, CSV export."""
 
-import io
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from common.csv import csv_response
 from common.errors import DomainError
 from common.money import format_eur
 from frontend.views.gardens import chosen_season, show_refusal
 from gardens import selectors, services
-from gardens.exports import write_occupancy_csv
+from gardens.exports import occupancy_csv
 from gardens.models import Garden, Reservation, Season, WorkDay
 from gardens.presenters import state_label
 
@@ -177,8 +176,4 @@ def export_csv(request, slug: str):
     season = chosen_season(selectors.seasons_of(garden), request.GET.get("saison"))
     if season is None:
         raise Http404
-    out = io.StringIO()
-    write_occupancy_csv(season, out)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{garden.slug}-{season.pk}.csv"'
-    return response
+    return csv_response(occupancy_csv(season), f"{garden.slug}-{season.pk}.csv")

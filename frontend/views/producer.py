@@ -7,12 +7,12 @@ a message for one-button actions. A member of one farm gets 404 on every other f
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.csv import csv_response
 from common.errors import DomainError
 from common.forms import add_domain_error
 from frontend.views.producer_forms import (
@@ -315,12 +315,6 @@ def offer_delete(request, slug: str, catalogue_pk: int, pk: int):
 # --- CSV ------------------------------------------------------------------------------------
 
 
-def _csv_download(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def _csv_import(request, producer, *, title: str, run, back_anchor: str):
     form = CsvUploadForm(request.POST or None, request.FILES or None)
     errors = []
@@ -353,7 +347,7 @@ def _csv_import(request, producer, *, title: str, run, back_anchor: str):
 def products_export(request, slug: str):
     producer = _producer(request, slug)
     text = csv_io.products_csv(selectors.products_of(producer=producer))
-    return _csv_download(text, f"{producer.slug}-produits.csv")
+    return csv_response(text, f"{producer.slug}-produits.csv")
 
 
 @login_required
@@ -375,7 +369,7 @@ def offers_export(request, slug: str, catalogue_pk: int):
     producer = _producer(request, slug)
     catalogue = selectors.catalogue_of(producer=producer, catalogue_id=catalogue_pk)
     text = csv_io.offers_csv(selectors.offers_of(catalogue=catalogue))
-    return _csv_download(text, f"{producer.slug}-{iso_label(catalogue.week)}-offres.csv")
+    return csv_response(text, f"{producer.slug}-{iso_label(catalogue.week)}-offres.csv")
 
 
 @login_required

@@ -5,18 +5,13 @@ own lines (``orders.reports``); any other farm is a 404."""
 from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from common.csv import csv_response
 from orders import exports, reports
 from producers.selectors import producer_for_member
-
-
-def _csv(text: str, name: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required
@@ -34,7 +29,7 @@ def index(request, slug: str):
 
 def _render_picking(request, producer, pickings, *, title: str, filename: str):
     if request.GET.get("format") == "csv":
-        return _csv(exports.picking_csv(pickings), filename)
+        return csv_response(exports.picking_csv(pickings), filename)
     return render(
         request,
         "frontend/distribution_day/picking.html",
@@ -53,7 +48,7 @@ def picking(request, slug: str, pk: int):
     producer = producer_for_member(user=request.user, slug=slug)
     distribution = reports.supplied_distribution(producer=producer, pk=pk)
     pickings = reports.producer_picking(producer=producer, distributions=[distribution])
-    name = f"preparation-{producer.slug}-{distribution.starts_at:%Y-%m-%d}-{distribution.pk}.csv"
+    name = exports.picking_filename(producer, distribution)
     return _render_picking(request, producer, pickings, title=str(distribution), filename=name)
 
 
@@ -68,7 +63,7 @@ def week_picking(request, slug: str, week: str):
     monday -= timedelta(days=monday.weekday())
     distributions = reports.week_distributions(producer=producer, week=monday)
     pickings = reports.producer_picking(producer=producer, distributions=distributions)
-    name = f"preparation-{producer.slug}-semaine-{monday:%Y-%m-%d}.csv"
+    name = exports.week_picking_filename(producer, monday)
     return _render_picking(request, producer, pickings, title=f"{monday:%d/%m/%Y}", filename=name)
 
 

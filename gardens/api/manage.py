@@ -1,9 +1,6 @@
 """Coordinators' endpoints, scoped to the gardens the person coordinates: any other garden,
 and anything in it, is a 404."""
 
-import io
-
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -13,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import validated
+from common.csv import csv_response
 from gardens import selectors, services
 from gardens.api.serializers import (
     ManagedOfferOutput,
@@ -24,7 +22,7 @@ from gardens.api.serializers import (
     WorkDayOutput,
 )
 from gardens.api.views import SEASON_PARAM, season_of
-from gardens.exports import write_occupancy_csv
+from gardens.exports import occupancy_csv
 from gardens.models import Garden, Reservation, Season, WorkDay
 
 
@@ -206,10 +204,4 @@ class ExportApi(CoordinatorApi):
     def get(self, request, garden_id: int):
         garden = self.garden(request, garden_id)
         season = self.season(request, garden)
-        out = io.StringIO()
-        write_occupancy_csv(season, out)
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{garden.slug}-{season.pk}-occupation.csv"'
-        )
-        return response
+        return csv_response(occupancy_csv(season), f"{garden.slug}-{season.pk}-occupation.csv")

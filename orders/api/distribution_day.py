@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import validated
+from common.csv import csv_response
 from orders import exports, reports, services
 from orders.errors import NotCollectable
 from orders.models import Order
@@ -21,7 +22,7 @@ from producers.selectors import producer_for_member
 
 
 class CSVRenderer(renderers.BaseRenderer):
-    """Passes through the CSV text an export built (``?format=csv``)."""
+    """Accepts ``?format=csv``; the view then answers with ``common.csv.csv_response``."""
 
     media_type = "text/csv"
     format = "csv"
@@ -118,7 +119,7 @@ class PackingListApi(APIView):
         distribution = reports.hosted_distribution(user=request.user, pk=pk)
         blocks = reports.packing_list(distribution=distribution)
         if _wants_csv(request):
-            return Response(exports.packing_csv(blocks))
+            return csv_response(exports.packing_csv(blocks), exports.packing_filename(distribution))
         return Response(CollectionOutput(blocks, many=True).data)
 
 
@@ -196,7 +197,8 @@ class PickingApi(APIView):
         distribution = reports.supplied_distribution(producer=producer, pk=pk)
         pickings = reports.producer_picking(producer=producer, distributions=[distribution])
         if _wants_csv(request):
-            return Response(exports.picking_csv(pickings))
+            name = exports.picking_filename(producer, distribution)
+            return csv_response(exports.picking_csv(pickings), name)
         return Response(PointPickingOutput(pickings, many=True).data)
 
 
@@ -217,7 +219,8 @@ class WeekPickingApi(APIView):
         distributions = reports.week_distributions(producer=producer, week=monday)
         pickings = reports.producer_picking(producer=producer, distributions=distributions)
         if _wants_csv(request):
-            return Response(exports.picking_csv(pickings))
+            name = exports.week_picking_filename(producer, monday)
+            return csv_response(exports.picking_csv(pickings), name)
         return Response(PointPickingOutput(pickings, many=True).data)
 
 

@@ -7,7 +7,6 @@ Views parse, call a service, shape the answer.
 
 from dataclasses import replace
 
-from django.http import HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -17,6 +16,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from common.api import validated
+from common.csv import csv_response
 from common.errors import Invalid
 from producers import csv_io, selectors, services
 from producers.api.serializers import (
@@ -282,12 +282,6 @@ class OfferDetailApi(_CatalogueApi):
 
 
 # --- CSV ------------------------------------------------------------------------------------
-
-
-def csv_response(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _uploaded(request) -> bytes:

@@ -100,32 +100,53 @@ def copy_last_week(*, producer: Producer, week: date) -> CopyResult:
 # --- Offers ---------------------------------------------------------------------------------
 
 
+def _check_quantity(quantity: int) -> None:
+    if quantity < 0:
+        raise Invalid(errors={"quantity": [_("Must be zero or more.")]})
+
+
+def _check_price(price_cents: int) -> None:
+    if price_cents < 0:
+        raise Invalid(errors={"price_cents": [_("Must be zero or more.")]})
+
+
+def build_offer(
+    *, catalogue: Catalogue, product: Product, quantity: int, price_cents: int | None = None
+) -> Offer:
+    """An unsaved offer, checked against every rule of :func:`add_offer` but "once per
+    catalogue", which needs the catalogue's offers (one query for an offer, one for a whole
+    CSV file). Raises :class:`ProductUnavailable` or :class:`Invalid`."""
+    if product.producer_id != catalogue.producer_id or not product.is_active:
+        raise ProductUnavailable(errors={"product": [str(ProductUnavailable.default_message)]})
+    _check_quantity(quantity)
+    price = product.price_cents if price_cents is None else price_cents
+    _check_price(price)
+    return Offer(
+        catalogue=catalogue,
+        product=product,
+        price_cents=price,
+        quantity=quantity,
+        remaining=quantity,
+    )
+
+
 @transaction.atomic
 def add_offer(
     *, catalogue: Catalogue, product: Product, quantity: int, price_cents: int | None = None
 ) -> Offer:
     """Offer one of the farm's active products in its catalogue, at the product's price unless
     another is given, with ``quantity`` in stock. A product appears once per catalogue."""
-    if product.producer_id != catalogue.producer_id or not product.is_active:
-        raise ProductUnavailable(errors={"product": [str(ProductUnavailable.default_message)]})
-    if quantity < 0:
-        raise Invalid(errors={"quantity": [_("Must be zero or more.")]})
-    price = product.price_cents if price_cents is None else price_cents
-    if price < 0:
-        raise Invalid(errors={"price_cents": [_("Must be zero or more.")]})
+    offer = build_offer(
+        catalogue=catalogue, product=product, quantity=quantity, price_cents=price_cents
+    )
     if catalogue.offers.filter(product=product).exists():
         raise OfferExists(product=product.name)
     try:
         with transaction.atomic():
-            return Offer.objects.create(
-                catalogue=catalogue,
-                product=product,
-                price_cents=price,
-                quantity=quantity,
-                remaining=quantity,
-            )
+            offer.save(force_insert=True)
     except IntegrityError:
         raise OfferExists(product=product.name) from None
+    return offer
 
 
 def _stock_below_taken(offer: Offer) -> StockBelowTaken:
@@ -145,6 +166,26 @@ def _stock_below_taken(offer: Offer) -> StockBelowTaken:
     )
 
 
+def change_locked_offer(
+    *, offer: Offer, quantity: int | None = None, price_cents: int | None = None
+) -> None:
+    """Set the price and/or stock of an offer whose row the caller has locked (None =
+    unchanged), as :func:`update_offer` does: the stock never below what orders have taken,
+    ``remaining`` moved by the same amount. Saves nothing; ``offer.product`` names it in a
+    refusal."""
+    if price_cents is not None:
+        _check_price(price_cents)
+    if quantity is not None:
+        _check_quantity(quantity)
+        taken = offer.quantity - offer.remaining
+        if quantity < taken:
+            raise _stock_below_taken(offer)
+    if price_cents is not None:
+        offer.price_cents = price_cents
+    if quantity is not None:
+        offer.quantity, offer.remaining = quantity, quantity - taken
+
+
 @transaction.atomic
 def set_offer_stock(*, offer: Offer, quantity: int) -> Offer:
     """Set an offer's stock, published or not, never below what orders have already taken.
@@ -153,8 +194,7 @@ def set_offer_stock(*, offer: Offer, quantity: int) -> Offer:
     ``remaining = quantity - taken``), so a sale landing at the same moment is either counted
     in the check or waits for the write: ``0 <= remaining <= quantity`` always holds.
     """
-    if quantity < 0:
-        raise Invalid(errors={"quantity": [_("Must be zero or more.")]})
+    _check_quantity(quantity)
     written = Offer.objects.filter(pk=offer.pk, quantity__lte=F("remaining") + quantity).update(
         quantity=quantity, remaining=F("remaining") + quantity - F("quantity")
     )
@@ -174,8 +214,7 @@ def update_offer(
     """Change an offer's price and/or stock (None = unchanged); stock as in set_offer_stock.
     Orders already placed keep the price they were placed at."""
     if price_cents is not None:
-        if price_cents < 0:
-            raise Invalid(errors={"price_cents": [_("Must be zero or more.")]})
+        _check_price(price_cents)
         Offer.objects.filter(pk=offer.pk).update(price_cents=price_cents)
         offer.price_cents = price_cents
     if quantity is not None:

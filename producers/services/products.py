@@ -59,9 +59,7 @@ def update_producer(
 # --- Products -------------------------------------------------------------------------------
 
 
-def _check_product(
-    *, producer: Producer, name: str, price_cents: int, quantity_per_unit: Decimal, pk=None
-) -> None:
+def _refusals(*, name: str, price_cents: int, quantity_per_unit: Decimal) -> dict[str, list]:
     errors = {}
     if not name:
         errors["name"] = [_("This field is required.")]
@@ -69,10 +67,54 @@ def _check_product(
         errors["price_cents"] = [_("Must be zero or more.")]
     if quantity_per_unit <= 0:
         errors["quantity_per_unit"] = [_("Must be more than zero.")]
+    return errors
+
+
+def _name_taken() -> ProductNameTaken:
+    return ProductNameTaken(errors={"name": [str(ProductNameTaken.default_message)]})
+
+
+def _check_name_free(*, producer: Producer, name: str, pk=None) -> None:
+    if producer.products.filter(name__iexact=name).exclude(pk=pk).exists():
+        raise _name_taken()
+
+
+def build_product(
+    *,
+    producer: Producer,
+    name: str,
+    category: str,
+    unit: str,
+    price_cents: int,
+    quantity_per_unit: Decimal = Decimal(1),
+    vat_rate: int = Product.VatRate.REDUCED,
+    is_organic: bool = False,
+    description: str = "",
+    is_active: bool = True,
+) -> Product:
+    """An unsaved product, checked against every rule of :func:`create_product` but the
+    unique name, which needs the farm's other products (one query for a product, one for a
+    whole CSV file). Raises :class:`Invalid`."""
+    product = Product(
+        producer=producer,
+        name=name.strip(),
+        category=category,
+        unit=unit,
+        quantity_per_unit=Decimal(quantity_per_unit),
+        price_cents=price_cents,
+        vat_rate=vat_rate,
+        is_organic=is_organic,
+        description=description,
+        is_active=is_active,
+    )
+    errors = _refusals(
+        name=product.name,
+        price_cents=product.price_cents,
+        quantity_per_unit=product.quantity_per_unit,
+    )
     if errors:
         raise Invalid(errors=errors)
-    if producer.products.filter(name__iexact=name).exclude(pk=pk).exists():
-        raise ProductNameTaken(errors={"name": [str(ProductNameTaken.default_message)]})
+    return product
 
 
 @transaction.atomic
@@ -90,27 +132,25 @@ def create_product(
     is_active: bool = True,
 ) -> Product:
     """Add a product to a farm. Names are unique per farm, whatever their case."""
-    name = name.strip()
-    quantity_per_unit = Decimal(quantity_per_unit)
-    _check_product(
-        producer=producer, name=name, price_cents=price_cents, quantity_per_unit=quantity_per_unit
+    product = build_product(
+        producer=producer,
+        name=name,
+        category=category,
+        unit=unit,
+        price_cents=price_cents,
+        quantity_per_unit=quantity_per_unit,
+        vat_rate=vat_rate,
+        is_organic=is_organic,
+        description=description,
+        is_active=is_active,
     )
+    _check_name_free(producer=producer, name=product.name)
     try:
         with transaction.atomic():
-            return Product.objects.create(
-                producer=producer,
-                name=name,
-                category=category,
-                unit=unit,
-                quantity_per_unit=quantity_per_unit,
-                price_cents=price_cents,
-                vat_rate=vat_rate,
-                is_organic=is_organic,
-                description=description,
-                is_active=is_active,
-            )
+            product.save(force_insert=True)
     except IntegrityError:  # lost a race with the same name
-        raise ProductNameTaken(errors={"name": [str(ProductNameTaken.default_message)]}) from None
+        raise _name_taken() from None
+    return product
 
 
 _PRODUCT_FIELDS = (
@@ -124,6 +164,48 @@ _PRODUCT_FIELDS = (
     "description",
     "is_active",
 )
+
+
+def change_product(
+    *,
+    product: Product,
+    name: str | None = None,
+    category: str | None = None,
+    unit: str | None = None,
+    quantity_per_unit: Decimal | None = None,
+    price_cents: int | None = None,
+    vat_rate: int | None = None,
+    is_organic: bool | None = None,
+    description: str | None = None,
+    is_active: bool | None = None,
+) -> list[str]:
+    """Set the given values on ``product`` (None = unchanged) and return the fields that
+    changed, checked like :func:`build_product` (the unique name is the caller's). Saves
+    nothing; raises :class:`Invalid`."""
+    given = {
+        "name": name.strip() if name is not None else None,
+        "category": category,
+        "unit": unit,
+        "quantity_per_unit": Decimal(quantity_per_unit) if quantity_per_unit is not None else None,
+        "price_cents": price_cents,
+        "vat_rate": vat_rate,
+        "is_organic": is_organic,
+        "description": description,
+        "is_active": is_active,
+    }
+    changed = [
+        f for f in _PRODUCT_FIELDS if given[f] is not None and given[f] != getattr(product, f)
+    ]
+    for field in changed:
+        setattr(product, field, given[field])
+    errors = _refusals(
+        name=product.name,
+        price_cents=product.price_cents,
+        quantity_per_unit=Decimal(product.quantity_per_unit),
+    )
+    if errors:
+        raise Invalid(errors=errors)
+    return changed
 
 
 @transaction.atomic
@@ -142,37 +224,25 @@ def update_product(
 ) -> Product:
     """Change a product (None = unchanged). Offers keep their own price: a new product price
     is only the default for offers created afterwards."""
-    given = {
-        "name": name.strip() if name is not None else None,
-        "category": category,
-        "unit": unit,
-        "quantity_per_unit": Decimal(quantity_per_unit) if quantity_per_unit is not None else None,
-        "price_cents": price_cents,
-        "vat_rate": vat_rate,
-        "is_organic": is_organic,
-        "description": description,
-        "is_active": is_active,
-    }
-    changed = [
-        f for f in _PRODUCT_FIELDS if given[f] is not None and given[f] != getattr(product, f)
-    ]
-    for field in changed:
-        setattr(product, field, given[field])
-    _check_product(
-        producer=product.producer,
-        name=product.name,
-        price_cents=product.price_cents,
-        quantity_per_unit=Decimal(product.quantity_per_unit),
-        pk=product.pk,
+    changed = change_product(
+        product=product,
+        name=name,
+        category=category,
+        unit=unit,
+        quantity_per_unit=quantity_per_unit,
+        price_cents=price_cents,
+        vat_rate=vat_rate,
+        is_organic=is_organic,
+        description=description,
+        is_active=is_active,
     )
+    _check_name_free(producer=product.producer, name=product.name, pk=product.pk)
     if changed:
         try:
             with transaction.atomic():
                 product.save(update_fields=changed)
         except IntegrityError:
-            raise ProductNameTaken(
-                errors={"name": [str(ProductNameTaken.default_message)]}
-            ) from None
+            raise _name_taken() from None
     return product
 
 

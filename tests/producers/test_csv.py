@@ -1,5 +1,7 @@
 """CSV import is all or nothing and reports every bad row; export reads back unchanged."""
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
@@ -8,6 +10,7 @@ from django.utils import translation
 from producers import csv_io, selectors, services
 from producers.errors import CsvInvalid
 from producers.models import Offer, Product
+from tests.csv_checks import HOSTILE, HOSTILE_NAMES, assert_no_formula
 from tests.factories import CatalogueFactory, OfferFactory, ProducerFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +139,153 @@ def test_offers_import_adds_and_updates_but_never_below_taken():
     assert "Poulet" in errors[0]["message"] and "6" in errors[0]["message"]
     eggs.refresh_from_db()
     assert eggs.quantity == 30  # line 2 was good but nothing is written
+
+
+# --- Formulas: neutralised on export, given back on import ----------------------------------
+
+
+def test_hostile_names_are_exported_as_text_and_read_back_unchanged():
+    producer = ProducerFactory()
+    for n, name in enumerate(HOSTILE_NAMES):
+        ProductFactory(
+            producer=producer,
+            name=name.strip(),
+            price_cents=250 + n,
+            quantity_per_unit=Decimal("0.5"),
+            description="-moins de sucre" if n == 0 else "",
+        )
+    before = list(Product.objects.order_by("name").values())
+    text = csv_io.products_csv(selectors.products_of(producer=producer))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";"))
+    assert_no_formula(rows)
+    hostile = next(row for row in rows if row[0] == "'" + HOSTILE)
+    assert hostile[:5] == ["'" + HOSTILE, "vegetables", "kg", "0,5", "2,50"]
+    result = services.import_products_csv(producer=producer, data=text.encode("utf-8"))
+    assert (result.created, result.updated) == (0, len(HOSTILE_NAMES))
+    assert list(Product.objects.order_by("name").values()) == before
+
+
+def test_hostile_offer_names_read_back_unchanged_with_their_price_and_stock():
+    catalogue = CatalogueFactory()
+    for n, name in enumerate(HOSTILE_NAMES):
+        OfferFactory(
+            catalogue=catalogue, product__name=name.strip(), price_cents=350 + n, quantity=20 + n
+        )
+    before = list(Offer.objects.order_by("pk").values())
+    text = csv_io.offers_csv(selectors.offers_of(catalogue=catalogue))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";"))
+    assert_no_formula(rows)
+    assert ["'" + HOSTILE, "3,50", "20"] in [row[:3] for row in rows]
+    result = services.import_offers_csv(catalogue=catalogue, data=text.encode("utf-8"))
+    assert (result.created, result.updated) == (0, len(HOSTILE_NAMES))
+    assert list(Offer.objects.order_by("pk").values()) == before
+
+
+def test_a_new_product_typed_with_the_protective_quote_is_named_without_it():
+    producer = ProducerFactory()
+    text = "name;category;unit;price\n'=Tomates;légumes;kg;'-0\n"
+    with translation.override("en"), pytest.raises(CsvInvalid) as caught:
+        import_products(producer, text)
+    assert [(e["line"], e["column"]) for e in caught.value.extra["errors"]] == [(2, "price")]
+    import_products(producer, "name;category;unit;price\n'=Tomates;légumes;kg;3\n")
+    assert Product.objects.get().name == "=Tomates"
+
+
+# --- Control characters ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "char"),
+    [
+        ("x\0y;légumes;kg;2,00;", "name", "U+0000"),
+        ("Navets;légumes;kg;2,00;bip\x07", "description", "U+0007"),
+        ("Navets;lég\x1bumes;kg;2,00;", "category", "U+001B"),
+        ("Navets;légumes;kg;2,00;suppr\x7f", "description", "U+007F"),
+    ],
+)
+def test_a_control_character_refuses_the_file_naming_line_and_column(line, column, char):
+    producer = ProducerFactory()
+    ProductFactory(producer=producer, name="Mâche", price_cents=240)
+    text = f"name;category;unit;price;description\nMâche;légumes;kg;2,60;\n{line}\n"
+    with translation.override("fr"), pytest.raises(CsvInvalid) as caught:
+        import_products(producer, text)
+    errors = caught.value.extra["errors"]
+    assert [(e["line"], e["column"]) for e in errors] == [(3, column)]
+    assert errors[0]["message"] == (
+        f"Cette cellule contient un caractère de contrôle invisible ({char}) : "
+        "supprimez-le et enregistrez à nouveau le fichier."
+    )
+    assert Product.objects.get().price_cents == 240  # the good row was not written either
+
+
+def test_tabs_and_line_breaks_inside_a_cell_are_kept():
+    producer = ProducerFactory()
+    text = (
+        'name;category;unit;price;description\r\nNavets;légumes;kg;2,00;"Botte\tde 1 kg\r\nbio"\r\n'
+    )
+    import_products(producer, text)
+    assert Product.objects.get().description == "Botte\tde 1 kg\r\nbio"
+
+
+def test_a_control_character_in_an_offers_file_is_refused():
+    catalogue = CatalogueFactory()
+    ProductFactory(producer=catalogue.producer, name="Navets")
+    with pytest.raises(CsvInvalid) as caught:
+        services.import_offers_csv(catalogue=catalogue, data=b"product;stock\nNav\0ets;3\n")
+    assert [(e["line"], e["column"]) for e in caught.value.extra["errors"]] == [(2, "product")]
+    assert not Offer.objects.exists()
+
+
+# --- Bulk: the number of queries does not grow with the rows ---------------------------------
+
+
+def _products_file(rows: int) -> bytes:
+    lines = ["name;category;unit;price;organic"]
+    lines += [f"Produit {i:04d};légumes;kg;{1 + i % 9},{i % 100:02d};oui" for i in range(rows)]
+    return "\n".join(lines).encode()
+
+
+@pytest.mark.parametrize("rows", [10, 400])
+def test_products_import_queries_do_not_grow_with_rows(rows, django_assert_max_num_queries):
+    producer = ProducerFactory()
+    # On SQLite an INSERT holds 99 products (999 parameters): 5 for 400 rows.
+    with django_assert_max_num_queries(10):
+        result = services.import_products_csv(producer=producer, data=_products_file(rows))
+    assert (result.created, result.updated) == (rows, 0)
+    Product.objects.filter(name="Produit 0003").update(price_cents=1)
+    with django_assert_max_num_queries(5):
+        result = services.import_products_csv(producer=producer, data=_products_file(rows))
+    assert (result.created, result.updated) == (0, rows)
+    assert Product.objects.get(name="Produit 0003").price_cents == 403
+    assert Product.objects.filter(producer=producer, is_organic=True).count() == rows
+
+
+@pytest.mark.parametrize("rows", [10, 400])
+def test_offers_import_queries_do_not_grow_with_rows(rows, django_assert_max_num_queries):
+    catalogue = CatalogueFactory()
+    Product.objects.bulk_create(
+        Product(
+            producer=catalogue.producer,
+            name=f"Produit {i:04d}",
+            category="vegetables",
+            unit="kg",
+            price_cents=300,
+        )
+        for i in range(rows)
+    )
+
+    def offers_file(stock: int) -> bytes:
+        return (
+            "product;stock\n" + "".join(f"Produit {i:04d};{stock + i}\n" for i in range(rows))
+        ).encode()
+
+    # On SQLite an INSERT holds 199 offers: 3 for 400 rows.
+    with django_assert_max_num_queries(10):
+        result = services.import_offers_csv(catalogue=catalogue, data=offers_file(0))
+    assert (result.created, result.updated) == (rows, 0)
+    Offer.objects.filter(product__name="Produit 0002").update(remaining=1)  # 1 taken
+    with django_assert_max_num_queries(5):
+        result = services.import_offers_csv(catalogue=catalogue, data=offers_file(10))
+    assert (result.created, result.updated) == (0, rows)
+    offer = Offer.objects.get(product__name="Produit 0002")
+    assert (offer.quantity, offer.remaining, offer.price_cents) == (12, 11, 300)

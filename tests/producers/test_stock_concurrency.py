@@ -7,10 +7,11 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import F
 
-from producers.errors import StockBelowTaken
+from producers.errors import CsvInvalid, StockBelowTaken
 from producers.models import Offer
-from producers.services import set_offer_stock
-from tests.factories import OfferFactory
+from producers.services import import_offers_csv, set_offer_stock
+from tests.concurrency.race import run_together
+from tests.factories import CatalogueFactory, OfferFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -45,6 +46,7 @@ def _buy(offer_id):
                 remaining=F("remaining") - 1
             )
 
+    work.offer_id = offer_id
     return work
 
 
@@ -83,3 +85,48 @@ def test_stock_edits_racing_sales_never_lose_a_sale(round_):
     for _kind, refusal in results:
         if isinstance(refusal, StockBelowTaken):
             assert refusal.extra["taken"] <= sold
+
+
+def _import(catalogue, stocks):
+    data = "product;stock\n" + "".join(f"{name};{q}\n" for name, q in stocks.items())
+
+    def work():
+        try:
+            return import_offers_csv(catalogue=catalogue, data=data.encode())
+        except CsvInvalid as exc:
+            return exc
+
+    return work
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_offers_imports_racing_sales_never_lose_a_sale(round_):
+    """The import checks stock on rows it locked, so a sale is either counted in its check or
+    waits for its write."""
+    rng = random.Random(round_)
+    catalogue = CatalogueFactory()
+    offers = [OfferFactory(catalogue=catalogue, quantity=8, taken=0) for _ in range(4)]
+    names = [o.product.name for o in offers]
+    jobs = [("buy", _buy(rng.choice(offers).pk)) for _ in range(12)]
+    jobs += [
+        ("import", _import(catalogue, {name: rng.randint(0, 8) for name in names}))
+        for _ in range(4)
+    ]
+    rng.shuffle(jobs)
+
+    results = list(
+        zip([kind for kind, _w in jobs], run_together([w for _k, w in jobs]), strict=True)
+    )
+
+    for kind, result in results:
+        if kind == "import" and isinstance(result, CsvInvalid):
+            assert {e["column"] for e in result.extra["errors"]} == {"stock"}, result.extra
+        else:
+            assert not isinstance(result, Exception), result
+    sold = {o.pk: 0 for o in offers}
+    for (kind, result), (_kind, work) in zip(results, jobs, strict=True):
+        if kind == "buy":
+            sold[work.offer_id] += result
+    for offer in Offer.objects.filter(pk__in=sold):
+        assert offer.quantity - offer.remaining == sold[offer.pk]
+        assert 0 <= offer.remaining <= offer.quantity
