@@ -105,7 +105,7 @@ def api_client():
 
 
 @pytest.fixture(scope="session")
-def localstripe_server():
+def localstripe_server(tmp_path_factory):
     """A real localstripe on 127.0.0.1 and a free port, from scratch, for the whole session."""
     import os
     import socket
@@ -129,6 +129,8 @@ def localstripe_server():
             "--port",
             str(port),
             "--from-scratch",
+            "--state-file",
+            str(tmp_path_factory.mktemp("localstripe") / "state.pickle"),
             "--webhook-url",
             "",
         ],
