@@ -244,6 +244,16 @@ STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "" if PRODUCTION else
 STRIPE_WEBHOOK_SECRET = env_str(
     "STRIPE_WEBHOOK_SECRET", "" if PRODUCTION else "whsec_embedded_mode_only"
 )
+if PRODUCTION:
+    # Without them every payment fails and every webhook answers 400: refuse to start instead.
+    _stripe = {
+        "STRIPE_SECRET_KEY": STRIPE_SECRET_KEY,
+        "STRIPE_PUBLISHABLE_KEY": STRIPE_PUBLISHABLE_KEY,
+        "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+    }
+    for _name, _value in _stripe.items():
+        if not _value:
+            raise ImproperlyConfigured(f"{_name} must be set in production")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "" if PRODUCTION else _LOCALSTRIPE)
 STRIPE_JS_URL = env_str(
     "STRIPE_JS_URL",
