@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.csp import content_security_policy
 from config.database import database_settings
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "csp",
     "common",
     "accounts",
     "producers",
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "common.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -274,6 +277,19 @@ MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{
 MAP_ATTRIBUTION = env_str(
     "MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
+
+# --- Content-Security-Policy (django-csp): scripts only from our files and Stripe.js ----------
+_CSP = content_security_policy(
+    map_tile_url=MAP_TILE_URL,
+    stripe_js_url=STRIPE_JS_URL,
+    stripe_api_base=STRIPE_API_BASE,
+    report_uri=env_str("CSP_REPORT_URI"),
+)
+if env_bool("CSP_REPORT_ONLY", False):  # try a stricter policy first: browsers only report
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+    CONTENT_SECURITY_POLICY = None
+else:
+    CONTENT_SECURITY_POLICY = _CSP
 
 # --- Rules of the trade (defaults from the design; all overridable) -------------------------
 FEE_HOST_BASIS_POINTS = env_int("FEE_HOST_BASIS_POINTS", 835)

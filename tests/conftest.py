@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 
 from config.celery import app as celery_app
+from config.csp import content_security_policy
 
 ARTIFACTS_DIR = Path(
     os.environ.get("TEST_ARTIFACTS_DIR", Path(__file__).parent.parent / "test-artifacts")
@@ -160,4 +161,10 @@ def localstripe(localstripe_server, settings):
     """Point the app's Stripe client at the session's localstripe."""
     settings.STRIPE_API_BASE = localstripe_server
     settings.STRIPE_JS_URL = f"{localstripe_server}/js.stripe.com/v3/"
+    # The pages' policy lets in the Stripe.js they load, wherever it is.
+    settings.CONTENT_SECURITY_POLICY = content_security_policy(
+        map_tile_url=settings.MAP_TILE_URL,
+        stripe_js_url=settings.STRIPE_JS_URL,
+        stripe_api_base=settings.STRIPE_API_BASE,
+    )
     return localstripe_server

@@ -159,6 +159,8 @@ def test_pages_and_every_static_file_they_link_are_served(server):
         assert status == 200, (path, body[:500])
         assert headers["Content-Type"].startswith("text/html")
         assert "Strict-Transport-Security" in headers  # production security settings are on
+        csp = headers["Content-Security-Policy"]
+        assert re.search(r"(^|; )script-src 'self' https://js\.stripe\.com(;|$)", csp), csp
         links = [u for u in assets_of(body) if not urlsplit(u).netloc]
         assert links, f"{path} links no static file"
         queue += [urljoin(path, u) for u in links]
