@@ -285,7 +285,7 @@ _CSP = content_security_policy(
     stripe_api_base=STRIPE_API_BASE,
     report_uri=env_str("CSP_REPORT_URI"),
 )
-if env_bool("CSP_REPORT_ONLY", False):  # try a stricter policy first: browsers only report
+if env_bool("CSP_REPORT_ONLY", False):  # to try a change: browsers report, block nothing
     CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
     CONTENT_SECURITY_POLICY = None
 else:
