@@ -7,10 +7,11 @@ The defaults are the embedded mode (SQLite under var/, filesystem Celery broker,
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.csp import content_security_policy
+from config.database import database_settings
 from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -33,9 +34,9 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
-# The embedded mode keeps its database, mails and task queue under var/.
-for _folder in ("mail", "static", "celery/queue", "celery/processed"):
-    (VAR_DIR / _folder).mkdir(parents=True, exist_ok=True)
+# The embedded mode keeps everything it writes under VAR_DIR: the database, mails, static files,
+# the task queue and the beat schedule (each created where it is configured below).
+(VAR_DIR / "mail").mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "csp",
     "common",
     "accounts",
     "producers",
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "common.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,26 +96,13 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-DATABASE_URL = env_str("DATABASE_URL")
-if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
-        )
-    }
-else:
-    # Writers wait for each other (IMMEDIATE + timeout) instead of failing with "locked".
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "circuit-court.sqlite3",
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
-        }
-    }
+DATABASES = {
+    "default": database_settings(
+        url=env_str("DATABASE_URL"),
+        default_sqlite_path=VAR_DIR / "circuit-court.sqlite3",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and security ------------------------------------------------------------------
@@ -163,7 +153,8 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns at start when it is missing
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -189,12 +180,18 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    # Every folder kombu's filesystem transport uses is named, or it writes one (control/, for
+    # the workers' broadcast tables) into whatever directory the worker was started from.
     _queue_dir = VAR_DIR / "celery" / "queue"
     _processed_dir = VAR_DIR / "celery" / "processed"
+    _control_dir = VAR_DIR / "celery" / "control"
+    for _folder in (_queue_dir, _processed_dir, _control_dir):
+        _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_processed_dir),
+        "control_folder": str(_control_dir),
         "polling_interval": 0.1,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -204,6 +201,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat's own state (last run of each entry), wherever beat runs from (`worker -B` included).
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic schedules live here, reviewed like code; each entry calls a thin, idempotent task.
 CELERY_BEAT_SCHEDULE: dict = {
     "gardens-pass-on-expired-offers": {
@@ -247,6 +246,16 @@ STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "" if PRODUCTION else
 STRIPE_WEBHOOK_SECRET = env_str(
     "STRIPE_WEBHOOK_SECRET", "" if PRODUCTION else "whsec_embedded_mode_only"
 )
+if PRODUCTION:
+    # Without them every payment fails and every webhook answers 400: refuse to start instead.
+    _stripe = {
+        "STRIPE_SECRET_KEY": STRIPE_SECRET_KEY,
+        "STRIPE_PUBLISHABLE_KEY": STRIPE_PUBLISHABLE_KEY,
+        "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+    }
+    for _name, _value in _stripe.items():
+        if not _value:
+            raise ImproperlyConfigured(f"{_name} must be set in production")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "" if PRODUCTION else _LOCALSTRIPE)
 STRIPE_JS_URL = env_str(
     "STRIPE_JS_URL",
@@ -267,6 +276,19 @@ MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{
 MAP_ATTRIBUTION = env_str(
     "MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
+
+# --- Content-Security-Policy (django-csp): scripts only from our files and Stripe.js ----------
+_CSP = content_security_policy(
+    map_tile_url=MAP_TILE_URL,
+    stripe_js_url=STRIPE_JS_URL,
+    stripe_api_base=STRIPE_API_BASE,
+    report_uri=env_str("CSP_REPORT_URI"),
+)
+if env_bool("CSP_REPORT_ONLY", False):  # to try a change: browsers report, block nothing
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+    CONTENT_SECURITY_POLICY = None
+else:
+    CONTENT_SECURITY_POLICY = _CSP
 
 # --- Rules of the trade (defaults from the design; all overridable) -------------------------
 FEE_HOST_BASIS_POINTS = env_int("FEE_HOST_BASIS_POINTS", 835)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from common.views import healthz
 from orders.webhooks import stripe_webhook
@@ -11,7 +11,14 @@ urlpatterns = [
     path("compte/", include("accounts.urls")),
     path("api/v1/", include(("config.api", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves Swagger UI's set-up script as a file (?script): no inline script.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="schema", template_name="common/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
     path("healthz", healthz, name="healthz"),
     path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("i18n/setlang/", set_language, name="set_language"),

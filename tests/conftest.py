@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 
 from config.celery import app as celery_app
+from config.csp import content_security_policy
 
 ARTIFACTS_DIR = Path(
     os.environ.get("TEST_ARTIFACTS_DIR", Path(__file__).parent.parent / "test-artifacts")
@@ -105,7 +106,7 @@ def api_client():
 
 
 @pytest.fixture(scope="session")
-def localstripe_server():
+def localstripe_server(tmp_path_factory):
     """A real localstripe on 127.0.0.1 and a free port, from scratch, for the whole session."""
     import os
     import socket
@@ -129,6 +130,8 @@ def localstripe_server():
             "--port",
             str(port),
             "--from-scratch",
+            "--state-file",
+            str(tmp_path_factory.mktemp("localstripe") / "state.pickle"),
             "--webhook-url",
             "",
         ],
@@ -158,4 +161,10 @@ def localstripe(localstripe_server, settings):
     """Point the app's Stripe client at the session's localstripe."""
     settings.STRIPE_API_BASE = localstripe_server
     settings.STRIPE_JS_URL = f"{localstripe_server}/js.stripe.com/v3/"
+    # The pages' policy lets in the Stripe.js they load, wherever it is.
+    settings.CONTENT_SECURITY_POLICY = content_security_policy(
+        map_tile_url=settings.MAP_TILE_URL,
+        stripe_js_url=settings.STRIPE_JS_URL,
+        stripe_api_base=settings.STRIPE_API_BASE,
+    )
     return localstripe_server

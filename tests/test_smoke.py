@@ -1,5 +1,6 @@
 """Every page reachable by following links from the home page renders for every demo role
-(and for visitors): a crawl of the seeded demo, so no page answers a server error."""
+(and for visitors): a crawl of the seeded demo, so no page answers a server error, and every
+answer carries the strict Content-Security-Policy."""
 
 import re
 from urllib.parse import urldefrag, urlparse
@@ -10,13 +11,16 @@ from django.test import Client
 
 from accounts.demo import demo_email
 from accounts.models import User
+from tests.test_content_security_policy import HEADER as CSP
+from tests.test_content_security_policy import assert_strict
 
 LINK = re.compile(r'href="([^"]+)"')
 SKIP = ("/admin/", "/api/", "/static/", "/compte/deconnexion/", "/i18n/", "/jsi18n/")
 START = ["/", "/points-relais/?q=59000", "/points-relais/?q=zzzz-nulle-part", "/jardins/?q=Lille"]
 
 
-def crawl(client: Client, limit: int = 400) -> dict[str, int]:
+def crawl(client: Client, limit: int = 400, inspect=None) -> dict[str, int]:
+    """Status of every page reached from START; `inspect(url, response)` sees each answer."""
     seen: dict[str, int] = {}
     queue = list(START)
     while queue and len(seen) < limit:
@@ -25,6 +29,8 @@ def crawl(client: Client, limit: int = 400) -> dict[str, int]:
             continue
         response = client.get(url)
         seen[url] = response.status_code
+        if inspect:
+            inspect(url, response)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         for href in LINK.findall(response.content.decode()):
@@ -44,7 +50,10 @@ def test_every_linked_page_renders_for_every_role(who):
     client = Client()
     if who:
         client.force_login(User.objects.get(email=demo_email(who)))
-    seen = crawl(client)
+    policies: dict[str, str | None] = {}
+    seen = crawl(client, inspect=lambda url, r: policies.update({url: r.get(CSP)}))
     errors = {url: status for url, status in seen.items() if status >= 500}
     assert errors == {}
     assert len(seen) > 5
+    for url, policy in policies.items():
+        assert_strict(policy, url)

@@ -1,3 +1,6 @@
+import pickle
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -15,12 +18,17 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8420)
         parser.add_argument("--from-scratch", action="store_true", help="forget the saved state")
         parser.add_argument(
+            "--state-file",
+            default=str(settings.VAR_DIR / "localstripe.pickle"),
+            help="where localstripe keeps its state between runs (its own default is in /tmp)",
+        )
+        parser.add_argument(
             "--webhook-url",
             default=f"{settings.SITE_URL.rstrip('/')}{WEBHOOK_PATH}",
             help="where localstripe delivers events (empty: none)",
         )
 
-    def handle(self, *args, host, port, from_scratch, webhook_url, **options):
+    def handle(self, *args, host, port, from_scratch, state_file, webhook_url, **options):
         if host not in {"127.0.0.1", "localhost", "::1"}:
             raise CommandError("localstripe is a development peer: bind it to loopback only.")
         try:
@@ -30,6 +38,7 @@ class Command(BaseCommand):
             from localstripe.webhooks import register_webhook
         except ImportError as exc:
             raise CommandError("localstripe is not installed: pip install -e '.[demo]'") from exc
+        _keep_state_in(type(store), Path(state_file))
         if not from_scratch:
             store.try_load_from_disk()
         if webhook_url and settings.STRIPE_WEBHOOK_SECRET:
@@ -38,3 +47,24 @@ class Command(BaseCommand):
             self.stdout.write(f"localstripe delivers signed webhooks to {webhook_url}")
         self.stdout.write(f"localstripe on http://{host}:{port} (Stripe.js at /js.stripe.com/v3/)")
         web.run_app(app, host=host, port=port, print=None)
+
+
+def _keep_state_in(store_class: type, path: Path) -> None:
+    """localstripe pickles its store to /tmp/localstripe.pickle, shared by every run on the
+    machine: the embedded mode keeps it under VAR_DIR instead (same format, same moments)."""
+
+    def try_load_from_disk(self):
+        try:
+            with path.open("rb") as f:
+                old = pickle.load(f)
+        except FileNotFoundError:
+            return
+        self.clear()
+        self.update(old)
+
+    def dump_to_disk(self):
+        with path.open("wb") as f:
+            pickle.dump(self, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+    store_class.try_load_from_disk = try_load_from_disk
+    store_class.dump_to_disk = dump_to_disk
