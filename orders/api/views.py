@@ -7,9 +7,20 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import validated
+from common.api import ModelBounds, integer_field, validated
+from common.schema import refusals
 from orders import selectors, services
 from orders.api.serializers import OrderOutput, PayOutput, PlacedOrderOutput, order_output
+from orders.errors import (
+    IdempotencyKeyReused,
+    OrderingClosed,
+    OrderNotChangeable,
+    OutOfStock,
+    PaymentUnavailable,
+    PickupPointFull,
+)
+from orders.models import Order, OrderLine
+from orders.services.placing import IDEMPOTENCY_KEY_MAX_LENGTH
 
 ERRORS = {
     400: OpenApiResponse(description="invalid"),
@@ -18,6 +29,10 @@ ERRORS = {
         description="out_of_stock (with `offers`), ordering_closed, pickup_point_full, ..."
     ),
 }
+
+
+# Changing or cancelling gives money back at once where it was captured (Stripe may be down).
+CHANGE_REFUSALS = refusals(OrderingClosed, OrderNotChangeable, PaymentUnavailable)
 
 
 def _placed(order, checkout) -> dict:
@@ -33,12 +48,18 @@ def _placed(order, checkout) -> dict:
     return data
 
 
-class OrderLineInput(serializers.Serializer):
+class OrderLineInput(ModelBounds, serializers.Serializer):
+    class Meta:
+        model = OrderLine
+
     offer = serializers.IntegerField(min_value=1)
     quantity = serializers.IntegerField(min_value=1, max_value=999)
 
 
-class OrderCreateInput(serializers.Serializer):
+class OrderCreateInput(ModelBounds, serializers.Serializer):
+    class Meta:
+        model = Order
+
     distribution = serializers.IntegerField(min_value=1)
     lines = OrderLineInput(many=True, allow_empty=False, max_length=100)
 
@@ -49,8 +70,11 @@ class OrderCreateInput(serializers.Serializer):
         return lines
 
 
-class OrderLineChangeInput(serializers.Serializer):
-    line = serializers.IntegerField(min_value=1)
+class OrderLineChangeInput(ModelBounds, serializers.Serializer):
+    class Meta:
+        model = OrderLine
+
+    line = integer_field(OrderLine, help_text="Id of one of the order's lines.")
     quantity = serializers.IntegerField(min_value=0, max_value=999)
 
 
@@ -81,14 +105,25 @@ class OrderListCreateApi(ListAPIView):
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
-                str,
+                {"type": "string", "minLength": 1, "maxLength": IDEMPOTENCY_KEY_MAX_LENGTH},
                 OpenApiParameter.HEADER,
                 required=True,
-                description="The same key again returns the same order, never a second one.",
+                description="A new key for each new order. The same key with the same order "
+                "returns that order, never a second one; with another order it is refused "
+                "(422 `idempotency_key_reused`).",
             )
         ],
         request=OrderCreateInput,
-        responses={201: PlacedOrderOutput, **ERRORS},
+        responses={
+            201: PlacedOrderOutput,
+            **refusals(
+                OutOfStock,
+                OrderingClosed,
+                PickupPointFull,
+                IdempotencyKeyReused,
+                PaymentUnavailable,
+            ),
+        },
     )
     def post(self, request):
         data = validated(OrderCreateInput, request.data)
@@ -104,14 +139,14 @@ class OrderListCreateApi(ListAPIView):
 
 
 class OrderDetailApi(APIView):
-    @extend_schema(summary="One of my orders", responses={200: OrderOutput, 404: ERRORS[404]})
+    @extend_schema(summary="One of my orders", responses={200: OrderOutput})
     def get(self, request, pk: int):
         return Response(OrderOutput(selectors.household_order(user=request.user, pk=pk)).data)
 
     @extend_schema(
         summary="Lower quantities before the cutoff (0 removes a line)",
         request=OrderChangeInput,
-        responses={200: OrderOutput, **ERRORS},
+        responses={200: OrderOutput, **CHANGE_REFUSALS},
     )
     def patch(self, request, pk: int):
         order = selectors.household_order(user=request.user, pk=pk)
@@ -124,7 +159,7 @@ class OrderCancelApi(APIView):
     @extend_schema(
         summary="Cancel an order before the cutoff (hold released or refunded)",
         request=None,
-        responses={200: OrderOutput, **ERRORS},
+        responses={200: OrderOutput, **CHANGE_REFUSALS},
     )
     def post(self, request, pk: int):
         order = selectors.household_order(user=request.user, pk=pk)
