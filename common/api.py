@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.metadata import SimpleMetadata
 from rest_framework.utils.formatting import lazy_format
 
-from common.bounds import field_bounds, id_bounds, integer_bounds
+from common.bounds import field_bounds, integer_bounds
 
 
 def validated(serializer_class: type[serializers.Serializer], data: Any, **kwargs) -> dict:
@@ -57,11 +57,6 @@ def integer_field(
     """An integer input bounded by ``model``'s field ``name`` (by default its primary key: an
     id). ``min_value``/``max_value`` given here may narrow the column's range, never widen it."""
     return _bounded_integer(*field_bounds(model, name), **kwargs)
-
-
-def id_field(**kwargs) -> serializers.IntegerField:
-    """An id of any model (the default primary key type)."""
-    return _bounded_integer(*id_bounds(), **kwargs)
 
 
 class ModelBounds:
