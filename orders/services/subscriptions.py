@@ -237,10 +237,10 @@ def _skip_weeks(subscription: Subscription, weeks: list[date], pause=None) -> li
     now = timezone.now()
     already = set(subscription.skips.values_list("week", flat=True))
     weeks = sorted({monday(w) for w in weeks} - already)
-    deadlines = skip_deadlines(subscription, weeks)
+    if any(week not in paid for week in weeks):
+        raise Invalid(errors={"week": [_("This week is not part of your subscription.")]})
+    deadlines = skip_deadlines(subscription, weeks)  # of paid weeks only: dates that exist
     for week in weeks:
-        if week not in paid:
-            raise Invalid(errors={"week": [_("This week is not part of your subscription.")]})
         if now > deadlines[week]:
             raise SkipTooLate(week=week.isoformat())
     if len(already) + len(weeks) > season.max_skips:
