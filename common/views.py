@@ -3,6 +3,8 @@ import logging
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from config.celery import app as celery_app
@@ -41,3 +43,33 @@ def healthz(request):
         "checks": {name: (error or "ok") for name, error in checks.items()},
     }
     return JsonResponse(body, status=503 if failed else 200)
+
+
+# --- Errors Django answers itself (no view matched, a request it refuses, a crash): under /api/
+# they are JSON like every other API error ({"code", "message"}), pages keep Django's.
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request, exception):
+    if _is_api(request):
+        return JsonResponse(
+            {"code": "invalid", "message": _("The data sent is not valid.")}, status=400
+        )
+    return defaults.bad_request(request, exception)
+
+
+def page_not_found(request, exception):
+    if _is_api(request):
+        return JsonResponse({"code": "not_found", "message": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return JsonResponse(
+            {"code": "server_error", "message": _("Something went wrong on our side.")}, status=500
+        )
+    return defaults.server_error(request)

@@ -25,3 +25,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/, the errors Django answers itself are JSON too (common.views).
+handler400 = "common.views.bad_request"
+handler404 = "common.views.page_not_found"
+handler500 = "common.views.server_error"

@@ -128,3 +128,15 @@ class DistributionNotCancellable(DomainError):
     code = "distribution_not_cancellable"
     status = 409
     default_message = _("Only a distribution whose sale has not closed yet can be cancelled.")
+
+
+class IdempotencyKeyReused(DomainError):
+    """The key of an earlier order, sent with another request (Stripe's rule): the client
+    reused a key by mistake, and answering the first order would hide it."""
+
+    code = "idempotency_key_reused"
+    status = 422
+    default_message = _(
+        "This idempotency key was already used for a different order. Use a new key for a new "
+        "order."
+    )

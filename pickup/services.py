@@ -262,6 +262,21 @@ def open_due_distributions() -> list[int]:
 
 # --- Distributions: scheduling --------------------------------------------------------------
 
+# How far ahead a distribution may start: a year of weekly distributions and then some. Every
+# date computed from a start (its ordering window, its week, a weekly series) then exists.
+SCHEDULE_AHEAD = timedelta(days=2 * 366)
+
+
+def _check_start(starts_at: datetime) -> None:
+    """A distribution starts in the future, at most ``SCHEDULE_AHEAD`` from now."""
+    if timezone.is_naive(starts_at):
+        raise InvalidSchedule(_("Times must include their time zone."))
+    now = timezone.now()
+    if starts_at <= now:
+        raise InvalidSchedule(_("A distribution must start in the future."))
+    if starts_at > now + SCHEDULE_AHEAD:
+        raise InvalidSchedule(_("A distribution can be scheduled at most two years ahead."))
+
 
 def _check_times(
     *, starts_at: datetime, ends_at: datetime, opens_at: datetime, cutoff_at: datetime
@@ -270,8 +285,7 @@ def _check_times(
         raise InvalidSchedule(_("Times must include their time zone."))
     if not opens_at < cutoff_at <= starts_at < ends_at:
         raise InvalidSchedule()
-    if starts_at <= timezone.now():
-        raise InvalidSchedule(_("A distribution must start in the future."))
+    _check_start(starts_at)
 
 
 def _check_start_free(
@@ -315,9 +329,10 @@ def schedule_distribution(
 
     The ordering window defaults to the point's ``opens_days`` / ``cutoff_hours`` before the
     start, counted on the Paris wall clock. Times must follow each other (opens < cutoff <=
-    start < end) and start in the future; a point has one live distribution per start time.
-    A distribution whose window has already begun is opened at once.
+    start < end) and start in the future, at most two years ahead; a point has one live
+    distribution per start time. A distribution whose window has already begun is opened at once.
     """
+    _check_start(starts_at)  # before computing from it
     default_opens, default_cutoff = default_window(
         starts_at=starts_at,
         opens_days=pickup_point.opens_days,
@@ -366,6 +381,8 @@ def schedule_weekly_distributions(
     if ends <= starts:
         raise InvalidSchedule(_("The distribution must end after it starts."))
     first_date = first_date or timezone.localdate() + timedelta(days=1)
+    if first_date > timezone.localdate() + SCHEDULE_AHEAD:
+        raise InvalidSchedule(_("A distribution can be scheduled at most two years ahead."))
     created = []
     for day in weekly_dates(first_date=first_date, weekday=weekday, weeks=weeks):
         created.append(

@@ -98,6 +98,14 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def openapi():
+    """The API schema as ``/api/schema/`` serves it (``tests.api.openapi`` walks it)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
 @pytest.fixture
 def api_client():
     from rest_framework.test import APIClient

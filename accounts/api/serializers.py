@@ -1,11 +1,6 @@
 from rest_framework import serializers
 
 
-class ErrorOutput(serializers.Serializer):
-    code = serializers.CharField(help_text="stable identifier, e.g. token_expired")
-    message = serializers.CharField()
-
-
 class ApiTokenOutput(serializers.Serializer):
     """A token as its owner sees it in the list: never its secret."""
 

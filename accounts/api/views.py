@@ -4,20 +4,23 @@ Thin views: parse with ``validated``, call a service or selector, shape the answ
 on their own tokens only; anyone else's are 404.
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
-from accounts.api.serializers import ApiTokenOutput, ErrorOutput, IssuedTokenOutput
+from accounts.api.serializers import ApiTokenOutput, IssuedTokenOutput
 from accounts.authentication import ApiTokenAuthentication
+from accounts.errors import InvalidCredentials, LockedOut, TokenExpired, UnknownToken
+from accounts.models import ApiToken
 from common.api import validated
+from common.schema import refusals
 
-UNAUTHENTICATED = OpenApiResponse(
-    ErrorOutput, description="not_authenticated, authentication_failed, token_expired"
-)
+# A token that is not (or no longer) valid; 401 ``not_authenticated`` without one is implied.
+UNAUTHENTICATED = refusals(UnknownToken, TokenExpired)
 
 
 class TokenApi(APIView):
@@ -55,8 +58,7 @@ class TokenApi(APIView):
         request=TokenCreateInput,
         responses={
             200: IssuedTokenOutput,
-            400: OpenApiResponse(ErrorOutput, description="invalid, invalid_credentials"),
-            429: OpenApiResponse(ErrorOutput, description="locked_out, throttled"),
+            **refusals(InvalidCredentials, LockedOut),
         },
     )
     def post(self, request):
@@ -72,9 +74,11 @@ class TokenApi(APIView):
     @extend_schema(
         summary="Revoke the token this request is authenticated with",
         description="Log a device or script out: its token is refused from now on.",
-        responses={204: None, 401: UNAUTHENTICATED},
+        responses={204: None, **UNAUTHENTICATED},
     )
     def delete(self, request):
+        if not isinstance(request.auth, ApiToken):  # only a token can be revoked this way
+            raise NotAuthenticated()
         services.revoke_token(token=request.auth)
         return Response(status=204)
 
@@ -82,7 +86,7 @@ class TokenApi(APIView):
 class TokenListApi(APIView):
     @extend_schema(
         summary="My API tokens that still work, newest first (never their secrets)",
-        responses={200: ApiTokenOutput(many=True), 401: UNAUTHENTICATED},
+        responses={200: ApiTokenOutput(many=True), **UNAUTHENTICATED},
     )
     def get(self, request):
         tokens = selectors.live_tokens(user=request.user)
@@ -92,11 +96,7 @@ class TokenListApi(APIView):
 class TokenDetailApi(APIView):
     @extend_schema(
         summary="Revoke one of my API tokens",
-        responses={
-            204: None,
-            401: UNAUTHENTICATED,
-            404: OpenApiResponse(ErrorOutput, description="not_found (not yours)"),
-        },
+        responses={204: None, **UNAUTHENTICATED},
     )
     def delete(self, request, token_id: int):
         services.revoke_token_of(user=request.user, token_id=token_id)

@@ -9,8 +9,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import validated
+from common.api import ModelBounds, validated
 from common.csv import csv_response
+from common.schema import refusals
 from gardens import selectors, services
 from gardens.api.serializers import (
     ManagedOfferOutput,
@@ -22,8 +23,9 @@ from gardens.api.serializers import (
     WorkDayOutput,
 )
 from gardens.api.views import SEASON_PARAM, season_of
+from gardens.errors import ReservationNotActive
 from gardens.exports import occupancy_csv
-from gardens.models import Garden, Reservation, Season, WorkDay
+from gardens.models import Garden, Reservation, Season, WorkDay, WorkDaySignup
 
 
 class CoordinatorApi(APIView):
@@ -84,7 +86,10 @@ class ManagedOffersApi(CoordinatorApi):
 class SeasonCreateApi(CoordinatorApi):
     """Open a new season for the garden."""
 
-    class SeasonCreateInput(serializers.Serializer):
+    class SeasonCreateInput(ModelBounds, serializers.Serializer):
+        class Meta:
+            model = Season
+
         name = serializers.CharField(max_length=100)
         starts_on = serializers.DateField()
         ends_on = serializers.DateField()
@@ -113,7 +118,9 @@ class ManagedReservationActionApi(CoordinatorApi):
 
     operation = ""
 
-    @extend_schema(request=None, responses={200: ManagedReservationOutput})
+    @extend_schema(
+        request=None, responses={200: ManagedReservationOutput, **refusals(ReservationNotActive)}
+    )
     def post(self, request, garden_id: int, reservation_id: int):
         garden = self.garden(request, garden_id)
         reservation = get_object_or_404(Reservation, pk=reservation_id, plot__garden=garden)
@@ -129,7 +136,10 @@ class ManagedReservationActionApi(CoordinatorApi):
 class FeeApi(CoordinatorApi):
     """Record whether a reservation's fee is paid, how and when."""
 
-    class FeeInput(serializers.Serializer):
+    class FeeInput(ModelBounds, serializers.Serializer):
+        class Meta:
+            model = Reservation
+
         fee_paid = serializers.BooleanField()
         fee_method = serializers.ChoiceField(
             choices=Reservation.PaymentMethod.choices, required=False, allow_blank=True, default=""
@@ -153,7 +163,10 @@ class FeeApi(CoordinatorApi):
 class ManagedWorkDaysApi(CoordinatorApi):
     """The season's work days with sign-ups; schedule a new one."""
 
-    class WorkDayCreateInput(serializers.Serializer):
+    class WorkDayCreateInput(ModelBounds, serializers.Serializer):
+        class Meta:
+            model = WorkDay
+
         season = serializers.IntegerField()
         title = serializers.CharField(max_length=150)
         starts_at = serializers.DateTimeField()
@@ -179,7 +192,10 @@ class ManagedWorkDaysApi(CoordinatorApi):
 class AttendanceApi(CoordinatorApi):
     """Record whether a signed-up gardener came to a work day, and for how long."""
 
-    class AttendanceInput(serializers.Serializer):
+    class AttendanceInput(ModelBounds, serializers.Serializer):
+        class Meta:
+            model = WorkDaySignup
+
         gardener = serializers.IntegerField()
         attended = serializers.BooleanField()
         hours = serializers.DecimalField(

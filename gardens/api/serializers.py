@@ -2,10 +2,11 @@
 
 from rest_framework import serializers
 
+from common.api import BoundedModelSerializer
 from gardens.models import Garden, Offer, Plot, Reservation, Season, WaitlistEntry, WorkDay
 
 
-class SeasonOutput(serializers.ModelSerializer):
+class SeasonOutput(BoundedModelSerializer):
     class Meta:
         model = Season
         fields = [
@@ -23,7 +24,7 @@ class SeasonOutput(serializers.ModelSerializer):
         ]
 
 
-class GardenSummaryOutput(serializers.ModelSerializer):
+class GardenSummaryOutput(BoundedModelSerializer):
     distance_km = serializers.FloatField(read_only=True, required=False, allow_null=True)
 
     class Meta:
@@ -31,7 +32,7 @@ class GardenSummaryOutput(serializers.ModelSerializer):
         fields = ["id", "name", "slug", "address", "latitude", "longitude", "distance_km"]
 
 
-class PlotFields(serializers.ModelSerializer):
+class PlotFields(BoundedModelSerializer):
     class Meta:
         model = Plot
         fields = [
@@ -78,7 +79,7 @@ class GardenerOutput(serializers.Serializer):
     email = serializers.EmailField()
 
 
-class ReservationOutput(serializers.ModelSerializer):
+class ReservationOutput(BoundedModelSerializer):
     status = serializers.CharField(
         read_only=True, help_text="pending (awaiting approval), reserved, refused or cancelled"
     )
@@ -109,7 +110,7 @@ class ManagedReservationOutput(ReservationOutput):
         fields = [*ReservationOutput.Meta.fields, "gardener"]
 
 
-class OfferOutput(serializers.ModelSerializer):
+class OfferOutput(BoundedModelSerializer):
     status = serializers.CharField(
         read_only=True, help_text="open, accepted, declined, expired or withdrawn"
     )
@@ -128,11 +129,15 @@ class ManagedOfferOutput(OfferOutput):
         fields = [*OfferOutput.Meta.fields, "gardener"]
 
 
-class WaitlistEntryOutput(serializers.ModelSerializer):
+class WaitlistEntryOutput(BoundedModelSerializer):
     status = serializers.CharField(
         read_only=True, help_text="waiting, offered (an offer awaits an answer), satisfied or left"
     )
-    position = serializers.IntegerField(read_only=True)
+    position = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="Place in line (1 = next); null once the entry has left the line.",
+    )
 
     class Meta:
         model = WaitlistEntry
@@ -157,7 +162,7 @@ class ManagedWaitlistEntryOutput(WaitlistEntryOutput):
         fields = [*WaitlistEntryOutput.Meta.fields, "gardener"]
 
 
-class WorkDayOutput(serializers.ModelSerializer):
+class WorkDayOutput(BoundedModelSerializer):
     signed_up = serializers.IntegerField(read_only=True)
 
     class Meta:

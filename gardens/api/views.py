@@ -9,14 +9,15 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import validated
-from common.geo import origin_from_query, parse_lat_lng
+from common.api import ModelBounds, integer_field, validated
+from common.geo import AddressNotFound, GeocoderUnavailable, origin_from_query, parse_lat_lng
+from common.schema import refusals
 from gardens import selectors, services
 from gardens.api.serializers import (
     GardenDetailOutput,
@@ -27,20 +28,36 @@ from gardens.api.serializers import (
     WaitlistEntryOutput,
     WorkDayOutput,
 )
+from gardens.errors import (
+    AlreadyWaiting,
+    ApplicationsClosed,
+    LimitReached,
+    NotAGardener,
+    OfferClosed,
+    PlotTaken,
+    ReservationNotActive,
+    WorkDayFull,
+    WorkDayOver,
+)
 from gardens.models import Garden, Offer, Reservation, Season, WaitlistEntry, WorkDay
 
-SEASON_PARAM = OpenApiParameter(
-    "season", int, description="Season id (default: the garden's current season)"
-)
+
+class SeasonQuery(serializers.Serializer):
+    season = integer_field(
+        Season,
+        required=False,
+        help_text="Season id (default: the garden's current season)",
+        error_messages={"invalid": _("A valid season id.")},
+    )
+
+
+SEASON_PARAM = SeasonQuery
 
 
 def season_of(garden: Garden, season_id) -> Season | None:
     """The requested season of this garden (404 when it is another garden's), or the current."""
     if season_id not in (None, ""):
-        try:
-            season_id = int(season_id)
-        except (TypeError, ValueError):
-            raise serializers.ValidationError({"season": [_("A valid season id.")]}) from None
+        season_id = validated(SeasonQuery, {"season": season_id})["season"]
         return get_object_or_404(Season, pk=season_id, garden=garden)
     return selectors.current_season(selectors.seasons_of(garden), timezone.localdate())
 
@@ -63,7 +80,10 @@ class GardenListApi(APIView):
 
     @extend_schema(
         parameters=[GardenSearchQuery],
-        responses={200: GardenSummaryOutput(many=True)},
+        responses={
+            200: GardenSummaryOutput(many=True),
+            **refusals(AddressNotFound, GeocoderUnavailable),
+        },
     )
     def get(self, request):
         data = validated(self.GardenSearchQuery, request.query_params)
@@ -95,11 +115,20 @@ class ReservationCreateApi(APIView):
     """Reserve a free plot for a season (409 ``plot_taken``, ``limit_reached``,
     ``applications_closed``)."""
 
-    class ReservationCreateInput(serializers.Serializer):
+    class ReservationCreateInput(ModelBounds, serializers.Serializer):
+        class Meta:
+            model = Reservation
+
         plot = serializers.IntegerField()
         season = serializers.IntegerField()
 
-    @extend_schema(request=ReservationCreateInput, responses={201: ReservationOutput})
+    @extend_schema(
+        request=ReservationCreateInput,
+        responses={
+            201: ReservationOutput,
+            **refusals(PlotTaken, LimitReached, ApplicationsClosed),
+        },
+    )
     def post(self, request, garden_id: int):
         garden = get_object_or_404(selectors.active_gardens(), pk=garden_id)
         data = validated(self.ReservationCreateInput, request.data)
@@ -116,7 +145,9 @@ class ReservationCreateApi(APIView):
 class ReservationCancelApi(APIView):
     """Give back one's own plot; it is offered to the waiting list."""
 
-    @extend_schema(request=None, responses={200: ReservationOutput})
+    @extend_schema(
+        request=None, responses={200: ReservationOutput, **refusals(ReservationNotActive)}
+    )
     def post(self, request, reservation_id: int):
         reservation = get_object_or_404(Reservation, pk=reservation_id, gardener=request.user)
         reservation = services.cancel_reservation(reservation=reservation)
@@ -126,7 +157,10 @@ class ReservationCancelApi(APIView):
 class WaitlistJoinApi(APIView):
     """Join a season's waiting list with preferences; answers with one's position."""
 
-    class WaitlistJoinInput(serializers.Serializer):
+    class WaitlistJoinInput(ModelBounds, serializers.Serializer):
+        class Meta:
+            model = WaitlistEntry
+
         season = serializers.IntegerField()
         min_area_m2 = serializers.IntegerField(required=False, min_value=0, default=0)
         needs_water_point = serializers.BooleanField(required=False, default=False)
@@ -134,7 +168,10 @@ class WaitlistJoinApi(APIView):
         needs_accessible = serializers.BooleanField(required=False, default=False)
         needs_shed = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(request=WaitlistJoinInput, responses={201: WaitlistEntryOutput})
+    @extend_schema(
+        request=WaitlistJoinInput,
+        responses={201: WaitlistEntryOutput, **refusals(ApplicationsClosed, AlreadyWaiting)},
+    )
     def post(self, request, garden_id: int):
         garden = get_object_or_404(selectors.active_gardens(), pk=garden_id)
         data = validated(self.WaitlistJoinInput, request.data)
@@ -147,19 +184,24 @@ class WaitlistJoinApi(APIView):
 
 
 class WaitlistLeaveApi(APIView):
-    """Leave the waiting list (an open offer is withdrawn and passed on)."""
+    """Leave the waiting list (an open offer is withdrawn and passed on): the entry, now
+    ``left``, with no position. Leaving twice answers the same."""
 
     @extend_schema(request=None, responses={200: WaitlistEntryOutput})
     def post(self, request, entry_id: int):
         entry = get_object_or_404(WaitlistEntry, pk=entry_id, gardener=request.user)
         entry = services.leave_waitlist(entry=entry)
+        entry.position = None  # out of the line now (left, or satisfied before)
         return Response(WaitlistEntryOutput(entry).data)
 
 
 class OfferAcceptApi(APIView):
     """Accept a plot offered to you: it becomes your reservation (409 ``offer_closed``)."""
 
-    @extend_schema(request=None, responses={201: ReservationOutput})
+    @extend_schema(
+        request=None,
+        responses={201: ReservationOutput, **refusals(OfferClosed, LimitReached, PlotTaken)},
+    )
     def post(self, request, offer_id: int):
         offer = get_object_or_404(
             Offer.objects.select_related("entry__gardener", "plot", "season"),
@@ -173,7 +215,7 @@ class OfferAcceptApi(APIView):
 class OfferDeclineApi(APIView):
     """Decline a plot offered to you: it goes to the next in line."""
 
-    @extend_schema(request=None, responses={200: OfferOutput})
+    @extend_schema(request=None, responses={200: OfferOutput, **refusals(OfferClosed)})
     def post(self, request, offer_id: int):
         offer = get_object_or_404(
             Offer.objects.select_related("plot", "season"),
@@ -187,7 +229,10 @@ class OfferDeclineApi(APIView):
 class WorkDaySignupApi(APIView):
     """Sign up for a work day of a season you garden in (409 ``work_day_full``), or withdraw."""
 
-    @extend_schema(request=None, responses={201: WorkDayOutput})
+    @extend_schema(
+        request=None,
+        responses={201: WorkDayOutput, **refusals(WorkDayOver, NotAGardener, WorkDayFull)},
+    )
     def post(self, request, work_day_id: int):
         work_day = get_object_or_404(WorkDay, pk=work_day_id)
         services.sign_up_for_work_day(gardener=request.user, work_day=work_day)

@@ -8,15 +8,21 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import validated
 from common.csv import csv_response
+from common.schema import refusals
 from orders import exports, reports, services
-from orders.errors import NotCollectable
+from orders.errors import (
+    DistributionNotCancellable,
+    NotCollectable,
+    PaymentUnavailable,
+    UndoExpired,
+)
 from orders.models import Order
 from producers.selectors import producer_for_member
 
@@ -34,8 +40,6 @@ class CSVRenderer(renderers.BaseRenderer):
 
 RENDERERS = [renderers.JSONRenderer, CSVRenderer]
 FORMAT = OpenApiParameter("format", str, enum=["json", "csv"], description="csv for a download")
-NOT_FOUND = OpenApiResponse(description="not_found (not yours)")
-CONFLICT = OpenApiResponse(description="order_not_collectable, undo_expired, ...")
 
 
 def _wants_csv(request) -> bool:
@@ -113,7 +117,7 @@ class PackingListApi(APIView):
     @extend_schema(
         summary="Packing list of a distribution I host",
         parameters=[FORMAT],
-        responses={200: CollectionOutput(many=True), 404: NOT_FOUND},
+        responses={200: CollectionOutput(many=True)},
     )
     def get(self, request, pk: int):
         distribution = reports.hosted_distribution(user=request.user, pk=pk)
@@ -130,7 +134,7 @@ class HandoverApi(APIView):
     @extend_schema(
         summary="Households' collections to hand over (search by name or pickup code), counts",
         parameters=[OpenApiParameter("q", str, description="name, e-mail or pickup code")],
-        responses={200: HandoverOutput, 404: NOT_FOUND},
+        responses={200: HandoverOutput},
     )
     def get(self, request, pk: int):
         data = validated(self.Input, request.query_params)
@@ -144,7 +148,10 @@ class DistributionCancelApi(APIView):
     @extend_schema(
         summary="Cancel a distribution I host: every order cancelled and refunded in full",
         request=None,
-        responses={200: CancelledOutput, 404: NOT_FOUND, 409: CONFLICT},
+        responses={
+            200: CancelledOutput,
+            **refusals(DistributionNotCancellable, PaymentUnavailable),
+        },
     )
     def post(self, request, pk: int):
         distribution = reports.hosted_distribution(user=request.user, pk=pk)
@@ -156,7 +163,7 @@ class CollectedApi(APIView):
     @extend_schema(
         summary="Mark collected: the order and the household's other orders at that distribution",
         request=None,
-        responses={200: CollectionOutput, 404: NOT_FOUND, 409: CONFLICT},
+        responses={200: CollectionOutput, **refusals(NotCollectable)},
     )
     def post(self, request, pk: int):
         order = reports.hosted_order(user=request.user, pk=pk)
@@ -165,7 +172,7 @@ class CollectedApi(APIView):
 
     @extend_schema(
         summary="Undo a handover, for the whole collection (within a minute)",
-        responses={200: CollectionOutput, 404: NOT_FOUND, 409: CONFLICT},
+        responses={200: CollectionOutput, **refusals(UndoExpired, NotCollectable)},
     )
     def delete(self, request, pk: int):
         order = reports.hosted_order(user=request.user, pk=pk)
@@ -190,7 +197,7 @@ class PickingApi(APIView):
     @extend_schema(
         summary="My farm's picking totals for a closed distribution",
         parameters=[FORMAT],
-        responses={200: PointPickingOutput(many=True), 404: NOT_FOUND},
+        responses={200: PointPickingOutput(many=True)},
     )
     def get(self, request, producer_id: int, pk: int):
         producer = producer_for_member(user=request.user, producer_id=producer_id)
@@ -208,7 +215,7 @@ class WeekPickingApi(APIView):
     @extend_schema(
         summary="My farm's picking totals for a week, per pickup point",
         parameters=[FORMAT],
-        responses={200: PointPickingOutput(many=True), 404: NOT_FOUND},
+        responses={200: PointPickingOutput(many=True)},
     )
     def get(self, request, producer_id: int, week: str):
         producer = producer_for_member(user=request.user, producer_id=producer_id)
@@ -227,7 +234,7 @@ class WeekPickingApi(APIView):
 class StatementApi(APIView):
     @extend_schema(
         summary="My farm's statement for a distribution: sales and shares",
-        responses={200: StatementOutput, 404: NOT_FOUND},
+        responses={200: StatementOutput},
     )
     def get(self, request, producer_id: int, pk: int):
         producer = producer_for_member(user=request.user, producer_id=producer_id)

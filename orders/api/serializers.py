@@ -2,10 +2,11 @@
 
 from rest_framework import serializers
 
+from common.api import BoundedModelSerializer
 from orders.models import Order, OrderLine
 
 
-class OrderLineOutput(serializers.ModelSerializer):
+class OrderLineOutput(BoundedModelSerializer):
     producer = serializers.IntegerField(source="producer_id")
     offer = serializers.IntegerField(source="offer_id")
     total_cents = serializers.IntegerField()
@@ -40,7 +41,7 @@ class CheckoutOutput(serializers.Serializer):
     saved_card = CardOutput(allow_null=True)
 
 
-class OrderOutput(serializers.ModelSerializer):
+class OrderOutput(BoundedModelSerializer):
     lines = OrderLineOutput(many=True)
 
     class Meta:

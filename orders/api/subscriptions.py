@@ -8,14 +8,28 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import validated
+from common.api import BoundedModelSerializer, ModelBounds, validated
+from common.errors import NotFound
+from common.schema import refusals
 from orders import subscription_selectors as selectors
-from orders.api.views import PAY_ERRORS
+from orders.api.views import PAY_REFUSALS
+from orders.errors import (
+    AlreadySubscribed,
+    SeasonFull,
+    SkipLimitReached,
+    SkipTooLate,
+    SubscriptionNotActive,
+)
 from orders.models import BasketSeason, CreditEntry, Subscription, SubscriptionWaitlistEntry
 from orders.services import subscriptions as services
 from pickup.models import PickupPoint
 from producers.selectors import producer_for_member, product_of
 
+# The seasons and pickup points named in a body are looked up: unknown ones are a 404.
+SUBSCRIBE_REFUSALS = refusals(NotFound, AlreadySubscribed, SeasonFull)
+SKIP_REFUSALS = refusals(SkipTooLate, SkipLimitReached, SubscriptionNotActive)
+
+# The season's payment endpoint (SubscriptionPayApi) still documents its refusals this way.
 ERRORS = {
     400: OpenApiResponse(description="invalid"),
     404: OpenApiResponse(description="not_found"),
@@ -25,7 +39,7 @@ ERRORS = {
 }
 
 
-class BasketSeasonOutput(serializers.ModelSerializer):
+class BasketSeasonOutput(BoundedModelSerializer):
     product = serializers.CharField(source="product.name")
     producer = serializers.CharField(source="product.producer.name")
     pickup_points = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -54,7 +68,7 @@ class BasketSeasonOutput(serializers.ModelSerializer):
         return max(season.max_subscribers - live, 0)
 
 
-class SubscriptionOutput(serializers.ModelSerializer):
+class SubscriptionOutput(BoundedModelSerializer):
     season = serializers.IntegerField(source="season_id")
     pickup_point = serializers.IntegerField(source="pickup_point_id")
     skipped_weeks = serializers.SerializerMethodField()
@@ -80,13 +94,13 @@ class SubscriptionOutput(serializers.ModelSerializer):
         return [skip.week.isoformat() for skip in subscription.skips.all()]
 
 
-class WaitlistOutput(serializers.ModelSerializer):
+class WaitlistOutput(BoundedModelSerializer):
     class Meta:
         model = SubscriptionWaitlistEntry
         fields = ["id", "season", "pickup_point", "status", "offer_expires_at", "created_at"]
 
 
-class CreditEntryOutput(serializers.ModelSerializer):
+class CreditEntryOutput(BoundedModelSerializer):
     class Meta:
         model = CreditEntry
         fields = ["id", "amount_cents", "reason", "reference", "created_at"]
@@ -97,7 +111,10 @@ class LedgerOutput(serializers.Serializer):
     entries = CreditEntryOutput(many=True)
 
 
-class SubscribeInput(serializers.Serializer):
+class SubscribeInput(ModelBounds, serializers.Serializer):
+    class Meta:
+        model = Subscription
+
     season = serializers.IntegerField(min_value=1)
     pickup_point = serializers.IntegerField(min_value=1)
 
@@ -138,7 +155,9 @@ class SubscriptionListCreateApi(ListAPIView):
             return Subscription.objects.none()
         return selectors.household_subscriptions(user=self.request.user)
 
-    @extend_schema(request=SubscribeInput, responses={201: SubscriptionOutput, **ERRORS})
+    @extend_schema(
+        request=SubscribeInput, responses={201: SubscriptionOutput, **SUBSCRIBE_REFUSALS}
+    )
     def post(self, request):
         """Subscribe (credit pays first); a subscription still ``pending`` is paid with
         ``…/pay/``."""
@@ -152,14 +171,14 @@ class SubscriptionListCreateApi(ListAPIView):
 
 
 class SubscriptionDetailApi(APIView):
-    @extend_schema(responses={200: SubscriptionOutput, 404: ERRORS[404]})
+    @extend_schema(responses={200: SubscriptionOutput})
     def get(self, request, pk: int):
         subscription = selectors.household_subscription(user=request.user, pk=pk)
         return Response(SubscriptionOutput(subscription).data)
 
 
 class SubscriptionPayApi(APIView):
-    @extend_schema(request=PayInput, responses={200: SubscriptionOutput, **PAY_ERRORS})
+    @extend_schema(request=PayInput, responses={200: SubscriptionOutput, **PAY_REFUSALS})
     def post(self, request, pk: int):
         """Pay the season's rest by card (saved card when ``payment_method`` is empty)."""
         subscription = selectors.household_subscription(user=request.user, pk=pk)
@@ -174,7 +193,7 @@ class SubscriptionPayApi(APIView):
 
 
 class SubscriptionSkipApi(APIView):
-    @extend_schema(request=SkipInput, responses={200: SubscriptionOutput, **ERRORS})
+    @extend_schema(request=SkipInput, responses={200: SubscriptionOutput, **SKIP_REFUSALS})
     def post(self, request, pk: int):
         """Skip a week (before its deadline, within the season's limit): it becomes credit."""
         subscription = selectors.household_subscription(user=request.user, pk=pk)
@@ -186,7 +205,7 @@ class SubscriptionSkipApi(APIView):
 
 
 class SubscriptionPauseApi(APIView):
-    @extend_schema(request=PauseInput, responses={200: SubscriptionOutput, **ERRORS})
+    @extend_schema(request=PauseInput, responses={200: SubscriptionOutput, **SKIP_REFUSALS})
     def post(self, request, pk: int):
         """Pause between two dates: each week inside is a skip (all or nothing)."""
         subscription = selectors.household_subscription(user=request.user, pk=pk)
@@ -200,7 +219,7 @@ class SubscriptionPauseApi(APIView):
 
 
 class SubscriptionCancelApi(APIView):
-    @extend_schema(request=None, responses={200: SubscriptionOutput, **ERRORS})
+    @extend_schema(request=None, responses={200: SubscriptionOutput})
     def post(self, request, pk: int):
         """Cancel: weeks not yet delivered become credit; the place goes to the waiting list."""
         subscription = selectors.household_subscription(user=request.user, pk=pk)
@@ -211,7 +230,10 @@ class SubscriptionCancelApi(APIView):
 
 
 class WaitlistJoinApi(APIView):
-    @extend_schema(request=SubscribeInput, responses={201: WaitlistOutput, **ERRORS})
+    @extend_schema(
+        request=SubscribeInput,
+        responses={201: WaitlistOutput, **refusals(NotFound, AlreadySubscribed)},
+    )
     def post(self, request):
         """Join a full season's waiting list."""
         data = validated(SubscribeInput, request.data)
@@ -233,7 +255,10 @@ class CreditApi(APIView):
 # --- Producers ------------------------------------------------------------------------------
 
 
-class BasketSeasonCreateInput(serializers.Serializer):
+class BasketSeasonCreateInput(ModelBounds, serializers.Serializer):
+    class Meta:
+        model = BasketSeason
+
     product = serializers.IntegerField(min_value=1)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
@@ -267,7 +292,7 @@ class ProducerSeasonListCreateApi(ListAPIView):
         producer = producer_for_member(user=self.request.user, producer_id=self.kwargs["producer"])
         return selectors.producer_seasons(producer=producer)
 
-    @extend_schema(request=BasketSeasonCreateInput, responses={201: BasketSeasonOutput, **ERRORS})
+    @extend_schema(request=BasketSeasonCreateInput, responses={201: BasketSeasonOutput})
     def post(self, request, producer: int):
         farm = producer_for_member(user=request.user, producer_id=producer)
         data = validated(BasketSeasonCreateInput, request.data)
@@ -281,7 +306,7 @@ class ProducerSeasonListCreateApi(ListAPIView):
 
 
 class ProducerSeasonCountsApi(APIView):
-    @extend_schema(responses={200: BasketSeasonCountsOutput, 404: ERRORS[404]})
+    @extend_schema(responses={200: BasketSeasonCountsOutput})
     def get(self, request, producer: int, pk: int):
         """Baskets to harvest per pickup point and week, skips, and the waiting list."""
         farm = producer_for_member(user=request.user, producer_id=producer)

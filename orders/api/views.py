@@ -7,9 +7,25 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import validated
+from common.api import ModelBounds, integer_field, validated
+from common.schema import refusals
 from orders import selectors, services
 from orders.api.serializers import OrderOutput, PayOutput, PlacedOrderOutput, order_output
+from orders.errors import (
+    CardDeclined,
+    IdempotencyKeyReused,
+    InvalidPaymentMethod,
+    NotPayable,
+    OrderingClosed,
+    OrderNotChangeable,
+    OutOfStock,
+    PaymentInProgress,
+    PaymentRejected,
+    PaymentUnavailable,
+    PickupPointFull,
+)
+from orders.models import Order, OrderLine
+from orders.services.placing import IDEMPOTENCY_KEY_MAX_LENGTH
 
 ERRORS = {
     400: OpenApiResponse(description="invalid"),
@@ -18,23 +34,23 @@ ERRORS = {
         description="out_of_stock (with `offers`), ordering_closed, pickup_point_full, ..."
     ),
 }
-# What paying can answer besides its result (orders and subscriptions alike).
-PAY_ERRORS = {
-    400: OpenApiResponse(
-        description="invalid (no card given nor saved), invalid_payment_method (a card that is "
-        "not the household's own, or unknown to Stripe), payment_rejected (Stripe refused it)"
-    ),
-    402: OpenApiResponse(description="card_declined (a new attempt may be made with a card)"),
-    404: ERRORS[404],
-    409: OpenApiResponse(
-        description="not_payable, ordering_closed, payment_in_progress (another request is "
-        "paying the same thing: retry in a few seconds)"
-    ),
-    503: OpenApiResponse(
-        description="payment_unavailable (Stripe unreachable: the same attempt is sent again, "
-        "with the same idempotency key, on the next pay)"
-    ),
-}
+# What paying can answer besides its result (orders and subscriptions alike): no card given
+# nor saved, a card that is not the household's own, Stripe refusing or declining it, another
+# request paying the same thing (retry in a few seconds), Stripe unreachable (the same attempt
+# is sent again, with the same idempotency key, on the next pay).
+PAY_REFUSALS = refusals(
+    InvalidPaymentMethod,
+    PaymentRejected,
+    CardDeclined,
+    NotPayable,
+    OrderingClosed,
+    PaymentInProgress,
+    PaymentUnavailable,
+)
+
+
+# Changing or cancelling gives money back at once where it was captured (Stripe may be down).
+CHANGE_REFUSALS = refusals(OrderingClosed, OrderNotChangeable, PaymentUnavailable)
 
 
 def _placed(order, checkout) -> dict:
@@ -50,12 +66,18 @@ def _placed(order, checkout) -> dict:
     return data
 
 
-class OrderLineInput(serializers.Serializer):
+class OrderLineInput(ModelBounds, serializers.Serializer):
+    class Meta:
+        model = OrderLine
+
     offer = serializers.IntegerField(min_value=1)
     quantity = serializers.IntegerField(min_value=1, max_value=999)
 
 
-class OrderCreateInput(serializers.Serializer):
+class OrderCreateInput(ModelBounds, serializers.Serializer):
+    class Meta:
+        model = Order
+
     distribution = serializers.IntegerField(min_value=1)
     lines = OrderLineInput(many=True, allow_empty=False, max_length=100)
 
@@ -66,8 +88,11 @@ class OrderCreateInput(serializers.Serializer):
         return lines
 
 
-class OrderLineChangeInput(serializers.Serializer):
-    line = serializers.IntegerField(min_value=1)
+class OrderLineChangeInput(ModelBounds, serializers.Serializer):
+    class Meta:
+        model = OrderLine
+
+    line = integer_field(OrderLine, help_text="Id of one of the order's lines.")
     quantity = serializers.IntegerField(min_value=0, max_value=999)
 
 
@@ -98,14 +123,25 @@ class OrderListCreateApi(ListAPIView):
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
-                str,
+                {"type": "string", "minLength": 1, "maxLength": IDEMPOTENCY_KEY_MAX_LENGTH},
                 OpenApiParameter.HEADER,
                 required=True,
-                description="The same key again returns the same order, never a second one.",
+                description="A new key for each new order. The same key with the same order "
+                "returns that order, never a second one; with another order it is refused "
+                "(422 `idempotency_key_reused`).",
             )
         ],
         request=OrderCreateInput,
-        responses={201: PlacedOrderOutput, **ERRORS},
+        responses={
+            201: PlacedOrderOutput,
+            **refusals(
+                OutOfStock,
+                OrderingClosed,
+                PickupPointFull,
+                IdempotencyKeyReused,
+                PaymentUnavailable,
+            ),
+        },
     )
     def post(self, request):
         data = validated(OrderCreateInput, request.data)
@@ -121,14 +157,14 @@ class OrderListCreateApi(ListAPIView):
 
 
 class OrderDetailApi(APIView):
-    @extend_schema(summary="One of my orders", responses={200: OrderOutput, 404: ERRORS[404]})
+    @extend_schema(summary="One of my orders", responses={200: OrderOutput})
     def get(self, request, pk: int):
         return Response(OrderOutput(selectors.household_order(user=request.user, pk=pk)).data)
 
     @extend_schema(
         summary="Lower quantities before the cutoff (0 removes a line)",
         request=OrderChangeInput,
-        responses={200: OrderOutput, **ERRORS},
+        responses={200: OrderOutput, **CHANGE_REFUSALS},
     )
     def patch(self, request, pk: int):
         order = selectors.household_order(user=request.user, pk=pk)
@@ -141,7 +177,7 @@ class OrderCancelApi(APIView):
     @extend_schema(
         summary="Cancel an order before the cutoff (hold released or refunded)",
         request=None,
-        responses={200: OrderOutput, **ERRORS},
+        responses={200: OrderOutput, **CHANGE_REFUSALS},
     )
     def post(self, request, pk: int):
         order = selectors.household_order(user=request.user, pk=pk)
@@ -168,7 +204,7 @@ class OrderPayApi(APIView):
         description="One live payment attempt per order: pays made at once share it and get "
         "the same answer.",
         request=OrderPayInput,
-        responses={200: PayOutput, **PAY_ERRORS},
+        responses={200: PayOutput, **PAY_REFUSALS},
     )
     def post(self, request, pk: int):
         order = selectors.household_order(user=request.user, pk=pk)

@@ -54,6 +54,9 @@ class Order(models.Model):
         "pickup.Distribution", on_delete=models.PROTECT, related_name="orders"
     )
     idempotency_key = models.CharField(max_length=255)
+    # What the order was placed with (see orders.services.placing.request_fingerprint): the same
+    # key with another request is refused. Empty for orders placed before it was kept.
+    request_fingerprint = models.CharField(max_length=64, blank=True, default="")
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT
     )

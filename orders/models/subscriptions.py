@@ -59,11 +59,11 @@ class BasketSeason(models.Model):
         if since is not None:
             since = since - timedelta(days=since.weekday())
             first = max(first, since)
-        out = []
-        while first <= self.ends_on:
-            out.append(first)
-            first += timedelta(weeks=1)
-        return out
+        if first > self.ends_on:
+            return []
+        # Counted, not stepped past the end: a season ending in the calendar's last week works.
+        count = (self.ends_on - first).days // 7 + 1
+        return [first + timedelta(weeks=n) for n in range(count)]
 
 
 LIVE_SUBSCRIPTION = ("pending", "active")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
@@ -12,9 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.bounds import field_bounds
 from common.errors import Invalid
 from common.money import times
-from orders.errors import OrderingClosed, OrderNotChangeable, OutOfStock, PickupPointFull
+from orders.errors import (
+    IdempotencyKeyReused,
+    OrderingClosed,
+    OrderNotChangeable,
+    OutOfStock,
+    PickupPointFull,
+)
 from orders.models import ACTIVE_STATUSES, Order, OrderLine, Refund
 from orders.pickup_codes import assign_pickup_code
 from pickup.models import Distribution, PickupPoint
@@ -129,6 +138,27 @@ def cancel_lines(lines: Iterable[OrderLine], *, reason: str) -> list[OrderLine]:
     return lines
 
 
+IDEMPOTENCY_KEY_MAX_LENGTH = Order._meta.get_field("idempotency_key").max_length
+
+
+def request_fingerprint(*, distribution_id: int, lines: Mapping[int, int]) -> str:
+    """What identifies a request to place an order: the distribution and the quantity of each
+    offer (in offer order, so the order of the lines or splitting a line does not matter)."""
+    request = {
+        "distribution": int(distribution_id),
+        "lines": sorted((int(offer), int(qty)) for offer, qty in lines.items()),
+    }
+    return hashlib.sha256(json.dumps(request).encode()).hexdigest()
+
+
+def _replayed(order: Order, fingerprint: str) -> Order:
+    """The order already placed with this key, if the request is the same one (Stripe's rule:
+    a key reused for another request is refused, not answered with the first order)."""
+    if order.request_fingerprint and order.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused()
+    return order
+
+
 def place_order(
     *,
     household: User,
@@ -139,12 +169,14 @@ def place_order(
     """Reserve stock and create an order awaiting payment, in one transaction.
 
     Rules: ordering window open, every offer on sale at this distribution (its farm supplies
-    the point), quantities ≥ 1, no more active orders than the point's capacity. The same
-    (household, idempotency key) always gives the same order, also when sent twice at once:
-    the unique constraint decides before any stock is taken — the twin's INSERT waits for the
-    first transaction and fails once it commits; the whole attempt is then rolled back and the
-    first order returned (no savepoint needed). Lines snapshot product name, producer and unit
-    price. The new order keeps its lines in memory (as if prefetched), so the answer reads
+    the point), quantities ≥ 1, a total the order can hold, no more active orders than the
+    point's capacity. The idempotency key is required, at most 255 characters. The same
+    (household, idempotency key) with the same request (:func:`request_fingerprint`) always
+    gives the same order, also when sent twice at once: the unique constraint decides before
+    any stock is taken — the twin's INSERT waits for the first transaction and fails once it
+    commits; the whole attempt is then rolled back and the first order returned (no savepoint
+    needed). The same key with another request is ``idempotency_key_reused`` (422). Lines
+    snapshot product name, producer and unit price. The new order keeps its lines in memory (as if prefetched), so the answer reads
     nothing back. ``distribution`` may be given by id: the row is read (and locked) here anyway,
     and an unknown id is ``invalid``.
 
@@ -155,30 +187,44 @@ def place_order(
     deadlock; last, the capacity is counted under a per-distribution advisory lock held until
     the commit. The contended locks come last, so they are held for the shortest time.
     """
-    key = (idempotency_key or "").strip()[:255]
+    key = (idempotency_key or "").strip()
     if not key:
         raise Invalid(errors={"idempotency_key": [_("An idempotency key is required.")]})
+    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise Invalid(
+            errors={
+                "idempotency_key": [
+                    _("An idempotency key has at most %(max)d characters.")
+                    % {"max": IDEMPOTENCY_KEY_MAX_LENGTH}
+                ]
+            }
+        )
     if not lines or any(int(q) < 1 for q in lines.values()):
         raise Invalid(errors={"lines": [_("Order at least one unit of each product.")]})
+    distribution_id = getattr(distribution, "pk", distribution)
+    fingerprint = request_fingerprint(distribution_id=distribution_id, lines=lines)
     existing = Order.objects.filter(household=household, idempotency_key=key).first()
     if existing is not None:
-        return existing
+        return _replayed(existing, fingerprint)
     try:
-        distribution_id = getattr(distribution, "pk", distribution)
         return _place_new_order(
-            household=household, distribution_id=distribution_id, lines=lines, key=key
+            household=household,
+            distribution_id=distribution_id,
+            lines=lines,
+            key=key,
+            fingerprint=fingerprint,
         )
     except IntegrityError:
         # The same key, placed meanwhile by a twin request; anything else is raised again.
         existing = Order.objects.filter(household=household, idempotency_key=key).first()
         if existing is None:
             raise
-        return existing
+        return _replayed(existing, fingerprint)
 
 
 @transaction.atomic
 def _place_new_order(
-    *, household: User, distribution_id: int, lines: Mapping[int, int], key: str
+    *, household: User, distribution_id: int, lines: Mapping[int, int], key: str, fingerprint: str
 ) -> Order:
     """The transaction of :func:`place_order` (rules and locks there)."""
     distribution = share_lock_distribution(distribution_id)
@@ -204,11 +250,15 @@ def _place_new_order(
         )
         for offer_id in sorted(lines)
     ]
+    total_cents = sum(line.total_cents for line in new_lines)
+    if total_cents > field_bounds(Order, "total_cents")[1]:
+        raise Invalid(errors={"lines": [_("This order is too large: split it into several.")]})
     order = Order.objects.create(
         household=household,
         distribution=distribution,
         idempotency_key=key,
-        total_cents=sum(line.total_cents for line in new_lines),
+        request_fingerprint=fingerprint,
+        total_cents=total_cents,
     )
     assign_pickup_code(order)
     for line in new_lines:

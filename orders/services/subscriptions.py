@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.bounds import field_bounds
 from common.errors import Invalid
 from common.money import times
 from orders import payments
@@ -319,10 +320,10 @@ def _skip_weeks(subscription: Subscription, weeks: list[date], pause=None) -> li
     now = timezone.now()
     already = set(subscription.skips.values_list("week", flat=True))
     weeks = sorted({monday(w) for w in weeks} - already)
-    deadlines = skip_deadlines(subscription, weeks)
+    if any(week not in paid for week in weeks):
+        raise Invalid(errors={"week": [_("This week is not part of your subscription.")]})
+    deadlines = skip_deadlines(subscription, weeks)  # of paid weeks only: dates that exist
     for week in weeks:
-        if week not in paid:
-            raise Invalid(errors={"week": [_("This week is not part of your subscription.")]})
         if now > deadlines[week]:
             raise SkipTooLate(week=week.isoformat())
     if len(already) + len(weeks) > season.max_skips:
@@ -523,6 +524,8 @@ def expire_waitlist_offers() -> int:
 
 # --- Producers ------------------------------------------------------------------------------
 
+MAX_SEASON_WEEKS = 53  # a year of weekly baskets
+
 
 @transaction.atomic
 def create_season(
@@ -537,16 +540,25 @@ def create_season(
     skip_deadline_hours: int = 24,
 ) -> BasketSeason:
     """A producer offers a basket product for a season. Rules: the product is one of the
-    farm's baskets; dates in order; delivered only at points that approved the farm."""
+    farm's baskets; dates in order, the season at most ``MAX_SEASON_WEEKS`` long and its whole
+    price (weekly price × weeks) one a subscription can hold; delivered only at points that
+    approved the farm."""
     from pickup.models import Supplier
 
     errors = {}
     if product.category != "basket":
         errors["product"] = [_("Choose a product of the basket category.")]
+    weeks = (monday(ends_on) - monday(starts_on)).days // 7 + 1
     if ends_on < starts_on:
         errors["ends_on"] = [_("The end comes before the start.")]
+    elif weeks > MAX_SEASON_WEEKS:
+        errors["ends_on"] = [
+            _("A season lasts at most %(weeks)d weeks.") % {"weeks": MAX_SEASON_WEEKS}
+        ]
     if price_cents < 1 or max_subscribers < 1:
         errors["price_cents"] = [_("Set a price and at least one place.")]
+    elif times(price_cents, max(weeks, 1)) > field_bounds(Subscription, "total_cents")[1]:
+        errors["price_cents"] = [_("This price is too high for a whole season.")]
     approved = set(
         Supplier.objects.filter(
             producer_id=product.producer_id, status=Supplier.Status.APPROVED

@@ -3,16 +3,17 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api import BoundedModelSerializer
 from pickup.models import Distribution, PickupPoint, Supplier
 
 
-class NextDistributionOutput(serializers.ModelSerializer):
+class NextDistributionOutput(BoundedModelSerializer):
     class Meta:
         model = Distribution
         fields = ["id", "starts_at", "ends_at", "cutoff_at", "status"]
 
 
-class PointSearchResultOutput(serializers.ModelSerializer):
+class PointSearchResultOutput(BoundedModelSerializer):
     distance_km = serializers.SerializerMethodField()
     next_distribution = NextDistributionOutput(allow_null=True)
 
@@ -45,7 +46,7 @@ class PointSearchOutput(serializers.Serializer):
     results = PointSearchResultOutput(many=True)
 
 
-class HostPointOutput(serializers.ModelSerializer):
+class HostPointOutput(BoundedModelSerializer):
     class Meta:
         model = PickupPoint
         fields = [
@@ -67,7 +68,7 @@ class HostPointOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DistributionOutput(serializers.ModelSerializer):
+class DistributionOutput(BoundedModelSerializer):
     class Meta:
         model = Distribution
         fields = [
@@ -88,7 +89,7 @@ class NamedOutput(serializers.Serializer):
     name = serializers.CharField()
 
 
-class SupplierOutput(serializers.ModelSerializer):
+class SupplierOutput(BoundedModelSerializer):
     producer = NamedOutput()
     pickup_point = NamedOutput()
 
@@ -155,7 +156,7 @@ class CatalogueOfferOutput(serializers.Serializer):
         }
 
 
-class CatalogueDistributionOutput(serializers.ModelSerializer):
+class CatalogueDistributionOutput(BoundedModelSerializer):
     pickup_point = NamedOutput()
 
     class Meta:

@@ -7,14 +7,16 @@ anything of another point or producer is a 404, lists included.
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import validated
-from common.geo import Point, origin_from_query, parse_lat_lng
+from common.api import ModelBounds, validated
+from common.errors import NotFound
+from common.geo import AddressNotFound, GeocoderUnavailable, Point, origin_from_query, parse_lat_lng
+from common.schema import refusals
 from pickup import selectors, services
 from pickup.api.serializers import (
     CatalogueOutput,
@@ -23,15 +25,22 @@ from pickup.api.serializers import (
     PointSearchOutput,
     SupplierOutput,
 )
-from pickup.models import Distribution
+from pickup.errors import (
+    AlreadyRequested,
+    DistributionTaken,
+    InvalidSchedule,
+    InvalidTransition,
+    PickupPointNotLocated,
+    ProducerNotLocated,
+    TooFar,
+)
+from pickup.models import Distribution, PickupPoint, Supplier
 from producers.selectors import producer_for_member
 
 MAX_RADIUS_KM = 200
-ERRORS = {
-    400: OpenApiResponse(description="invalid input (`invalid`)"),
-    404: OpenApiResponse(description="not found, or not yours (`not_found`)"),
-    409: OpenApiResponse(description="refused by a rule of the trade (see `code`)"),
-}
+# Scheduling names a pickup point in the body: one that is not yours is a 404.
+SCHEDULING = refusals(InvalidSchedule, NotFound, DistributionTaken)
+LOCATED = (ProducerNotLocated, PickupPointNotLocated, TooFar)
 
 # --- Public ---------------------------------------------------------------------------------
 
@@ -68,7 +77,7 @@ class PointSearchApi(APIView):
         parameters=[PointSearchQuery],
         responses={
             200: PointSearchOutput,
-            400: OpenApiResponse(description="`invalid` or `address_not_found`"),
+            **refusals(AddressNotFound, GeocoderUnavailable),
         },
     )
     def get(self, request):
@@ -95,7 +104,7 @@ class CatalogueApi(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: CatalogueOutput, 404: ERRORS[404]})
+    @extend_schema(responses={200: CatalogueOutput})
     def get(self, request, pk: int):
         # An open distribution's catalogue is public and read far more than it changes: it is
         # reused for CATALOGUE_CACHE_SECONDS (stock shown may lag that long; orders re-check).
@@ -129,7 +138,10 @@ class HostPointListApi(generics.ListAPIView):
 
 
 class HostPointDetailApi(APIView):
-    class PickupPointChangeInput(serializers.Serializer):
+    class PickupPointChangeInput(ModelBounds, serializers.Serializer):
+        class Meta:
+            model = PickupPoint
+
         name = serializers.CharField(required=False, max_length=150)
         description = serializers.CharField(required=False, allow_blank=True)
         address = serializers.CharField(required=False, max_length=300)
@@ -139,11 +151,11 @@ class HostPointDetailApi(APIView):
         opens_days = serializers.IntegerField(required=False, min_value=1, max_value=60)
         is_active = serializers.BooleanField(required=False)
 
-    @extend_schema(responses={200: HostPointOutput, 404: ERRORS[404]})
+    @extend_schema(responses={200: HostPointOutput})
     def get(self, request, pk: int):
         return Response(HostPointOutput(selectors.hosted_point(user=request.user, pk=pk)).data)
 
-    @extend_schema(request=PickupPointChangeInput, responses={200: HostPointOutput, **ERRORS})
+    @extend_schema(request=PickupPointChangeInput, responses={200: HostPointOutput})
     def patch(self, request, pk: int):
         point = selectors.hosted_point(user=request.user, pk=pk)
         data = validated(self.PickupPointChangeInput, request.data)
@@ -160,7 +172,10 @@ class HostDistributionListApi(generics.ListCreateAPIView):
     serializer_class = DistributionOutput
     filterset_fields = ["pickup_point", "status"]
 
-    class DistributionCreateInput(serializers.Serializer):
+    class DistributionCreateInput(ModelBounds, serializers.Serializer):
+        class Meta:
+            model = Distribution
+
         pickup_point = serializers.IntegerField()
         starts_at = serializers.DateTimeField()
         ends_at = serializers.DateTimeField()
@@ -174,7 +189,9 @@ class HostDistributionListApi(generics.ListCreateAPIView):
     def get_queryset(self):
         return selectors.host_distributions(user=self.request.user)
 
-    @extend_schema(request=DistributionCreateInput, responses={201: DistributionOutput, **ERRORS})
+    @extend_schema(
+        request=DistributionCreateInput, responses={201: DistributionOutput, **SCHEDULING}
+    )
     def post(self, request):
         data = validated(self.DistributionCreateInput, request.data)
         point = selectors.hosted_point(user=request.user, pk=data.pop("pickup_point"))
@@ -185,7 +202,10 @@ class HostDistributionListApi(generics.ListCreateAPIView):
 class HostWeeklyDistributionsApi(APIView):
     """Schedule one distribution a week for ``weeks`` weeks (all or nothing)."""
 
-    class WeeklyDistributionsInput(serializers.Serializer):
+    class WeeklyDistributionsInput(ModelBounds, serializers.Serializer):
+        class Meta:
+            model = Distribution
+
         pickup_point = serializers.IntegerField()
         weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="0 = Monday")
         starts = serializers.TimeField(help_text="local time (Europe/Paris)")
@@ -194,7 +214,8 @@ class HostWeeklyDistributionsApi(APIView):
         first_date = serializers.DateField(required=False, help_text="default: tomorrow")
 
     @extend_schema(
-        request=WeeklyDistributionsInput, responses={201: DistributionOutput(many=True), **ERRORS}
+        request=WeeklyDistributionsInput,
+        responses={201: DistributionOutput(many=True), **SCHEDULING},
     )
     def post(self, request):
         data = validated(self.WeeklyDistributionsInput, request.data)
@@ -210,12 +231,18 @@ class HostDistributionDetailApi(APIView):
         opens_at = serializers.DateTimeField(required=False)
         cutoff_at = serializers.DateTimeField(required=False)
 
-    @extend_schema(responses={200: DistributionOutput, 404: ERRORS[404]})
+    @extend_schema(responses={200: DistributionOutput})
     def get(self, request, pk: int):
         distribution = selectors.host_distribution(user=request.user, pk=pk)
         return Response(DistributionOutput(distribution).data)
 
-    @extend_schema(request=DistributionTimesInput, responses={200: DistributionOutput, **ERRORS})
+    @extend_schema(
+        request=DistributionTimesInput,
+        responses={
+            200: DistributionOutput,
+            **refusals(InvalidSchedule, DistributionTaken, InvalidTransition),
+        },
+    )
     def patch(self, request, pk: int):
         distribution = selectors.host_distribution(user=request.user, pk=pk)
         data = validated(self.DistributionTimesInput, request.data)
@@ -229,7 +256,10 @@ class HostDistributionStatusApi(APIView):
     class DistributionStatusInput(serializers.Serializer):
         status = serializers.ChoiceField(choices=Distribution.Status.choices)
 
-    @extend_schema(request=DistributionStatusInput, responses={200: DistributionOutput, **ERRORS})
+    @extend_schema(
+        request=DistributionStatusInput,
+        responses={200: DistributionOutput, **refusals(InvalidTransition)},
+    )
     def post(self, request, pk: int):
         distribution = selectors.host_distribution(user=request.user, pk=pk)
         data = validated(self.DistributionStatusInput, request.data)
@@ -238,7 +268,7 @@ class HostDistributionStatusApi(APIView):
 
 
 class HostDistributionCancelApi(APIView):
-    @extend_schema(request=None, responses={200: DistributionOutput, **ERRORS})
+    @extend_schema(request=None, responses={200: DistributionOutput, **refusals(InvalidTransition)})
     def post(self, request, pk: int):
         distribution = selectors.host_distribution(user=request.user, pk=pk)
         distribution = services.move_distribution(
@@ -261,7 +291,7 @@ class HostSupplyRequestListApi(generics.ListAPIView):
 
 
 class HostSupplyRequestDetailApi(APIView):
-    @extend_schema(responses={200: SupplierOutput, 404: ERRORS[404]})
+    @extend_schema(responses={200: SupplierOutput})
     def get(self, request, pk: int):
         return Response(
             SupplierOutput(selectors.host_supply_request(user=request.user, pk=pk)).data
@@ -271,7 +301,7 @@ class HostSupplyRequestDetailApi(APIView):
 class HostSupplyDecisionApi(APIView):
     approve = True
 
-    @extend_schema(request=None, responses={200: SupplierOutput, **ERRORS})
+    @extend_schema(request=None, responses={200: SupplierOutput, **refusals(*LOCATED)})
     def post(self, request, pk: int):
         supplier = selectors.host_supply_request(user=request.user, pk=pk)
         supplier = services.decide_supply(
@@ -301,14 +331,20 @@ class SupplyRequestListApi(generics.ListCreateAPIView):
     serializer_class = SupplierOutput
     filterset_fields = ["status", "producer", "pickup_point"]
 
-    class SupplyRequestInput(serializers.Serializer):
+    class SupplyRequestInput(ModelBounds, serializers.Serializer):
+        class Meta:
+            model = Supplier
+
         producer = serializers.IntegerField(help_text="one of your farms")
         pickup_point = serializers.IntegerField()
 
     def get_queryset(self):
         return selectors.member_supply_requests(user=self.request.user)
 
-    @extend_schema(request=SupplyRequestInput, responses={201: SupplierOutput, **ERRORS})
+    @extend_schema(
+        request=SupplyRequestInput,
+        responses={201: SupplierOutput, **refusals(NotFound, AlreadyRequested, *LOCATED)},
+    )
     def post(self, request):
         data = validated(self.SupplyRequestInput, request.data)
         producer = producer_for_member(user=request.user, producer_id=data["producer"])
@@ -318,7 +354,7 @@ class SupplyRequestListApi(generics.ListCreateAPIView):
 
 
 class SupplyRequestDetailApi(APIView):
-    @extend_schema(responses={200: SupplierOutput, 404: ERRORS[404]})
+    @extend_schema(responses={200: SupplierOutput})
     def get(self, request, pk: int):
         supplier = selectors.member_supply_request(user=request.user, pk=pk)
         return Response(SupplierOutput(supplier).data)

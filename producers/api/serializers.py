@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api import BoundedModelSerializer, ModelBounds
 from producers.models import Catalogue, Offer, Producer, Product
 from producers.weeks import iso_label, parse_iso_label
 
@@ -24,7 +25,7 @@ class ReferencePriceOut(serializers.Serializer):
     display = serializers.CharField(source="__str__")
 
 
-class ProducerOut(serializers.ModelSerializer):
+class ProducerOut(BoundedModelSerializer):
     class Meta:
         model = Producer
         fields = [
@@ -42,14 +43,17 @@ class ProducerOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProducerUpdateIn(serializers.Serializer):
+class ProducerUpdateIn(ModelBounds, serializers.Serializer):
+    class Meta:
+        model = Producer
+
     name = serializers.CharField(max_length=150)
     description = serializers.CharField(allow_blank=True)
     address = serializers.CharField(max_length=300)
     minimum_order_cents = serializers.IntegerField(min_value=0, max_value=MAX_CENTS)
 
 
-class ProducerProductOut(serializers.ModelSerializer):
+class ProducerProductOut(BoundedModelSerializer):
     reference_price = ReferencePriceOut(read_only=True, allow_null=True)
 
     class Meta:
@@ -71,7 +75,10 @@ class ProducerProductOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProducerProductIn(serializers.Serializer):
+class ProducerProductIn(ModelBounds, serializers.Serializer):
+    class Meta:
+        model = Product
+
     name = serializers.CharField(max_length=150)
     category = serializers.ChoiceField(choices=Product.Category.choices)
     unit = serializers.ChoiceField(choices=Product.Unit.choices)
@@ -85,7 +92,7 @@ class ProducerProductIn(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class ProducerOfferOut(serializers.ModelSerializer):
+class ProducerOfferOut(BoundedModelSerializer):
     product_name = serializers.CharField(source="product.name", read_only=True)
     unit = serializers.CharField(source="product.unit", read_only=True)
     quantity_per_unit = serializers.DecimalField(
@@ -112,7 +119,10 @@ class ProducerOfferOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProducerOfferIn(serializers.Serializer):
+class ProducerOfferIn(ModelBounds, serializers.Serializer):
+    class Meta:
+        model = Offer
+
     product = serializers.IntegerField(min_value=1, help_text="Id of one of your products.")
     quantity = serializers.IntegerField(min_value=0, max_value=1_000_000, help_text="Stock.")
     price_cents = serializers.IntegerField(
@@ -120,14 +130,17 @@ class ProducerOfferIn(serializers.Serializer):
     )
 
 
-class ProducerOfferUpdateIn(serializers.Serializer):
+class ProducerOfferUpdateIn(ModelBounds, serializers.Serializer):
+    class Meta:
+        model = Offer
+
     quantity = serializers.IntegerField(
         min_value=0, max_value=1_000_000, help_text="Stock; never below what orders took."
     )
     price_cents = serializers.IntegerField(min_value=0, max_value=MAX_CENTS)
 
 
-class ProducerCatalogueOut(serializers.ModelSerializer):
+class ProducerCatalogueOut(BoundedModelSerializer):
     iso_week = serializers.SerializerMethodField()
     offers = ProducerOfferOut(many=True, read_only=True)
 

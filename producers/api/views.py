@@ -165,7 +165,11 @@ class CatalogueListApi(mixins.ListModelMixin, _Api):
 
     @extend_schema(
         request=ProducerCatalogueIn,
-        responses={201: ProducerCatalogueOut, 409: _refusal("catalogue_exists")},
+        responses={
+            201: ProducerCatalogueOut,
+            400: _refusal("invalid", "week_in_past"),
+            409: _refusal("catalogue_exists"),
+        },
     )
     def post(self, request, producer_id: int):
         data = validated(ProducerCatalogueIn, request.data)
@@ -210,7 +214,11 @@ class CopyLastWeekApi(_Api):
 
     @extend_schema(
         request=ProducerCatalogueIn,
-        responses={200: ProducerCopyLastWeekOut, 409: _refusal("no_previous_catalogue")},
+        responses={
+            200: ProducerCopyLastWeekOut,
+            400: _refusal("invalid", "week_in_past"),
+            409: _refusal("no_previous_catalogue"),
+        },
     )
     def post(self, request, producer_id: int):
         data = validated(ProducerCatalogueIn, request.data)
@@ -236,7 +244,11 @@ class OfferListApi(mixins.ListModelMixin, _CatalogueApi):
 
     @extend_schema(
         request=ProducerOfferIn,
-        responses={201: ProducerOfferOut, 409: _refusal("offer_exists")},
+        responses={
+            201: ProducerOfferOut,
+            400: _refusal("invalid", "product_unavailable"),
+            409: _refusal("offer_exists"),
+        },
     )
     def post(self, request, producer_id: int, catalogue_id: int):
         data = validated(ProducerOfferIn, request.data)

@@ -148,6 +148,114 @@ def test_the_same_idempotency_key_returns_the_same_order(market, api_client, fak
     assert first.json()["payment"]["client_secret"] == again.json()["payment"]["client_secret"]
 
 
+def test_a_new_order_and_the_list_answer_what_the_schema_says(
+    market, api_client, fake_stripe, openapi
+):
+    import jsonschema
+
+    from tests.api.openapi import response_schema
+
+    placed = place(api_client, market.household, market.distribution, [(market.a.offers[0], 1)])
+    assert placed.status_code == 201
+    assert placed.json()["lines"][0]["cancel_reason"] == ""  # an active line
+    jsonschema.validate(placed.json(), response_schema(openapi, "/api/v1/orders/", "post", 201))
+    listed = api_client.get("/api/v1/orders/")
+    jsonschema.validate(listed.json(), response_schema(openapi, "/api/v1/orders/", "get", 200))
+
+
+def test_the_same_key_for_the_same_lines_in_another_shape_is_the_same_order(
+    market, api_client, fake_stripe
+):
+    apples, pears = market.a.offers
+    first = place(api_client, market.household, market.distribution, [(apples, 2), (pears, 1)])
+    # lines in another order, one of them split in two: the same request
+    again = place(
+        api_client, market.household, market.distribution, [(pears, 1), (apples, 1), (apples, 1)]
+    )
+
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    assert Order.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["quantity", "offer", "distribution"],
+)
+def test_the_same_key_with_another_order_is_refused_and_changes_nothing(
+    market, api_client, fake_stripe, change
+):
+    from tests.factories import DistributionFactory
+    from tests.orders.conftest import stocked_farm
+
+    apples, pears = market.a.offers
+    first = place(api_client, market.household, market.distribution, [(apples, 2)], key="once")
+    assert first.status_code == 201
+    distribution, lines = market.distribution, [(apples, 2)]
+    if change == "quantity":
+        lines = [(apples, 3)]
+    elif change == "offer":
+        lines = [(pears, 2)]
+    else:
+        distribution = DistributionFactory()
+        lines = [(stocked_farm(distribution).offers[0], 2)]
+
+    again = place(api_client, market.household, distribution, lines, key="once")
+
+    assert again.status_code == 422, again.json()
+    assert again.json()["code"] == "idempotency_key_reused"
+    assert Order.objects.count() == 1
+    apples.refresh_from_db()
+    pears.refresh_from_db()
+    assert (apples.remaining, pears.remaining) == (8, 10)
+
+
+def test_an_order_placed_before_fingerprints_replays_whatever_is_sent(
+    market, api_client, fake_stripe
+):
+    apples, pears = market.a.offers
+    first = place(api_client, market.household, market.distribution, [(apples, 2)], key="old")
+    Order.objects.update(request_fingerprint="")  # as migrated: nothing known to compare
+
+    again = place(api_client, market.household, market.distribution, [(pears, 1)], key="old")
+
+    assert again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+
+
+def test_an_idempotency_key_longer_than_255_characters_is_refused_not_cut(
+    market, api_client, fake_stripe
+):
+    offer = market.a.offers[0]
+    long_key = "k" * 256
+    response = place(api_client, market.household, market.distribution, [(offer, 1)], key=long_key)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert "idempotency_key" in response.json()["errors"]
+    assert Order.objects.count() == 0
+    # the 255 first characters are not a key of their own either
+    kept = place(api_client, market.household, market.distribution, [(offer, 1)], key="k" * 255)
+    assert kept.status_code == 201
+    assert Order.objects.get().idempotency_key == "k" * 255
+
+
+def test_an_order_too_large_for_its_total_is_refused(market, api_client, fake_stripe):
+    from producers.models import Offer
+
+    offer = market.a.offers[0]
+    Offer.objects.filter(pk=offer.pk).update(price_cents=10_000_000, quantity=999, remaining=999)
+
+    response = place(api_client, market.household, market.distribution, [(offer, 999)])
+
+    assert response.status_code == 400, response.json()
+    assert response.json()["code"] == "invalid"
+    assert "lines" in response.json()["errors"]
+    assert Order.objects.count() == 0
+    offer.refresh_from_db()
+    assert offer.remaining == 999
+
+
 def test_without_an_idempotency_key_the_order_is_refused(market, api_client):
     response = place(
         api_client, market.household, market.distribution, [(market.a.offers[0], 1)], key=""

@@ -76,6 +76,29 @@ def test_the_same_idempotency_key_twice_at_once_makes_one_order_and_one_payment_
     assert Order.objects.get().status == "paid"
 
 
+def test_the_same_key_with_two_different_orders_at_once_makes_one_and_refuses_the_other(
+    market, fake_stripe
+):
+    apples, pears = market.a.offers
+    results = run_together(
+        [
+            _poster(market.household, market.distribution, apples, key="twins", quantity=2),
+            _poster(market.household, market.distribution, pears, key="twins", quantity=3),
+        ]
+    )
+    assert sorted(r[0] for r in results) == [201, 422], results
+    refused = next(r[1] for r in results if r[0] == 422)
+    assert refused["code"] == "idempotency_key_reused"
+    assert Order.objects.count() == 1
+    placed = Order.objects.get().lines.get()
+    apples.refresh_from_db()
+    pears.refresh_from_db()
+    # only the placed order's stock was taken
+    assert (apples.remaining, pears.remaining) == (
+        (8, 10) if placed.offer_id == apples.pk else (10, 7)
+    )
+
+
 def test_the_same_event_eight_times_at_once_has_one_effect(market, fake_stripe):
     from django.test import Client
 
