@@ -133,7 +133,7 @@ def schemathesis_command(base, role, token_, args, reports) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", "--max-examples", type=int, default=25, help="per operation and role")
+    parser.add_argument("-n", "--max-examples", type=int, default=15, help="per operation and role")
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--roles", default=",".join(ROLES), help="comma-separated")
     parser.add_argument("--parallel", type=int, default=3, help="roles fuzzed at once")
