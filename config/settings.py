@@ -351,6 +351,7 @@ SPECTACULAR_SETTINGS = {
         "SupplierStatusEnum": "pickup.models.Supplier.Status",
         "OrderStatusEnum": "orders.models.Order.Status",
         "OrderLineStatusEnum": "orders.models.OrderLine.Status",
+        "SubscriptionStatusEnum": "orders.models.Subscription.Status",
     },
 }
 

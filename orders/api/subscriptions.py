@@ -177,19 +177,37 @@ class SubscriptionDetailApi(APIView):
         return Response(SubscriptionOutput(subscription).data)
 
 
+class SubscriptionPayOutput(SubscriptionOutput):
+    """The subscription after a pay, with what Stripe said of its PaymentIntent."""
+
+    payment_status = serializers.SerializerMethodField(
+        help_text="The PaymentIntent's status: `requires_action` asks for 3-D Secure."
+    )
+    client_secret = serializers.SerializerMethodField(
+        help_text="For `stripe.confirmCardPayment` when `payment_status` is `requires_action`."
+    )
+
+    class Meta(SubscriptionOutput.Meta):
+        fields = [*SubscriptionOutput.Meta.fields, "payment_status", "client_secret"]
+
+    def get_payment_status(self, subscription) -> str:
+        return self.context["result"].status
+
+    def get_client_secret(self, subscription) -> str:
+        return self.context["result"].client_secret
+
+
 class SubscriptionPayApi(APIView):
-    @extend_schema(request=PayInput, responses={200: SubscriptionOutput, **PAY_REFUSALS})
+    @extend_schema(request=PayInput, responses={200: SubscriptionPayOutput, **PAY_REFUSALS})
     def post(self, request, pk: int):
-        """Pay the season's rest by card (saved card when ``payment_method`` is empty)."""
+        """Pay the season's rest by card (saved card when ``payment_method`` is empty). One
+        live payment attempt per subscription: pays made at once share it."""
         subscription = selectors.household_subscription(user=request.user, pk=pk)
         data = validated(PayInput, request.data)
         result = services.pay_subscription(
             subscription=subscription, payment_method=data.get("payment_method", "")
         )
-        body = SubscriptionOutput(result.subscription).data
-        body["payment_status"] = result.status
-        body["client_secret"] = result.client_secret
-        return Response(body)
+        return Response(SubscriptionPayOutput(result.subscription, context={"result": result}).data)
 
 
 class SubscriptionSkipApi(APIView):

@@ -1,7 +1,7 @@
 """Orders API: thin views — parse with ``validated``, call a service, shape the answer.
 Every lookup goes through the household's own orders, so anyone else's order is a 404."""
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -27,13 +27,6 @@ from orders.errors import (
 from orders.models import Order, OrderLine
 from orders.services.placing import IDEMPOTENCY_KEY_MAX_LENGTH
 
-ERRORS = {
-    400: OpenApiResponse(description="invalid"),
-    404: OpenApiResponse(description="not_found"),
-    409: OpenApiResponse(
-        description="out_of_stock (with `offers`), ordering_closed, pickup_point_full, ..."
-    ),
-}
 # What paying can answer besides its result (orders and subscriptions alike): no card given
 # nor saved, a card that is not the household's own, Stripe refusing or declining it, another
 # request paying the same thing (retry in a few seconds), Stripe unreachable (the same attempt
@@ -217,7 +210,7 @@ class OrderPaymentRefreshApi(APIView):
     @extend_schema(
         summary="Re-read the payment (after 3-D Secure in the browser)",
         request=None,
-        responses={200: PayOutput, 404: ERRORS[404]},
+        responses={200: PayOutput, **refusals(PaymentUnavailable)},
     )
     def post(self, request, pk: int):
         order = selectors.household_order(user=request.user, pk=pk)
