@@ -55,7 +55,7 @@ def refusals(*errors: type[DomainError]) -> dict[int, OpenApiResponse]:
 class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's AutoSchema, plus the answers that follow from the view's set-up.
 
-    - 400 ``invalid`` when the operation takes a body or query parameters;
+    - 400 ``invalid`` always (any query string may be refused: a NUL character);
     - 401 when the view authenticates (a token or session that is not valid; none at all where
       the view needs a user);
     - 403 when a session authenticates an unsafe method (CSRF) or a permission goes beyond being
@@ -100,8 +100,9 @@ class AutoSchema(openapi.AutoSchema):
         query = {p["name"] for p in parameters if p["in"] == "query"}
         body = "requestBody" in operation
         errors: dict[int, str] = {}
-        if body or query - {"page", "format"}:
-            errors[400] = "Invalid"
+        # Any request may be refused: a query string or form with a NUL character is, before
+        # the view (common.middleware.RejectNullBytesMiddleware).
+        errors[400] = "Invalid"
         if authenticators:
             needs_user = any(not isinstance(p, AllowAny) for p in permissions)
             errors[401] = "NotAuthenticated" if needs_user else "AuthenticationFailed"
@@ -120,7 +121,11 @@ class AutoSchema(openapi.AutoSchema):
 
 # The shared error responses: description, headers.
 IMPLIED: dict[str, tuple[str, dict]] = {
-    "Invalid": ("`invalid`: the data sent is not valid; `errors` says why, per field.", {}),
+    "Invalid": (
+        "`invalid`: the data sent is not valid; `errors` says why, per field (a query string "
+        "or form with a NUL character is refused whole, without `errors`).",
+        {},
+    ),
     "NotAuthenticated": (
         "`not_authenticated`: log in first (`Authorization: Token …`); "
         "`authentication_failed`: the token or session sent is not valid.",
