@@ -4,9 +4,13 @@ digests, expiring). The rules are in ``accounts.services.use_token``; this only 
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+from accounts.errors import TokenExpired
+from accounts.services import use_token
+from common.errors import DomainError
+
 
 class ExpiredTokenFailed(exceptions.AuthenticationFailed):
-    """401 ``token_expired`` (rendered by ``common.errors.api_exception_handler``)."""
+    """401 ``token_expired`` (rendered by ``common.api_errors.api_exception_handler``)."""
 
     default_code = "token_expired"
 
@@ -15,12 +19,6 @@ class ApiTokenAuthentication(TokenAuthentication):
     keyword = "Token"
 
     def authenticate_credentials(self, key: str):
-        # Imported here: DRF imports this class while importing rest_framework.views, which
-        # common.errors (under the services) imports in turn.
-        from accounts.errors import TokenExpired
-        from accounts.services import use_token
-        from common.errors import DomainError
-
         try:
             token = use_token(key=key)
         except TokenExpired as exc:

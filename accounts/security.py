@@ -1,6 +1,9 @@
 """Hooks for django-axes: which address an attempt is for, and what a locked-out person sees."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
+
+from accounts.errors import LockedOut
 
 # django-axes keeps the attempted address in a 255-character column.
 ATTEMPT_MAX_LENGTH = 255
@@ -18,9 +21,5 @@ def attempted_email(request, credentials: dict | None) -> str:
 
 def locked_out_response(request, credentials: dict | None = None, *args, **kwargs):
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
-        from accounts.errors import LockedOut
-
         return JsonResponse(LockedOut().as_dict(), status=LockedOut.status)
     return render(request, "accounts/locked_out.html", status=429)

@@ -184,7 +184,7 @@ def seed_orders(distribution_ids: list[int], n_orders: int) -> int:
 
 def all_reports(distribution_ids: list[int], farm_ids: list[int], week) -> int:
     """Every farm's week of picking totals and every packing list; returns rows produced."""
-    from orders import reports
+    from handover import reports
     from pickup.models import Distribution
     from producers.models import Producer
 

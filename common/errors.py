@@ -1,17 +1,11 @@
-"""Domain errors and the one place that turns any API error into ``{"code", "message", ...}``.
-
-Services raise a :class:`DomainError` subclass; the API answers with its status and code, HTML
-views show its message. Codes are stable identifiers that clients may rely on.
-"""
+"""Domain errors: services raise a :class:`DomainError` subclass; the API answers with its
+status and code (``common.api_errors.api_exception_handler``), HTML views show its message. Codes are
+stable identifiers that clients may rely on."""
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
-from rest_framework.response import Response
-from rest_framework.views import set_rollback
+from rest_framework import status
 
 
 class DomainError(Exception):
@@ -48,47 +42,16 @@ class Conflict(DomainError):
     default_message = _("This conflicts with the current state.")
 
 
-_CODES = {
-    exceptions.NotAuthenticated: "not_authenticated",
-    exceptions.AuthenticationFailed: "authentication_failed",
-    exceptions.PermissionDenied: "permission_denied",
-    exceptions.NotFound: "not_found",
-    exceptions.MethodNotAllowed: "method_not_allowed",
-    exceptions.NotAcceptable: "not_acceptable",
-    exceptions.UnsupportedMediaType: "unsupported_media_type",
-    exceptions.Throttled: "throttled",
-    exceptions.ParseError: "invalid",
-}
+# Geocoding (``common.geo``): here so that its task module can name them without importing it.
 
 
-def api_exception_handler(exc: Exception, context: dict) -> Response | None:
-    """DRF exception handler: every error leaves as ``{"code": ..., "message": ..., ...}``."""
-    if isinstance(exc, DomainError):
-        set_rollback()
-        return Response(exc.as_dict(), status=exc.status)
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
-    if not isinstance(exc, exceptions.APIException):
-        return None  # a real bug: let Django answer 500 and log it
+class AddressNotFound(DomainError):
+    code = "address_not_found"
+    status = 400
+    default_message = _("Address not found. Try a postcode or a town name.")
 
-    set_rollback()
-    headers = {}
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header
-    if getattr(exc, "wait", None):
-        headers["Retry-After"] = str(int(exc.wait))
 
-    if isinstance(exc, exceptions.ValidationError):
-        detail = exc.detail
-        errors = detail if isinstance(detail, dict) else {"non_field_errors": detail}
-        body = {
-            "code": "invalid",
-            "message": str(_("The data sent is not valid.")),
-            "errors": errors,
-        }
-    else:
-        code = _CODES.get(type(exc)) or getattr(exc, "default_code", "error")
-        body = {"code": code, "message": str(exc.detail)}
-    return Response(body, status=exc.status_code, headers=headers)
+class GeocoderUnavailable(DomainError):
+    code = "geocoder_unavailable"
+    status = 503
+    default_message = _("The address service is not answering. Please try again shortly.")

@@ -29,29 +29,17 @@ from typing import NamedTuple, TypeVar
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from geopy import exc as geopy_exc
 from geopy.geocoders import BANFrance, Nominatim
 
-from common.errors import DomainError
+from common.errors import AddressNotFound, GeocoderUnavailable
+from common.tasks import locate_task
 
 logger = logging.getLogger(__name__)
 
 EARTH_RADIUS_KM = 6371.0088
 GAZETTEER_PATH = Path(__file__).resolve().parent / "data" / "fr-postcodes.tsv.gz"
 GAZETTEER_ATTRIBUTION = "GeoNames (www.geonames.org), CC BY 4.0"
-
-
-class AddressNotFound(DomainError):
-    code = "address_not_found"
-    status = 400
-    default_message = _("Address not found. Try a postcode or a town name.")
-
-
-class GeocoderUnavailable(DomainError):
-    code = "geocoder_unavailable"
-    status = 503
-    default_message = _("The address service is not answering. Please try again shortly.")
 
 
 class Point(NamedTuple):
@@ -305,8 +293,6 @@ def locate(instance: models.Model) -> None:
 
 def locate_later(instances: Iterable[models.Model]) -> None:
     """Queue geocoding of each instance's address after the current transaction commits."""
-    from common.tasks import locate_task
-
     for instance in instances:
         label, pk = instance._meta.label, instance.pk
         transaction.on_commit(lambda label=label, pk=pk: locate_task.delay(label, pk))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("producers/", include("producers.api.urls")),
     path("gardens/", include("gardens.api.urls")),
     path("orders/", include("orders.api.urls")),
-    path("orders/", include("orders.api.urls_subscriptions")),
-    path("distribution-day/", include("orders.api.urls_distribution_day")),
+    path("orders/", include("subscriptions.api.urls")),
+    path("orders/", include("payments.api.urls")),
+    path("distribution-day/", include("handover.api.urls")),
 ]

@@ -54,9 +54,12 @@ INSTALLED_APPS = [
     "csp",
     "common",
     "accounts",
+    "payments",
     "producers",
     "pickup",
     "orders",
+    "subscriptions",
+    "handover",
     "gardens",
     "frontend",
 ]
@@ -222,20 +225,20 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "orders.tasks.close_due_distributions_task",
         "schedule": timedelta(minutes=1),
     },
-    "orders-generate-basket-orders": {
-        "task": "orders.tasks.generate_basket_orders_task",
+    "subscriptions-generate-basket-orders": {
+        "task": "subscriptions.tasks.generate_basket_orders_task",
         "schedule": timedelta(minutes=1),
     },
-    "orders-expire-basket-offers": {
-        "task": "orders.tasks.expire_basket_offers_task",
+    "subscriptions-expire-basket-offers": {
+        "task": "subscriptions.tasks.expire_basket_offers_task",
         "schedule": timedelta(minutes=5),
     },
-    "orders-mark-no-shows": {
-        "task": "orders.tasks.mark_due_no_shows_task",
+    "handover-mark-no-shows": {
+        "task": "handover.tasks.mark_due_no_shows_task",
         "schedule": timedelta(minutes=5),
     },
-    "orders-send-reminders": {
-        "task": "orders.tasks.send_due_reminders_task",
+    "handover-send-reminders": {
+        "task": "handover.tasks.send_due_reminders_task",
         "schedule": timedelta(minutes=15),
     },
 }
@@ -318,7 +321,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "common.schema.AutoSchema",
     "DEFAULT_METADATA_CLASS": "common.api.ApiMetadata",
-    "EXCEPTION_HANDLER": "common.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "common.api_errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -351,7 +354,7 @@ SPECTACULAR_SETTINGS = {
         "SupplierStatusEnum": "pickup.models.Supplier.Status",
         "OrderStatusEnum": "orders.models.Order.Status",
         "OrderLineStatusEnum": "orders.models.OrderLine.Status",
-        "SubscriptionStatusEnum": "orders.models.Subscription.Status",
+        "SubscriptionStatusEnum": "subscriptions.models.Subscription.Status",
     },
 }
 

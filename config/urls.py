@@ -4,7 +4,7 @@ from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from common.views import healthz
-from orders.webhooks import stripe_webhook
+from payments.webhooks import stripe_webhook
 
 urlpatterns = [
     path("", include("frontend.urls")),

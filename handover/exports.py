@@ -7,7 +7,7 @@ from datetime import date
 from django.utils import timezone
 
 from common.csv import csv_text
-from orders.reports import PackingCollection, PointPicking
+from handover.reports import PackingCollection, PointPicking
 from pickup.models import Distribution
 from producers.models import Producer
 

@@ -20,8 +20,10 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from orders.models import SOLD_STATUSES, Order, OrderLine, Payment, Refund
+from orders.models import SOLD_STATUSES, Order, OrderLine
 from orders.pickup_codes import normalise
+from orders.services.paying import KIND as ORDER_KIND
+from payments.models import Payment, Refund
 from pickup.models import Distribution
 from producers.models import Producer
 
@@ -350,12 +352,14 @@ class Sums:
 
 def money_kept(*, distribution: Distribution) -> int:
     """Captured minus refunded over the distribution's payments (two aggregate queries)."""
-    received = Payment.objects.filter(order__distribution=distribution).aggregate(
+    orders = Order.objects.filter(distribution=distribution).values("pk")
+    of_orders = {"purpose_kind": ORDER_KIND, "purpose_id__in": orders}
+    received = Payment.objects.filter(**of_orders).aggregate(
         s=Coalesce(Sum("amount_received_cents"), 0)
     )["s"]
-    refunded = Refund.objects.filter(order__distribution=distribution).aggregate(
-        s=Coalesce(Sum("amount_cents"), 0)
-    )["s"]
+    refunded = Refund.objects.filter(
+        **{f"payment__{k}": v for k, v in of_orders.items()}
+    ).aggregate(s=Coalesce(Sum("amount_cents"), 0))["s"]
     return received - refunded
 
 

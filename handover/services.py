@@ -11,11 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from orders.errors import DistributionNotCancellable, NotCollectable, UndoExpired
-from orders.models import ACTIVE_STATUSES, SOLD_STATUSES, Order, OrderLine, Refund
+from handover.errors import DistributionNotCancellable, NotCollectable, UndoExpired
+from handover.tasks import send_cancelled_distribution_emails_task, send_reminder_task
+from orders.models import ACTIVE_STATUSES, SOLD_STATUSES, Order, OrderLine
 from orders.services.credit import give_back_order_credit
 from orders.services.paying import release_or_refund
 from orders.services.placing import cancel_lines, lock_distribution
+from payments.models import Refund
 from pickup.models import Distribution
 from pickup.services import move_distribution
 
@@ -151,8 +153,6 @@ def claim_due_reminders() -> list[int]:
             if due.filter(household_id=household_id, distribution_id=distribution_id).update(
                 reminder_sent_at=now
             ):
-                from orders.tasks import send_reminder_task
-
                 transaction.on_commit(partial(send_reminder_task.delay, order_id))
                 claimed.append(order_id)
     return claimed
@@ -187,8 +187,6 @@ def cancel_distribution(*, distribution: Distribution) -> int:
         keep = give_back_order_credit(order=order, keep_cents=0, reference="distribution")
         release_or_refund(order=order, keep_cents=keep, reason=Refund.Reason.DISTRIBUTION_CANCELLED)
     move_distribution(distribution=distribution, to=Distribution.Status.CANCELLED)
-
-    from orders.tasks import send_cancelled_distribution_emails_task
 
     transaction.on_commit(partial(send_cancelled_distribution_emails_task.delay, distribution.pk))
     return len(orders)

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = _("Orders")
+
+    def ready(self) -> None:
+        # Payments of an order reach this app through its registered purpose.
+        from orders.services.paying import ORDER_PURPOSE
+        from payments.purposes import register
+
+        register(ORDER_PURPOSE)

@@ -1,8 +1,8 @@
-"""Orders, their lines, and the money around them (payments, refunds, Stripe events).
+"""Orders, their lines and pickup codes. The money around them (payments, refunds, credit)
+is in ``payments``: an order's payments are those whose purpose is ``("order", order.pk)``.
 
 Statuses move only through ``orders.services``; the database keeps the last line of defence:
-unique PaymentIntent ids, unique refund keys, each Stripe event stored once, one order per
-(household, idempotency key).
+one order per (household, idempotency key), one pickup code per household and distribution.
 """
 
 from django.conf import settings
@@ -10,28 +10,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from common.money import times
+from payments.models import Capture, Payment
 
-
-class StripeCustomer(models.Model):
-    """The household's Stripe customer (created lazily) and its saved card, if any."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stripe_customer"
-    )
-    customer_id = models.CharField(max_length=255, unique=True)
-    # A SetupIntent not used yet: reused for the next checkout instead of creating another.
-    setup_intent_id = models.CharField(max_length=255, blank=True)
-    setup_client_secret = models.CharField(max_length=255, blank=True)
-    payment_method_id = models.CharField(max_length=255, blank=True)
-    card_brand = models.CharField(max_length=30, blank=True)
-    card_last4 = models.CharField(max_length=4, blank=True)
-
-    class Meta:
-        verbose_name = _("Stripe customer")
-        verbose_name_plural = _("Stripe customers")
-
-    def __str__(self) -> str:
-        return self.customer_id
+# The payments of an order name it by this purpose kind (and its id).
+PAYMENT_KIND = "order"
 
 
 class Order(models.Model):
@@ -43,9 +25,7 @@ class Order(models.Model):
         EXPIRED = "expired", _("expired")
         NO_SHOW = "no_show", _("not collected")
 
-    class Capture(models.TextChoices):
-        MANUAL = "manual", _("authorised, captured at the close")
-        AUTOMATIC = "automatic", _("captured now, refunded at the close")
+    Capture = Capture  # how its card payments are taken (payments.models.Capture)
 
     household = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
@@ -61,6 +41,9 @@ class Order(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT
     )
     total_cents = models.PositiveIntegerField(_("total (cents)"), default=0)
+    # Paid in advance, outside the order's own card payments (an AMAP season pays its weekly
+    # basket order): the close settles only the rest.
+    prepaid_cents = models.PositiveIntegerField(_("prepaid (cents)"), default=0)
     # Counts card failures: the PaymentIntent's idempotency key is order-<id>-payment-<n>.
     payment_attempts = models.PositiveIntegerField(default=0)
     # Counts changes by the household: part of the refund key, so two equal changes both count.
@@ -102,6 +85,11 @@ class Order(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def payments(self) -> models.QuerySet[Payment]:
+        """The order's payment attempts, oldest first (they name it by their purpose)."""
+        return Payment.objects.filter(purpose_kind=PAYMENT_KIND, purpose_id=self.pk).order_by("pk")
 
 
 class PickupCode(models.Model):
@@ -184,139 +172,3 @@ class OrderLine(models.Model):
     @property
     def total_cents(self) -> int:
         return times(self.unit_price_cents, self.quantity)
-
-
-class Payment(models.Model):
-    """One attempt to charge a card for an order or a subscription: a Stripe PaymentIntent,
-    mirrored (amounts as Stripe last told us).
-
-    The row is written BEFORE Stripe is called, in status ``creating``, under the lock of the
-    thing paid (the order or subscription row): a payable thing has at most one live attempt
-    (:data:`LIVE_PAYMENT_STATUSES`), so concurrent clicks make one PaymentIntent. Its
-    idempotency key (``order-<id>-payment-<attempt>``) is sent to Stripe with it, so a retry of
-    an attempt whose answer was lost gets the same PaymentIntent back."""
-
-    order = models.ForeignKey(
-        Order, on_delete=models.PROTECT, related_name="payments", null=True, blank=True
-    )
-    subscription = models.ForeignKey(
-        "orders.Subscription",
-        on_delete=models.PROTECT,
-        related_name="payments",
-        null=True,
-        blank=True,
-    )
-    # Empty (NULL) while the attempt is ``creating``: Stripe has not answered yet.
-    intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
-    attempt = models.PositiveIntegerField(default=0)
-    capture_method = models.CharField(max_length=10, choices=Order.Capture.choices)
-    status = models.CharField(max_length=40)
-    amount_cents = models.PositiveIntegerField()
-    amount_capturable_cents = models.PositiveIntegerField(default=0)
-    amount_received_cents = models.PositiveIntegerField(default=0)
-    payment_method_id = models.CharField(max_length=255, blank=True)
-    # For 3-D Secure: the browser confirms a ``requires_action`` PaymentIntent with it.
-    client_secret = models.CharField(max_length=255, blank=True)
-    # The code of the refusal a ``failed`` attempt met (``card_declined``...).
-    failure_code = models.CharField(max_length=40, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("payment")
-        verbose_name_plural = _("payments")
-        ordering = ["pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(order__isnull=False, subscription__isnull=True)
-                | models.Q(order__isnull=True, subscription__isnull=False),
-                name="orders_payment_pays_one_thing",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.intent_id or f"{self.idempotency_key} ({self.status})"
-
-    @property
-    def idempotency_key(self) -> str:
-        if self.order_id:
-            return f"order-{self.order_id}-payment-{self.attempt}"
-        return f"subscription-{self.subscription_id}-payment-{self.attempt}"
-
-    @property
-    def holds_money(self) -> bool:
-        return self.status in {"succeeded", "requires_capture"}
-
-    @property
-    def is_live(self) -> bool:
-        return self.status in LIVE_PAYMENT_STATUSES
-
-
-# An attempt in one of these may still take (or holds) the household's money: while one
-# exists, no other attempt is made for the same order or subscription. Ours: ``creating``
-# (being sent to Stripe), ``unknown`` (the call ended without an answer: to be sent again with
-# the same key); not live, ``failed`` (refused before any PaymentIntent existed). The others
-# are Stripe's PaymentIntent statuses.
-LIVE_PAYMENT_STATUSES = (
-    "creating",
-    "unknown",
-    "requires_confirmation",
-    "requires_action",
-    "processing",
-    "requires_capture",
-    "succeeded",
-)
-
-
-class Refund(models.Model):
-    """Money given back. ``key`` (what is refunded and why) is unique and is also Stripe's
-    idempotency key: a retry finds the row and never refunds twice."""
-
-    class Reason(models.TextChoices):
-        HOUSEHOLD = "household", _("changed or cancelled by the household")
-        CLOSE = "close", _("not sold at the close")
-        EXPIRED = "expired", _("paid after the order expired")
-        DISTRIBUTION_CANCELLED = "distribution", _("the distribution was cancelled")
-        DUPLICATE = "duplicate", _("paid twice: the second payment is given back")
-
-    # Empty for a refund of a subscription's payment.
-    order = models.ForeignKey(
-        Order, on_delete=models.PROTECT, related_name="refunds", null=True, blank=True
-    )
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
-    key = models.CharField(max_length=255, unique=True)
-    reason = models.CharField(max_length=20, choices=Reason.choices)
-    amount_cents = models.PositiveIntegerField()
-    stripe_refund_id = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("refund")
-        verbose_name_plural = _("refunds")
-        ordering = ["pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(amount_cents__gt=0), name="orders_refund_amount_positive"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.key
-
-
-class StripeEvent(models.Model):
-    """Each Stripe event, stored once in the same transaction as its effect. An event that
-    cannot be applied (malformed body, unknown PaymentIntent) is stored with the reason it was
-    ignored, and answered 200 so that Stripe stops sending it."""
-
-    event_id = models.CharField(max_length=255, unique=True)
-    type = models.CharField(max_length=100)
-    ignored = models.CharField(max_length=100, blank=True)
-    received_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("Stripe event")
-        verbose_name_plural = _("Stripe events")
-
-    def __str__(self) -> str:
-        return self.event_id

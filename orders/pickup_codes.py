@@ -11,6 +11,8 @@ import secrets
 
 from django.db import IntegrityError, transaction
 
+from orders.models import Order, PickupCode
+
 ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 LENGTH = 5  # 25**5 ≈ 9.8 million codes per distribution
 MAX_DRAWS = 20  # a collision is one in millions: twenty in a row means something else is wrong
@@ -35,8 +37,6 @@ def assign_pickup_code(order) -> str:
     same household placed at the same time waits on the first one's insert, fails once it
     commits and reads its code; another household drawing the same code draws again.
     """
-    from orders.models import Order, PickupCode
-
     mine = PickupCode.objects.filter(
         distribution_id=order.distribution_id, household_id=order.household_id
     )

@@ -1,7 +1,7 @@
 """The one door to Stripe (the only module that imports ``stripe``).
 
 Small functions around ``stripe.StripeClient`` that return plain dataclasses and turn every
-Stripe error class into an orders DomainError with a stable code and status, in one table
+Stripe error class into a payments DomainError with a stable code and status, in one table
 (:data:`ERRORS`). In the embedded mode ``STRIPE_API_BASE`` points at localstripe. Tests replace
 this module's functions with a fake that behaves like Stripe, or run it against a real
 localstripe.
@@ -19,7 +19,7 @@ from typing import Any
 import stripe
 from django.conf import settings
 
-from orders.errors import (
+from payments.errors import (
     BadSignature,
     CardDeclined,
     InvalidPaymentMethod,

@@ -4,9 +4,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from orders import payments
-from orders.errors import BadSignature, PaymentUnavailable
-from orders.services import handle_stripe_event
+from payments import gateway
+from payments.errors import BadSignature, PaymentUnavailable
+from payments.services.events import handle_stripe_event
 
 
 @csrf_exempt
@@ -16,7 +16,7 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     or is stored as ignored: malformed, or about a PaymentIntent Stripe does not know). A 503
     (Stripe unreachable while re-reading) makes Stripe deliver again later."""
     try:
-        event = payments.parse_event(
+        event = gateway.parse_event(
             payload=request.body, signature=request.headers.get("Stripe-Signature", "")
         )
     except BadSignature as exc:

@@ -112,6 +112,16 @@ def nearest_points(
     return with_next_distribution(nearest(boxed, origin, radius_km=radius_km, limit=limit))
 
 
+def ordering_open(distribution: Distribution) -> bool:
+    """Whether households can order at ``distribution`` now: open, between its opening and
+    its cutoff."""
+    now = timezone.now()
+    return (
+        distribution.status == Distribution.Status.OPEN
+        and distribution.opens_at <= now < distribution.cutoff_at
+    )
+
+
 def upcoming_distributions(*, point: PickupPoint, limit: int = 8) -> QuerySet[Distribution]:
     """Scheduled or open distributions that have not ended, soonest first."""
     return point.distributions.filter(

@@ -10,10 +10,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from orders.models import BasketSeason
 from pickup.models import PickupPoint
 from producers.models import Catalogue, Offer, Producer, Product
 from producers.weeks import current_week
+from subscriptions.models import BasketSeason
 
 BASKET_FARM = "jardins-de-la-deule"
 HONEY_FARM = "rucher-des-weppes"

@@ -7,7 +7,7 @@ from django.core.mail import send_mail
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from orders.models import SubscriptionWaitlistEntry
+from subscriptions.models import SubscriptionWaitlistEntry
 
 
 def send_basket_offer(*, entry_id: int) -> int:

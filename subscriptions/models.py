@@ -1,7 +1,8 @@
 """AMAP subscriptions: a producer's basket season, households' subscriptions, skipped weeks,
 pauses, the waiting list, and the link between a subscription and each week's basket order.
 
-The database keeps the last line of defence: one live subscription per household and season,
+Tables keep the names they had when this lived in ``orders`` (``db_table``). The database keeps
+the last line of defence: one live subscription per household and season,
 one skip per subscription and week, one basket order per subscription and distribution (and
 per week), one live waiting-list entry per household and season.
 """
@@ -11,6 +12,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from payments.models import Payment
+
+# The payments of a subscription name it by this purpose kind (and its id).
+PAYMENT_KIND = "subscription"
 
 
 class BasketSeason(models.Model):
@@ -37,6 +43,7 @@ class BasketSeason(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "orders_basketseason"
         verbose_name = _("basket season")
         verbose_name_plural = _("basket seasons")
         ordering = ["starts_on", "pk"]
@@ -98,6 +105,7 @@ class Subscription(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "orders_subscription"
         verbose_name = _("subscription")
         verbose_name_plural = _("subscriptions")
         ordering = ["-created_at", "-pk"]
@@ -115,6 +123,11 @@ class Subscription(models.Model):
     def __str__(self) -> str:
         return f"{self.household} — {self.season}"
 
+    @property
+    def payments(self) -> models.QuerySet[Payment]:
+        """The season's payment attempts, oldest first (they name it by their purpose)."""
+        return Payment.objects.filter(purpose_kind=PAYMENT_KIND, purpose_id=self.pk).order_by("pk")
+
 
 class SubscriptionPause(models.Model):
     """The household stops the basket between two dates (each week inside is a skip)."""
@@ -125,6 +138,7 @@ class SubscriptionPause(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "orders_subscriptionpause"
         verbose_name = _("pause")
         verbose_name_plural = _("pauses")
         ordering = ["starts_on", "pk"]
@@ -151,6 +165,7 @@ class SubscriptionSkip(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "orders_subscriptionskip"
         verbose_name = _("skipped week")
         verbose_name_plural = _("skipped weeks")
         ordering = ["week"]
@@ -174,12 +189,12 @@ class BasketOrder(models.Model):
         "pickup.Distribution", on_delete=models.PROTECT, related_name="basket_orders"
     )
     week = models.DateField()
+    # Born paid: the season's prepayment is the order's ``prepaid_cents``.
     order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="basket")
-    # What the season already paid for this order: the close settles only the rest.
-    prepaid_cents = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "orders_basketorder"
         verbose_name = _("basket order")
         verbose_name_plural = _("basket orders")
         constraints = [
@@ -216,6 +231,7 @@ class SubscriptionWaitlistEntry(models.Model):
     offer_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "orders_subscriptionwaitlistentry"
         verbose_name = _("waiting-list entry")
         verbose_name_plural = _("waiting-list entries")
         ordering = ["created_at", "pk"]

@@ -14,19 +14,17 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from orders.models import (
+from pickup.selectors import ordering_open
+from producers.models import Producer
+from subscriptions.models import (
+    LIVE_SUBSCRIPTION,
     BasketOrder,
     BasketSeason,
-    CreditEntry,
     Subscription,
     SubscriptionSkip,
     SubscriptionWaitlistEntry,
 )
-from orders.models.subscriptions import LIVE_SUBSCRIPTION
-from orders.services.credit import balance
-from orders.services.placing import ordering_open
-from orders.services.subscriptions import skip_deadlines
-from producers.models import Producer
+from subscriptions.services import skip_deadlines
 
 
 def open_seasons() -> QuerySet[BasketSeason]:
@@ -103,20 +101,6 @@ def subscription_weeks(*, subscription: Subscription) -> list[SubscriptionWeek]:
         )
         for week in weeks
     ]
-
-
-@dataclass
-class Ledger:
-    balance_cents: int
-    entries: list[CreditEntry]
-
-
-def credit_ledger(*, user: User, limit: int = 100) -> Ledger:
-    """The balance (sum of every row) and the latest movements."""
-    entries = list(
-        CreditEntry.objects.filter(household=user).order_by("-created_at", "-pk")[:limit]
-    )
-    return Ledger(balance(household=user), entries)
 
 
 # --- Producers ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.conf import settings
 
 from config.celery import app as celery_app
 from config.csp import content_security_policy
+from tests.payments.fakes import FakeStripe
 
 ARTIFACTS_DIR = Path(
     os.environ.get("TEST_ARTIFACTS_DIR", Path(__file__).parent.parent / "test-artifacts")
@@ -176,3 +177,12 @@ def localstripe(localstripe_server, settings):
         stripe_api_base=settings.STRIPE_API_BASE,
     )
     return localstripe_server
+
+
+@pytest.fixture
+def fake_stripe(monkeypatch):
+    """Stripe replaced at the ``payments.gateway`` seam only (a fake that behaves like it)."""
+    fake = FakeStripe()
+    for name in FakeStripe.SEAM:
+        monkeypatch.setattr(f"payments.gateway.{name}", getattr(fake, name))
+    return fake

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from orders.labels import qr_svg
+from handover.labels import qr_svg
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 """The host's distribution day: packing list (printable, CSV), labels with QR codes, the
 handover screen for a phone (search, scan, one tap to mark collected, undo), cancelling.
 
-Every read goes through ``orders.reports`` scoped to the host's own distributions (404 for
+Every read goes through ``handover.reports`` scoped to the host's own distributions (404 for
 anyone else); every write is one service of ``orders.services``.
 """
 
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.csv import csv_response
 from common.errors import DomainError
-from orders import exports, reports, services
+from handover import exports, reports, services
 from orders.models import Order
 
 

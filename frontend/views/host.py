@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
 from common.forms import add_domain_error
-from orders.services import cancel_distribution, close_distribution
+from handover.services import cancel_distribution
+from orders.services import close_distribution
 from pickup import selectors, services
 from pickup.models import Distribution, PickupPoint
 from pickup.schedule import local_datetime

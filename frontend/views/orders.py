@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from common.errors import DomainError
 from orders import selectors, services
 from orders.models import Order
+from payments.services import customers
 from pickup import selectors as pickup_selectors
 from pickup.models import Distribution
 
@@ -157,7 +158,7 @@ def order_change(request, pk: int):
 
 
 def _pay_page(request, order: Order, *, action_secret: str = "", status: int = 200):
-    checkout = services.checkout(household=request.user)
+    checkout = customers.checkout(household=request.user)
     return render(
         request,
         "frontend/orders/pay.html",

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from common.errors import DomainError
 from common.geo import AddressNotFound, GeocoderUnavailable, geocode, parse_lat_lng
 from frontend.views.orders import basket_for
-from orders.services import ordering_open
 from pickup import selectors, services
+from pickup.selectors import ordering_open
 from producers.selectors import producer_for_member
 
 RADIUS_CHOICES = [

@@ -1,6 +1,6 @@
 """A farm's sales after the close: picking totals per distribution and per week (printable,
 one page per pickup point, and CSV), and its statement. Only the member's own farm, only its
-own lines (``orders.reports``); any other farm is a 404."""
+own lines (``handover.reports``); any other farm is a 404."""
 
 from datetime import date, timedelta
 
@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from common.csv import csv_response
-from orders import exports, reports
+from handover import exports, reports
 from producers.selectors import producer_for_member
 
 

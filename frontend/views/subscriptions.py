@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
-from orders import services as order_services
-from orders import subscription_selectors as selectors
-from orders.models import Subscription
-from orders.services import credit as credit_services
-from orders.services import subscriptions as services
+from payments.selectors import credit_ledger
+from payments.services import customers, wallet
+from producers.selectors import producer_for_member
+from subscriptions import selectors, services
+from subscriptions.models import Subscription
 
 
 @require_GET
@@ -63,7 +63,7 @@ def subscribe(request, pk: int):
 
 
 def _pay_page(request, subscription, *, action_secret: str = ""):
-    checkout = order_services.checkout(household=request.user)
+    checkout = customers.checkout(household=request.user)
     return render(
         request,
         "frontend/subscriptions/pay.html",
@@ -196,7 +196,7 @@ def change(request, pk: int):
 def account_credit(request):
     """The household's credit: balance (sum of the ledger), movements, refund preference."""
     if request.method == "POST":
-        credit_services.set_refund_preference(
+        wallet.set_refund_preference(
             household=request.user, to_credit=request.POST.get("refunds_to_credit") == "on"
         )
         messages.success(request, _("Your preference is saved."))
@@ -205,8 +205,8 @@ def account_credit(request):
         request,
         "frontend/subscriptions/credit.html",
         {
-            "ledger": selectors.credit_ledger(user=request.user),
-            "refunds_to_credit": credit_services.refunds_to_credit(household=request.user),
+            "ledger": credit_ledger(user=request.user),
+            "refunds_to_credit": wallet.refunds_to_credit(household=request.user),
         },
     )
 
@@ -216,8 +216,6 @@ def account_credit(request):
 def producer_baskets(request, slug: str):
     """A farm's basket seasons: baskets to harvest per pickup point and week, skips, and the
     waiting list (its members only; anyone else gets a 404)."""
-    from producers.selectors import producer_for_member
-
     producer = producer_for_member(user=request.user, slug=slug)
     seasons = [
         selectors.season_counts(season=season)

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from gardens.models import Offer, Plot, Season, WaitlistEntry
 from gardens.services.locks import plot_is_held, preferences_met_by
+from gardens.tasks import send_offer_email_task
 
 
 def offer_plot(*, plot: Plot, season: Season, now: datetime) -> Offer | None:
@@ -41,8 +42,6 @@ def offer_plot(*, plot: Plot, season: Season, now: datetime) -> Offer | None:
         return None
     entry.status = WaitlistEntry.Status.OFFERED
     entry.save(update_fields=["status"])
-
-    from gardens.tasks import send_offer_email_task
 
     transaction.on_commit(partial(send_offer_email_task.delay, offer.pk))
     return offer

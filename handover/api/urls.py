@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from orders.api import distribution_day as views
+from handover.api import views
 
 urlpatterns = [
     path(

@@ -16,14 +16,10 @@ from rest_framework.views import APIView
 from common.api import validated
 from common.csv import csv_response
 from common.schema import refusals
-from orders import exports, reports, services
-from orders.errors import (
-    DistributionNotCancellable,
-    NotCollectable,
-    PaymentUnavailable,
-    UndoExpired,
-)
+from handover import exports, reports, services
+from handover.errors import DistributionNotCancellable, NotCollectable, UndoExpired
 from orders.models import Order
+from payments.errors import PaymentUnavailable
 from producers.selectors import producer_for_member
 
 

@@ -12,20 +12,23 @@ from common.schema import refusals
 from orders import selectors, services
 from orders.api.serializers import OrderOutput, PayOutput, PlacedOrderOutput, order_output
 from orders.errors import (
-    CardDeclined,
     IdempotencyKeyReused,
-    InvalidPaymentMethod,
     NotPayable,
     OrderingClosed,
     OrderNotChangeable,
     OutOfStock,
-    PaymentInProgress,
-    PaymentRejected,
-    PaymentUnavailable,
     PickupPointFull,
 )
 from orders.models import Order, OrderLine
 from orders.services.placing import IDEMPOTENCY_KEY_MAX_LENGTH
+from payments.errors import (
+    CardDeclined,
+    InvalidPaymentMethod,
+    PaymentInProgress,
+    PaymentRejected,
+    PaymentUnavailable,
+)
+from payments.services import customers
 
 # What paying can answer besides its result (orders and subscriptions alike): no card given
 # nor saved, a card that is not the household's own, Stripe refusing or declining it, another
@@ -145,7 +148,7 @@ class OrderListCreateApi(ListAPIView):
             idempotency_key=request.headers.get("Idempotency-Key", ""),
         )
         order = selectors.with_lines(order)  # a new order has them; a replayed one reads them
-        checkout = services.checkout(household=request.user)
+        checkout = customers.checkout(household=request.user)
         return Response(_placed(order, checkout), status=201)
 
 

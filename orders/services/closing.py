@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from common.errors import DomainError
 from common.money import share_of
-from orders import payments
-from orders.models import Order, OrderLine, Refund
+from orders.models import Order, OrderLine
 from orders.services.credit import (
     card_share_at_close,
     close_refund_to_credit,
@@ -21,6 +20,9 @@ from orders.services.credit import (
 )
 from orders.services.paying import give_back, sync_payment
 from orders.services.placing import cancel_lines, lock_distribution
+from orders.signals import sale_closed
+from payments import gateway
+from payments.models import Refund
 from pickup.models import Distribution
 from pickup.services import move_distribution
 
@@ -40,12 +42,12 @@ def _settle(order: Order, final_cents: int) -> None:
     """Take exactly ``final_cents`` for ``order``: capture that much of an authorisation (or
     release it when nothing is left), refund the difference of a captured payment. Re-reads
     each PaymentIntent first, so a second run after a partial failure does nothing twice."""
-    for payment in order.payments.select_for_update().order_by("pk"):
+    for payment in order.payments.select_for_update():
         if not payment.holds_money:
             continue
-        intent = payments.retrieve_payment_intent(intent_id=payment.intent_id)
+        intent = gateway.retrieve_payment_intent(intent_id=payment.intent_id)
         if intent.status == "requires_capture" and final_cents > 0:
-            intent = payments.capture_payment_intent(
+            intent = gateway.capture_payment_intent(
                 intent_id=payment.intent_id,
                 amount_cents=final_cents,
                 idempotency_key=f"{payment.intent_id}-capture",
@@ -54,7 +56,7 @@ def _settle(order: Order, final_cents: int) -> None:
                 intent = replace(intent, amount_received=final_cents)
         sync_payment(intent=intent, order_id=order.pk)
         payment.refresh_from_db()
-        # Subscriptions (issue 6): a household that chose so gets the difference as credit.
+        # A household that chose so gets the difference as credit.
         close_refund_to_credit(order=order, payment=payment, keep_cents=final_cents)
         give_back(order=order, payment=payment, keep_cents=final_cents, reason=Refund.Reason.CLOSE)
         final_cents = 0  # any other payment of the order is given back whole
@@ -71,7 +73,8 @@ def close_distribution(*, distribution: Distribution) -> bool:
        (``minimum_not_reached``), stock given back; nobody pays for them.
     3. Each paid order is captured for its final amount, or refunded the difference; it
        becomes confirmed (or cancelled when nothing is left). Fee shares are recorded per line.
-    4. The distribution becomes closed; e-mails leave after the commit (Celery).
+    4. The distribution becomes closed; after the commit ``orders.signals.sale_closed`` is
+       sent (distribution day then e-mails farms, hosts and households).
     Locks: the distribution, then its orders in pk order, then offers in pk order. Stripe is
     called inside the transaction with idempotency keys, after re-reading each PaymentIntent.
     """
@@ -91,7 +94,7 @@ def close_distribution(*, distribution: Distribution) -> bool:
         OrderLine.objects.filter(order__in=unpaid).order_by("pk"), reason=OrderLine.Reason.UNPAID
     )
     Order.objects.filter(pk__in=[o.pk for o in unpaid]).update(status=Order.Status.EXPIRED)
-    for order in unpaid:  # Subscriptions (issue 6): credit spent on them comes back
+    for order in unpaid:  # credit spent on them comes back
         give_back_order_credit(order=order, keep_cents=0, reference="expired")
 
     lines = list(
@@ -120,7 +123,7 @@ def close_distribution(*, distribution: Distribution) -> bool:
     now = timezone.now()
     for order in paid:
         final = sum(line.total_cents for line in kept if line.order_id == order.pk)
-        # Subscriptions (issue 6): prepaid baskets and credit are not the card's to keep.
+        # What was prepaid (a basket) and credit spent are not the card's to keep.
         _settle(order, card_share_at_close(order=order, final_cents=final))
         order.total_cents = final
         order.status = Order.Status.CONFIRMED if final else Order.Status.CANCELLED
@@ -128,9 +131,9 @@ def close_distribution(*, distribution: Distribution) -> bool:
         order.save(update_fields=["total_cents", "status", "closed_at"])
     move_distribution(distribution=distribution, to=Distribution.Status.CLOSED)
 
-    from orders.tasks import send_close_emails_task
-
-    transaction.on_commit(partial(send_close_emails_task.delay, distribution.pk))
+    transaction.on_commit(
+        partial(sale_closed.send, sender=Distribution, distribution_id=distribution.pk)
+    )
     return True
 
 

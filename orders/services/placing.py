@@ -24,10 +24,13 @@ from orders.errors import (
     OutOfStock,
     PickupPointFull,
 )
-from orders.models import ACTIVE_STATUSES, Order, OrderLine, Refund
+from orders.models import ACTIVE_STATUSES, Order, OrderLine
 from orders.pickup_codes import assign_pickup_code
+from orders.services.credit import give_back_order_credit
+from orders.services.paying import release_or_refund
+from payments.models import Refund
 from pickup.models import Distribution, PickupPoint
-from pickup.selectors import catalogue_offers
+from pickup.selectors import catalogue_offers, ordering_open
 from producers.models import Offer
 
 # Namespace of the advisory locks that serialise capacity counts (one per distribution).
@@ -100,14 +103,6 @@ def take_stock(quantities: Mapping[int, int]) -> list[int]:
         )
         taken = {row[0] for row in cursor.fetchall()}
     return [pk for pk in ids if pk not in taken]
-
-
-def ordering_open(distribution: Distribution) -> bool:
-    now = timezone.now()
-    return (
-        distribution.status == Distribution.Status.OPEN
-        and distribution.opens_at <= now < distribution.cutoff_at
-    )
 
 
 CHANGEABLE_STATUSES = (Order.Status.AWAITING_PAYMENT, Order.Status.PAID)
@@ -292,8 +287,6 @@ def change_order(*, order: Order, quantities: Mapping[int, int]) -> Order:
     at the close for the final amount only, and released when nothing is left. Locks: the
     distribution row (FOR SHARE), then the order row, then offers in pk order.
     """
-    from orders.services.paying import release_or_refund
-
     distribution = share_lock_distribution(order.distribution_id)
     order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
     if not ordering_open(distribution):
@@ -332,9 +325,7 @@ def change_order(*, order: Order, quantities: Mapping[int, int]) -> Order:
         order.status = Order.Status.CANCELLED
     order.save(update_fields=["total_cents", "revision", "status"])
     if order.status == Order.Status.CANCELLED or before != order.total_cents:
-        # Subscriptions (issue 6): credit spent on the order comes back first, as credit.
-        from orders.services.credit import give_back_order_credit
-
+        # Credit spent on the order comes back first, as credit; the card the rest.
         keep = give_back_order_credit(
             order=order, keep_cents=order.total_cents, reference=f"change-r{order.revision}"
         )
@@ -358,9 +349,7 @@ def expire_order(*, order_id: int) -> bool:
     if order is None or order.status != Order.Status.AWAITING_PAYMENT or order.created_at > limit:
         return False
     cancel_lines(order.lines.all(), reason=OrderLine.Reason.EXPIRED)
-    # Subscriptions (issue 6): credit spent on an order that never got paid comes back.
-    from orders.services.credit import give_back_order_credit
-
+    # Credit spent on an order that never got paid comes back.
     give_back_order_credit(order=order, keep_cents=0, reference="expired")
     order.status = Order.Status.EXPIRED
     order.save(update_fields=["status"])

@@ -1,8 +1,8 @@
-"""Subscription and credit routes under /api/v1/orders/ (included from orders/api/urls.py)."""
+"""Subscription routes, under /api/v1/orders/ where they have always been."""
 
 from django.urls import path
 
-from orders.api import subscriptions as views
+from subscriptions.api import views
 
 urlpatterns = [
     path("seasons/", views.SeasonListApi.as_view(), name="season-list"),
@@ -31,7 +31,6 @@ urlpatterns = [
         name="subscription-cancel",
     ),
     path("waitlist/", views.WaitlistJoinApi.as_view(), name="basket-waitlist"),
-    path("credit/", views.CreditApi.as_view(), name="credit"),
     path(
         "producers/<int:producer>/seasons/",
         views.ProducerSeasonListCreateApi.as_view(),

@@ -2,6 +2,7 @@
 the answer. Households reach only their own subscriptions and ledger; producer members only
 their farms' seasons (anything else is a 404)."""
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
@@ -11,19 +12,18 @@ from rest_framework.views import APIView
 from common.api import BoundedModelSerializer, ModelBounds, validated
 from common.errors import NotFound
 from common.schema import refusals
-from orders import subscription_selectors as selectors
 from orders.api.views import PAY_REFUSALS
-from orders.errors import (
+from pickup.models import PickupPoint
+from producers.selectors import producer_for_member, product_of
+from subscriptions import selectors, services
+from subscriptions.errors import (
     AlreadySubscribed,
     SeasonFull,
     SkipLimitReached,
     SkipTooLate,
     SubscriptionNotActive,
 )
-from orders.models import BasketSeason, CreditEntry, Subscription, SubscriptionWaitlistEntry
-from orders.services import subscriptions as services
-from pickup.models import PickupPoint
-from producers.selectors import producer_for_member, product_of
+from subscriptions.models import BasketSeason, Subscription, SubscriptionWaitlistEntry
 
 # The seasons and pickup points named in a body are looked up: unknown ones are a 404.
 SUBSCRIBE_REFUSALS = refusals(NotFound, AlreadySubscribed, SeasonFull)
@@ -100,17 +100,6 @@ class WaitlistOutput(BoundedModelSerializer):
         fields = ["id", "season", "pickup_point", "status", "offer_expires_at", "created_at"]
 
 
-class CreditEntryOutput(BoundedModelSerializer):
-    class Meta:
-        model = CreditEntry
-        fields = ["id", "amount_cents", "reason", "reference", "created_at"]
-
-
-class LedgerOutput(serializers.Serializer):
-    balance_cents = serializers.IntegerField()
-    entries = CreditEntryOutput(many=True)
-
-
 class SubscribeInput(ModelBounds, serializers.Serializer):
     class Meta:
         model = Subscription
@@ -133,8 +122,6 @@ class PauseInput(serializers.Serializer):
 
 
 def _point(pk: int) -> PickupPoint:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(PickupPoint.objects.filter(is_active=True), pk=pk)
 
 
@@ -261,13 +248,6 @@ class WaitlistJoinApi(APIView):
             pickup_point=_point(data["pickup_point"]),
         )
         return Response(WaitlistOutput(entry).data, status=201)
-
-
-class CreditApi(APIView):
-    @extend_schema(responses={200: LedgerOutput})
-    def get(self, request):
-        """The household's credit balance (the sum of its ledger) and latest movements."""
-        return Response(LedgerOutput(selectors.credit_ledger(user=request.user)).data)
 
 
 # --- Producers ------------------------------------------------------------------------------

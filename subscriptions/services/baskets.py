@@ -12,14 +12,12 @@ import logging
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
-from orders.models import BasketOrder, Order, OrderLine, Subscription
-from orders.pickup_codes import assign_pickup_code
-from orders.services.placing import cancel_lines
+from orders.services.prepaid import cancel_prepaid_lines, place_prepaid_order
 from pickup.models import Distribution
 from producers.models import Catalogue, Offer
+from subscriptions.models import BasketOrder, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +56,8 @@ def make_basket_order(*, subscription_id: int, distribution_id: int) -> BasketOr
     """The basket order of one subscription at one distribution, made once.
 
     Born paid (the season is prepaid): one line of the basket product at the subscription's
-    weekly price, stock taken from the producer's basket offer with a conditional UPDATE.
+    weekly price, placed by :func:`orders.services.prepaid.place_prepaid_order` (stock taken
+    from the producer's basket offer with a conditional UPDATE).
     Returns the existing one when already made; None when the week is skipped, the
     subscription inactive, or the basket offer missing or sold out (logged; retried next run).
     Locks the subscription row, then the offer.
@@ -87,38 +86,20 @@ def make_basket_order(*, subscription_id: int, distribution_id: int) -> BasketOr
         return None
     try:
         with transaction.atomic():
-            taken = Offer.objects.filter(pk=offer.pk, remaining__gte=1).update(
-                remaining=F("remaining") - 1
+            order = place_prepaid_order(
+                household_id=subscription.household_id,
+                distribution=distribution,
+                offer=offer,
+                unit_price_cents=subscription.price_cents,
+                key=f"basket-{subscription.pk}-{distribution.pk}",
             )
-            if not taken:
+            if order is None:
                 logger.warning(
                     "basket offer %s sold out (subscription %s)", offer.pk, subscription.pk
                 )
                 return None
-            order = Order.objects.create(
-                household_id=subscription.household_id,
-                distribution=distribution,
-                idempotency_key=f"basket-{subscription.pk}-{distribution.pk}",
-                status=Order.Status.PAID,
-                total_cents=subscription.price_cents,
-                paid_at=timezone.now(),
-            )
-            assign_pickup_code(order)  # handed over like any order (distribution day)
-            OrderLine.objects.create(
-                order=order,
-                offer=offer,
-                producer=offer.catalogue.producer,
-                product_name=offer.product.name,
-                producer_name=offer.catalogue.producer.name,
-                unit_price_cents=subscription.price_cents,
-                quantity=1,
-            )
             return BasketOrder.objects.create(
-                subscription=subscription,
-                distribution=distribution,
-                week=week,
-                order=order,
-                prepaid_cents=subscription.price_cents,
+                subscription=subscription, distribution=distribution, week=week, order=order
             )
     except IntegrityError:  # made meanwhile by a twin run: the constraints decided
         return BasketOrder.objects.filter(subscription=subscription, week=week).first()
@@ -143,21 +124,7 @@ def generate_basket_orders() -> list[int]:
 def cancel_basket(*, subscription: Subscription, week: date) -> bool:
     """A week skipped after its basket order was made: the basket line is cancelled and its
     stock given back (add-ons stay). Runs in the caller's transaction."""
-    basket = (
-        BasketOrder.objects.filter(subscription=subscription, week=week)
-        .select_related("order")
-        .first()
-    )
+    basket = BasketOrder.objects.filter(subscription=subscription, week=week).first()
     if basket is None:
         return False
-    order = Order.objects.select_for_update(of=("self",)).get(pk=basket.order_id)
-    lines = order.lines.filter(offer__product_id=subscription.season.product_id)
-    cancelled = cancel_lines(lines, reason=OrderLine.Reason.HOUSEHOLD)
-    if not cancelled:
-        return False
-    order.total_cents = max(order.total_cents - basket.prepaid_cents, 0)
-    if not order.lines.filter(status=OrderLine.Status.ACTIVE).exists():
-        order.status = Order.Status.CANCELLED
-    order.save(update_fields=["total_cents", "status"])
-    BasketOrder.objects.filter(pk=basket.pk).update(prepaid_cents=0)
-    return True
+    return cancel_prepaid_lines(order_id=basket.order_id, product_id=subscription.season.product_id)

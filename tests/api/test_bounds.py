@@ -10,7 +10,8 @@ from django.utils import timezone
 from common.bounds import field_bounds, id_bounds
 from gardens.api.serializers import SeasonOutput
 from gardens.models import Season, WaitlistEntry, WorkDay
-from orders.models import BasketSeason, CreditEntry
+from payments.models import CreditEntry
+from subscriptions.models import BasketSeason
 from tests.api.openapi import operations, resolve
 from tests.factories import (
     GardenFactory,

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from orders.models import BasketSeason
 from pickup.models import Distribution
+from subscriptions.models import BasketSeason
 from tests.factories import (
     PickupPointFactory,
     ProducerFactory,

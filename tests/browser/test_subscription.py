@@ -10,11 +10,12 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from accounts.demo import DEMO_PASSWORD, demo_email
-from orders.models import Order, Subscription
-from orders.services.baskets import generate_basket_orders
+from orders.models import Order
 from pickup.models import Distribution
 from pickup.services import open_due_distributions
 from producers.models import Offer
+from subscriptions.models import Subscription
+from subscriptions.services.baskets import generate_basket_orders
 
 pytestmark = [
     pytest.mark.browser,

@@ -3,8 +3,8 @@ refuses NUL in a query: the handover search used to answer 500 there)."""
 
 import pytest
 
-from tests.distribution_day.conftest import closed_day  # noqa: F401  (fixture)
-from tests.orders.conftest import fake_stripe, market  # noqa: F401  (fixtures)
+from tests.handover.conftest import closed_day  # noqa: F401  (fixture)
+from tests.orders.conftest import market  # noqa: F401  (fixture)
 
 
 @pytest.mark.django_db

@@ -1,3 +1,3 @@
 """Fixtures of the orders tests, shared with the race tests."""
 
-from tests.orders.conftest import fake_stripe, far_market, market  # noqa: F401
+from tests.orders.conftest import far_market, market  # noqa: F401

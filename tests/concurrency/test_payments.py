@@ -9,12 +9,14 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from orders.models import Order, Payment, Subscription
+from orders.models import Order
 from orders.services import place_order
-from orders.services.subscriptions import subscribe
+from payments.models import Payment
+from subscriptions.models import Subscription
+from subscriptions.services import subscribe
 from tests.concurrency.race import run_together
 from tests.factories import UserFactory
-from tests.orders.test_localstripe import checkout_card
+from tests.payments.test_localstripe import checkout_card
 from tests.subscriptions.conftest import make_amap
 
 pytestmark = [

@@ -2,9 +2,11 @@
 
 import pytest
 
-from orders.models import BasketOrder, CreditEntry, Order
-from orders.services.baskets import generate_basket_orders, make_basket_order
-from orders.services.credit import add_credit, balance, spend_credit
+from orders.models import Order
+from payments.models import CreditEntry
+from payments.services.wallet import add_credit, balance, spend_credit
+from subscriptions.models import BasketOrder
+from subscriptions.services.baskets import generate_basket_orders, make_basket_order
 from tests.concurrency.race import run_together
 from tests.factories import UserFactory
 from tests.subscriptions.conftest import active_subscription, make_amap

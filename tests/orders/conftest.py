@@ -10,16 +10,6 @@ from tests.factories import (
     SupplierFactory,
     UserFactory,
 )
-from tests.orders.fakes import FakeStripe
-
-
-@pytest.fixture
-def fake_stripe(monkeypatch):
-    """Stripe replaced at the ``orders.payments`` seam only."""
-    fake = FakeStripe()
-    for name in FakeStripe.SEAM:
-        monkeypatch.setattr(f"orders.payments.{name}", getattr(fake, name))
-    return fake
 
 
 def stocked_farm(distribution, *, prices=(300,), stock=10, minimum_cents=0, name=None):

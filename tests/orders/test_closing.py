@@ -6,12 +6,13 @@ import pytest
 import time_machine
 from django.core import mail
 
-from orders.models import Order, OrderLine, Payment, Refund
-from orders.reports import reconcile
+from handover.reports import reconcile
+from orders.models import Order, OrderLine
 from orders.services import close_distribution, place_order
 from orders.tasks import close_due_distributions_task
+from payments.models import Refund
 from tests.factories import UserFactory
-from tests.orders.fakes import VISA
+from tests.payments.fakes import VISA
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def _after_cutoff(market):
 def _captured(fake, orders):
     total = 0
     for order in orders:
-        for payment in Payment.objects.filter(order=order):
+        for payment in order.payments:
             total += fake.captured(payment.intent_id)
     return total
 

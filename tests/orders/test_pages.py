@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from orders.models import Order
 from tests.factories import UserFactory
-from tests.orders.fakes import VISA
+from tests.payments.fakes import VISA
 
 pytestmark = pytest.mark.django_db
 

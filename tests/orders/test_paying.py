@@ -3,9 +3,10 @@ declines, 3-D Secure, a crash after Stripe answered, refunds that never happen t
 
 import pytest
 
-from orders.models import Order, Payment, Refund, StripeCustomer
-from tests.orders.fakes import DECLINED, THREE_D_SECURE, VISA
+from orders.models import Order
+from payments.models import Payment, Refund, StripeCustomer
 from tests.orders.helpers import place
+from tests.payments.fakes import DECLINED, THREE_D_SECURE, VISA
 
 pytestmark = pytest.mark.django_db
 
@@ -140,14 +141,14 @@ def test_a_crash_after_stripe_answered_but_before_our_commit_reuses_it_on_retry(
     def crash(**kwargs):
         raise RuntimeError("the process died before committing")
 
-    monkeypatch.setattr("orders.services.paying.sync_payment", crash)
+    monkeypatch.setattr("payments.services.attempts.apply_intent", crash)
     with pytest.raises(RuntimeError):
         api_client.post(
             f"/api/v1/orders/{order['id']}/pay/", {"payment_method": VISA}, format="json"
         )
     monkeypatch.undo()
     for name in fake_stripe.SEAM:  # undo removed the fake too
-        monkeypatch.setattr(f"orders.payments.{name}", getattr(fake_stripe, name))
+        monkeypatch.setattr(f"payments.gateway.{name}", getattr(fake_stripe, name))
 
     retry = api_client.post(
         f"/api/v1/orders/{order['id']}/pay/", {"payment_method": VISA}, format="json"

@@ -6,13 +6,14 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from orders.models import Order, OrderLine, Payment, StripeEvent
+from orders.models import Order, OrderLine
 from orders.services import close_distribution
+from payments.models import Payment, StripeEvent
 from producers.models import Offer
 from tests.concurrency.race import run_together
 from tests.factories import UserFactory
-from tests.orders.fakes import THREE_D_SECURE, VISA
 from tests.orders.helpers import post_event
+from tests.payments.fakes import THREE_D_SECURE, VISA
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -3,8 +3,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from orders.models import BasketSeason, Subscription
 from producers.models import Offer, Product
+from subscriptions.models import BasketSeason, Subscription
 from tests.factories import (
     CatalogueFactory,
     DistributionFactory,
@@ -12,7 +12,7 @@ from tests.factories import (
     SupplierFactory,
     UserFactory,
 )
-from tests.orders.conftest import fake_stripe, far_market, market  # noqa: F401  (shared fixtures)
+from tests.orders.conftest import far_market, market  # noqa: F401  (shared fixtures)
 
 PRICE = 1500
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from rest_framework.test import APIClient
 
-from orders.models import Subscription
+from subscriptions.models import Subscription
 from tests.factories import UserFactory
-from tests.orders.fakes import VISA
+from tests.payments.fakes import VISA
 from tests.subscriptions.conftest import PRICE, active_subscription
 
 pytestmark = pytest.mark.django_db

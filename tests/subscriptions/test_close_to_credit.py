@@ -2,9 +2,9 @@
 
 import pytest
 
-from orders.models import Refund
 from orders.services import close_distribution
-from orders.services.credit import balance, set_refund_preference
+from payments.models import Refund
+from payments.services.wallet import balance, set_refund_preference
 from tests.factories import UserFactory
 from tests.orders.test_closing import _after_cutoff, _paid_order
 

@@ -5,9 +5,9 @@ from django.core.management import call_command
 
 from accounts.demo import demo_email
 from accounts.models import User
-from orders.models import BasketSeason
-from orders.services.subscriptions import subscribe
 from producers.models import Catalogue, Offer
+from subscriptions.models import BasketSeason
+from subscriptions.services import subscribe
 
 pytestmark = pytest.mark.django_db
 

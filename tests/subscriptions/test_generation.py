@@ -4,10 +4,11 @@ from datetime import timedelta
 
 import pytest
 
-from orders.models import BasketOrder, Order, SubscriptionSkip
-from orders.services.baskets import generate_basket_orders, make_basket_order
-from orders.services.subscriptions import skip_week
-from orders.tasks import generate_basket_orders_task
+from orders.models import Order
+from subscriptions.models import BasketOrder, SubscriptionSkip
+from subscriptions.services import skip_week
+from subscriptions.services.baskets import generate_basket_orders, make_basket_order
+from subscriptions.tasks import generate_basket_orders_task
 from tests.subscriptions.conftest import PRICE, active_subscription
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def test_skipped_and_paused_weeks_get_no_basket(amap):
     paused = active_subscription(amap)
     kept = active_subscription(amap)
     skip_week(subscription=skipped, week=amap.distribution.week)
-    from orders.services.subscriptions import pause_subscription
+    from subscriptions.services import pause_subscription
 
     pause_subscription(
         subscription=paused,

@@ -2,10 +2,10 @@
 
 import pytest
 
-from orders.models import Subscription
-from orders.services.credit import balance
+from payments.services.wallet import balance
+from subscriptions.models import Subscription
 from tests.factories import UserFactory
-from tests.orders.fakes import VISA
+from tests.payments.fakes import VISA
 from tests.subscriptions.conftest import PRICE, active_subscription
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,7 @@ def test_the_farm_sees_baskets_to_harvest_per_point_and_week(client, amap):
     amap.producer.members.add(member)
     active_subscription(amap)
     skipped = active_subscription(amap)
-    from orders.services.subscriptions import skip_week
+    from subscriptions.services import skip_week
 
     skip_week(subscription=skipped, week=amap.distribution.week)
     client.force_login(member)

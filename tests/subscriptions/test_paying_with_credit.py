@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from orders.errors import CardDeclined
 from orders.models import Order
 from orders.services import close_distribution, pay_order, place_order
-from orders.services.credit import add_credit, balance
+from payments.errors import CardDeclined
+from payments.services.wallet import add_credit, balance
 from tests.factories import UserFactory
-from tests.orders.fakes import DECLINED, VISA
+from tests.payments.fakes import DECLINED, VISA
 
 pytestmark = pytest.mark.django_db
 

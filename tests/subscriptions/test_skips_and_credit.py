@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from orders.errors import SkipLimitReached, SkipTooLate
-from orders.models import CreditEntry
-from orders.services.credit import add_credit, balance, spend_credit
-from orders.services.subscriptions import cancel_subscription, pause_subscription, skip_week
+from payments.models import CreditEntry
+from payments.services.wallet import add_credit, balance, spend_credit
+from subscriptions.errors import SkipLimitReached, SkipTooLate
+from subscriptions.services import cancel_subscription, pause_subscription, skip_week
 from tests.factories import UserFactory
 from tests.subscriptions.conftest import PRICE, active_subscription
 
@@ -58,7 +58,7 @@ def test_skip_after_the_deadline_is_refused(amap):
 
 
 def test_cancelling_credits_the_weeks_not_yet_delivered(amap):
-    from orders.services.baskets import generate_basket_orders
+    from subscriptions.services.baskets import generate_basket_orders
 
     subscription = active_subscription(amap)
     generate_basket_orders()  # this week's basket is made: it is delivered, not credited

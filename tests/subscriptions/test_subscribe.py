@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from orders.errors import AlreadySubscribed, NotPayable, SeasonFull
-from orders.models import Subscription, SubscriptionWaitlistEntry
-from orders.services.credit import add_credit, balance
-from orders.services.subscriptions import (
+from orders.errors import NotPayable
+from payments.services.wallet import add_credit, balance
+from subscriptions.errors import AlreadySubscribed, SeasonFull
+from subscriptions.models import Subscription, SubscriptionWaitlistEntry
+from subscriptions.services import (
     cancel_subscription,
     expire_waitlist_offers,
     join_waitlist,
@@ -17,9 +18,9 @@ from orders.services.subscriptions import (
     season_price,
     subscribe,
 )
-from orders.tasks import expire_basket_offers_task
+from subscriptions.tasks import expire_basket_offers_task
 from tests.factories import UserFactory
-from tests.orders.fakes import THREE_D_SECURE, VISA
+from tests.payments.fakes import THREE_D_SECURE, VISA
 from tests.subscriptions.conftest import PRICE, make_amap
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +131,7 @@ def test_an_unpaid_subscription_lapses_gives_its_credit_back_and_frees_the_place
 
 
 def test_the_webhook_activates_a_season_paid_after_3d_secure_once(client, amap, fake_stripe):
-    from orders.models import StripeEvent
+    from payments.models import StripeEvent
     from tests.orders.helpers import post_event
 
     pending = subscribe(household=UserFactory(), season=amap.season, pickup_point=amap.point)

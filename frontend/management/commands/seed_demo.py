@@ -3,9 +3,9 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_accounts
 from gardens.demo import seed_gardens
-from orders.demo import seed_subscriptions
 from pickup.demo import seed_pickup_points
 from producers.demo import seed_producers
+from subscriptions.demo import seed_subscriptions
 
 
 class Command(BaseCommand):

@@ -11,17 +11,19 @@ import stripe
 import time_machine
 from django.utils import timezone
 
-from orders import payments
-from orders.models import Order, Payment, Refund, Subscription
+from orders.models import Order
 from orders.services import pay_order, place_order, sync_payment
-from orders.services.subscriptions import apply_subscription_payment, subscribe
-from tests.orders.fakes import VISA
+from payments import gateway
+from payments.models import Payment, Refund
+from subscriptions.models import Subscription
+from subscriptions.services import apply_subscription_payment, subscribe
 from tests.orders.helpers import place
+from tests.payments.fakes import VISA
 from tests.subscriptions.conftest import make_amap
 
 pytestmark = pytest.mark.django_db
 
-REAL_CREATE_PAYMENT_INTENT = payments.create_payment_intent
+REAL_CREATE_PAYMENT_INTENT = gateway.create_payment_intent
 
 
 def _order(market, quantity=2):
@@ -65,7 +67,7 @@ def test_another_households_card_is_refused_and_not_saved(market, api_client, fa
 
 
 def test_a_declined_card_never_becomes_the_saved_card(market, api_client, fake_stripe):
-    from tests.orders.fakes import DECLINED
+    from tests.payments.fakes import DECLINED
 
     order = _order(market)
     assert _pay(api_client, market, order, card=DECLINED).status_code == 402
@@ -78,7 +80,9 @@ def test_a_declined_card_never_becomes_the_saved_card(market, api_client, fake_s
 def _being_sent(order, *, attempt=0):
     """An attempt another request claimed and is sending to Stripe right now."""
     return Payment.objects.create(
-        order=order,
+        purpose_kind="order",
+        purpose_id=order.pk,
+        payer=order.household,
         attempt=attempt,
         capture_method="manual",
         status="creating",
@@ -90,7 +94,7 @@ def _being_sent(order, *, attempt=0):
 def test_a_twin_waits_for_the_attempt_being_sent_then_says_it_is_in_progress(
     market, api_client, fake_stripe, monkeypatch
 ):
-    monkeypatch.setattr("orders.services.paying.WAIT_FOR_TWIN_SECONDS", 0.3)
+    monkeypatch.setattr("payments.services.attempts.WAIT_FOR_TWIN_SECONDS", 0.3)
     order = _order(market)
     _being_sent(order)
 
@@ -106,8 +110,8 @@ def test_a_twin_gets_the_refusal_the_first_request_met(market, fake_stripe):
     order = _order(market)
     payment = _being_sent(order)
     Payment.objects.filter(pk=payment.pk).update(status="failed", failure_code="card_declined")
-    from orders.errors import CardDeclined
-    from orders.services.paying import outcome
+    from payments.errors import CardDeclined
+    from payments.services.attempts import outcome
 
     with pytest.raises(CardDeclined):
         outcome(Payment.objects.get(pk=payment.pk))
@@ -208,7 +212,7 @@ def test_a_second_payment_of_a_subscription_is_refunded_once(fake_stripe):
     amap = make_amap()
     household = UserFactory()
     subscription = subscribe(household=household, season=amap.season, pickup_point=amap.point)
-    from orders.services.subscriptions import pay_subscription
+    from subscriptions.services import pay_subscription
 
     pay_subscription(subscription=subscription, payment_method=VISA)
     twin = fake_stripe.create_payment_intent(
@@ -263,8 +267,8 @@ def test_every_stripe_error_class_answers_a_stable_code_not_a_500(
         raise error
 
     stub = SimpleNamespace(v1=SimpleNamespace(payment_intents=SimpleNamespace(create=create)))
-    monkeypatch.setattr("orders.payments.client", lambda: stub)
-    monkeypatch.setattr("orders.payments.create_payment_intent", REAL_CREATE_PAYMENT_INTENT)
+    monkeypatch.setattr("payments.gateway.client", lambda: stub)
+    monkeypatch.setattr("payments.gateway.create_payment_intent", REAL_CREATE_PAYMENT_INTENT)
     order = _order(market)
 
     response = _pay(api_client, market, order)

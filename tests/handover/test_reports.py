@@ -5,11 +5,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from orders import reports
+from handover import reports
 from orders.models import OrderLine
 from pickup.models import Distribution
-from tests.distribution_day.conftest import bulk_day
 from tests.factories import DistributionFactory
+from tests.handover.conftest import bulk_day
 from tests.orders.conftest import stocked_farm
 
 pytestmark = pytest.mark.django_db

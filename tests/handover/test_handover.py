@@ -6,18 +6,18 @@ import pytest
 import time_machine
 from django.core import mail
 
-from orders.errors import DistributionNotCancellable, NotCollectable, UndoExpired
-from orders.models import Order, OrderLine
-from orders.services import (
+from handover.errors import DistributionNotCancellable, NotCollectable, UndoExpired
+from handover.services import (
     cancel_distribution,
     claim_due_reminders,
     mark_collected,
     mark_no_shows,
     undo_collected,
 )
-from orders.tasks import mark_due_no_shows_task, send_due_reminders_task
-from tests.distribution_day.conftest import paid_order
+from handover.tasks import mark_due_no_shows_task, send_due_reminders_task
+from orders.models import Order, OrderLine
 from tests.factories import UserFactory
+from tests.handover.conftest import paid_order
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from orders.models import Order
-from tests.distribution_day.test_api import people  # noqa: F401
+from tests.handover.test_api import people  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

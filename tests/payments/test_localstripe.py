@@ -1,5 +1,5 @@
 """Contract tests against a real localstripe on 127.0.0.1 (started by the session fixture):
-what ``orders.payments`` asks of Stripe works on a Stripe-compatible peer."""
+what ``payments.gateway`` asks of Stripe works on a Stripe-compatible peer."""
 
 import json
 import time
@@ -11,9 +11,10 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from orders import payments
-from orders.models import Order, Payment, Refund, StripeEvent
+from orders.models import Order
 from orders.services import close_distribution, pay_order, place_order
+from payments import gateway
+from payments.models import Payment, Refund, StripeEvent
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.localstripe
@@ -21,13 +22,13 @@ pytestmark = pytest.mark.localstripe
 
 def saved_card(base: str, customer_id: str, number: str = "4242424242424242") -> str:
     """Save a card the way localstripe's Stripe.js ``confirmCardSetup`` does; returns pm_…"""
-    intent = payments.create_setup_intent(customer_id=customer_id)
+    intent = gateway.create_setup_intent(customer_id=customer_id)
     return confirm_card_setup(base, intent.client_secret, number)
 
 
 def checkout_card(base: str, household, number: str = "4242424242424242") -> str:
     """What the payment page does: confirm the SetupIntent the app handed out at checkout."""
-    from orders.services import checkout
+    from payments.services.customers import checkout
 
     return confirm_card_setup(base, checkout(household=household).client_secret, number)
 
@@ -54,11 +55,11 @@ def confirm_card_setup(base: str, client_secret: str, number: str) -> str:
 
 @pytest.mark.django_db
 def test_create_authorise_partially_capture_and_refund(localstripe):
-    customer = payments.create_customer(email="contrat@exemple.fr", user_id=1)
+    customer = gateway.create_customer(email="contrat@exemple.fr", user_id=1)
     card = saved_card(localstripe, customer)
-    assert payments.retrieve_card(payment_method=card) == payments.Card("visa", "4242")
+    assert gateway.retrieve_card(payment_method=card) == gateway.Card("visa", "4242")
 
-    held = payments.create_payment_intent(
+    held = gateway.create_payment_intent(
         amount_cents=1000,
         customer_id=customer,
         payment_method=card,
@@ -67,16 +68,16 @@ def test_create_authorise_partially_capture_and_refund(localstripe):
         metadata={"order_id": "0"},
     )
     assert (held.status, held.amount, held.amount_capturable) == ("requires_capture", 1000, 1000)
-    captured = payments.capture_payment_intent(
+    captured = gateway.capture_payment_intent(
         intent_id=held.id, amount_cents=700, idempotency_key="contract-1-capture"
     )
     assert captured.status == "succeeded"
-    refund_id = payments.create_refund(
+    refund_id = gateway.create_refund(
         intent_id=held.id, amount_cents=200, idempotency_key="contract-1-refund"
     )
     assert refund_id.startswith("re_")
 
-    released = payments.create_payment_intent(
+    released = gateway.create_payment_intent(
         amount_cents=500,
         customer_id=customer,
         payment_method=card,
@@ -85,13 +86,13 @@ def test_create_authorise_partially_capture_and_refund(localstripe):
         metadata={},
     )
     assert (
-        payments.cancel_payment_intent(
+        gateway.cancel_payment_intent(
             intent_id=released.id, idempotency_key="contract-2-cancel"
         ).status
         == "canceled"
     )
 
-    now = payments.create_payment_intent(
+    now = gateway.create_payment_intent(
         amount_cents=800,
         customer_id=customer,
         payment_method=card,
@@ -100,17 +101,17 @@ def test_create_authorise_partially_capture_and_refund(localstripe):
         metadata={},
     )
     assert now.status == "succeeded"
-    assert payments.retrieve_payment_intent(intent_id=now.id).status == "succeeded"
+    assert gateway.retrieve_payment_intent(intent_id=now.id).status == "succeeded"
 
 
 @pytest.mark.django_db
 def test_declined_and_three_d_secure_cards(localstripe):
-    from orders.errors import CardDeclined
+    from payments.errors import CardDeclined
 
-    customer = payments.create_customer(email="carte@exemple.fr", user_id=2)
+    customer = gateway.create_customer(email="carte@exemple.fr", user_id=2)
     declined = saved_card(localstripe, customer, "4000000000000341")
     with pytest.raises(CardDeclined):
-        payments.create_payment_intent(
+        gateway.create_payment_intent(
             amount_cents=1000,
             customer_id=customer,
             payment_method=declined,
@@ -119,7 +120,7 @@ def test_declined_and_three_d_secure_cards(localstripe):
             metadata={},
         )
     secure = saved_card(localstripe, customer, "4000002760003184")
-    intent = payments.create_payment_intent(
+    intent = gateway.create_payment_intent(
         amount_cents=1000,
         customer_id=customer,
         payment_method=secure,
@@ -240,7 +241,7 @@ def test_only_the_households_own_card_pays(localstripe, market, api_client):
     assert paid.status_code == 200, paid.json()
     assert paid.json()["order"]["status"] == "paid"
     # attached to the household's customer: the next order pays with the saved card
-    from orders.models import StripeCustomer
+    from payments.models import StripeCustomer
 
     customer = StripeCustomer.objects.get(user=market.household)
     assert customer.payment_method_id == own

@@ -1,4 +1,4 @@
-"""A fake Stripe at the ``orders.payments`` seam: it keeps PaymentIntents, honours idempotency
+"""A fake Stripe at the ``payments.gateway`` seam: it keeps PaymentIntents, honours idempotency
 keys like Stripe does (same key → same answer, once), declines and 3-D Secure by card."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import threading
 import time
 from dataclasses import replace
 
-from orders import payments
-from orders.errors import CardDeclined, InvalidPaymentMethod, PaymentRejected, PaymentUnavailable
+from payments import gateway
+from payments.errors import CardDeclined, InvalidPaymentMethod, PaymentRejected, PaymentUnavailable
 
 DECLINED = "pm_card_chargeDeclined"
 THREE_D_SECURE = "pm_card_threeDSecure2Required"
@@ -19,7 +19,7 @@ TEST_CARDS = {VISA: "4242", DECLINED: "0341", THREE_D_SECURE: "3184"}
 
 class FakeStripe:
     def __init__(self):
-        self.intents: dict[str, payments.Intent] = {}
+        self.intents: dict[str, gateway.Intent] = {}
         self.refunds: list[tuple[str, int]] = []
         self.calls: list[str] = []
         self.owners: dict[str, str] = {}  # payment method → customer it is attached to
@@ -66,12 +66,12 @@ class FakeStripe:
     def create_setup_intent(self, *, customer_id):
         def make():
             seti = self._new_id("seti")
-            return payments.Intent(seti, "requires_payment_method", client_secret=f"{seti}_secret")
+            return gateway.Intent(seti, "requires_payment_method", client_secret=f"{seti}_secret")
 
         return self._idempotent(None, make)
 
     def retrieve_card(self, *, payment_method):
-        return payments.Card(brand="visa", last4="4242")
+        return gateway.Card(brand="visa", last4="4242")
 
     def customer_card(self, *, payment_method, customer_id, setup_intent_id=""):
         """The test cards (VISA, DECLINED, THREE_D_SECURE) stand for a card the paying household
@@ -81,10 +81,10 @@ class FakeStripe:
             if self.down:
                 raise PaymentUnavailable()
             if payment_method in TEST_CARDS:
-                return payments.Card(brand="visa", last4=TEST_CARDS[payment_method])
+                return gateway.Card(brand="visa", last4=TEST_CARDS[payment_method])
             if self.owners.get(payment_method) != customer_id:
                 raise InvalidPaymentMethod()
-            return payments.Card(brand="visa", last4="4242")
+            return gateway.Card(brand="visa", last4="4242")
 
     def create_payment_intent(
         self,
@@ -110,7 +110,7 @@ class FakeStripe:
                 if payment_method == THREE_D_SECURE
                 else ("requires_capture" if capture_method == "manual" else "succeeded")
             )
-            intent = payments.Intent(
+            intent = gateway.Intent(
                 pi,
                 status,
                 client_secret=f"{pi}_secret",

@@ -8,13 +8,15 @@ from types import SimpleNamespace
 import pytest
 import time_machine
 
-from orders import reports
-from orders.errors import UndoExpired
-from orders.models import BasketOrder, Order, PickupCode
-from orders.services import close_distribution, mark_collected, mark_no_shows, undo_collected
-from orders.services.baskets import generate_basket_orders
-from tests.distribution_day.conftest import paid_order
+from handover import reports
+from handover.errors import UndoExpired
+from handover.services import mark_collected, mark_no_shows, undo_collected
+from orders.models import Order, PickupCode
+from orders.services import close_distribution
+from subscriptions.models import BasketOrder
+from subscriptions.services.baskets import generate_basket_orders
 from tests.factories import UserFactory
+from tests.handover.conftest import paid_order
 from tests.orders.conftest import stocked_farm
 from tests.subscriptions.conftest import PRICE, active_subscription, make_amap
 
@@ -141,7 +143,7 @@ def test_pages_show_one_block_one_label_and_one_row(amap_day, client):
 def test_one_reminder_per_collection(amap_day, django_capture_on_commit_callbacks):
     from django.core import mail
 
-    from orders.tasks import send_due_reminders_task
+    from handover.tasks import send_due_reminders_task
 
     mail.outbox.clear()
     day_before = amap_day.distribution.starts_at - timedelta(hours=20)

@@ -7,8 +7,8 @@ import time_machine
 from orders.models import Order, OrderLine
 from orders.services import close_distribution, pay_order, place_order
 from tests.factories import UserFactory
-from tests.orders.conftest import fake_stripe, far_market, market, stocked_farm  # noqa: F401
-from tests.orders.fakes import VISA
+from tests.orders.conftest import far_market, market, stocked_farm  # noqa: F401
+from tests.payments.fakes import VISA
 
 
 def paid_order(sale, lines, *, household=None, key="k"):

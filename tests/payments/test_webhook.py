@@ -6,10 +6,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from orders.models import Order, Payment, Refund, StripeEvent
+from orders.models import Order
 from orders.services import expire_unpaid_orders
-from tests.orders.fakes import THREE_D_SECURE, VISA
+from payments.models import Payment, Refund, StripeEvent
 from tests.orders.helpers import place, post_event
+from tests.payments.fakes import THREE_D_SECURE, VISA
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def _pi(payment, **extra):
         "id": payment.intent_id,
         "object": "payment_intent",
         **extra,
-        "metadata": {"order_id": str(payment.order_id)},
+        "metadata": {"order_id": str(payment.purpose_id)},
     }
 
 
@@ -74,8 +75,8 @@ def test_payment_failed_after_succeeded_does_not_undo_the_payment(
 
 
 def test_a_stale_read_never_moves_the_mirror_backwards(awaiting_3ds, fake_stripe):
-    from orders.payments import Intent
     from orders.services import sync_payment
+    from payments.gateway import Intent
 
     fake_stripe.authenticate(awaiting_3ds.intent_id)
     sync_payment(intent=fake_stripe.intents[awaiting_3ds.intent_id])
@@ -87,7 +88,7 @@ def test_a_payment_that_succeeds_after_the_order_expired_is_given_back(
     client, awaiting_3ds, fake_stripe
 ):
     with time_machine.travel(timezone.now() + timedelta(minutes=31)):
-        assert expire_unpaid_orders() == [awaiting_3ds.order_id]
+        assert expire_unpaid_orders() == [awaiting_3ds.purpose_id]
     fake_stripe.authenticate(awaiting_3ds.intent_id)  # the household finished 3-D Secure late
     post_event(client, "evt_late", "payment_intent.amount_capturable_updated", _pi(awaiting_3ds))
     post_event(

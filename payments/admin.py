@@ -1,0 +1,67 @@
+"""Read-only views of the money: every change goes through the services (refunds, ledger)."""
+
+from django.contrib import admin
+
+from payments.models import CreditEntry, Payment, Refund, StripeCustomer, StripeEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Money rows are written by the services only: operators look, never edit."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = [
+        "pk",
+        "purpose_kind",
+        "purpose_id",
+        "payer",
+        "attempt",
+        "status",
+        "amount_cents",
+        "amount_received_cents",
+        "intent_id",
+        "created_at",
+    ]
+    list_filter = ["purpose_kind", "status"]
+    search_fields = ["intent_id", "payer__email", "purpose_id"]
+    list_select_related = ["payer"]
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ["key", "reason", "amount_cents", "stripe_refund_id", "created_at"]
+    list_select_related = ["payment"]
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(ReadOnlyAdmin):
+    list_display = ["event_id", "type", "ignored", "received_at"]
+    list_filter = ["type"]
+
+
+@admin.register(StripeCustomer)
+class StripeCustomerAdmin(ReadOnlyAdmin):
+    list_display = ["user", "customer_id", "card_last4"]
+    list_select_related = ["user"]
+
+
+@admin.register(CreditEntry)
+class CreditEntryAdmin(ReadOnlyAdmin):
+    """The ledger is append-only: rows are never edited nor deleted here."""
+
+    list_display = ["household", "amount_cents", "reason", "reference", "created_at"]
+    list_filter = ["reason"]
+    list_select_related = ["household"]

@@ -1,0 +1,46 @@
+"""Refusals of the payments layer; codes are stable, clients rely on them."""
+
+from django.utils.translation import gettext_lazy as _
+
+from common.errors import DomainError
+
+
+class CardDeclined(DomainError):
+    code = "card_declined"
+    status = 402
+    default_message = _("The card was declined. Try another card.")
+
+
+class InvalidPaymentMethod(DomainError):
+    code = "invalid_payment_method"
+    status = 400
+    default_message = _("This card cannot be used: save it again from the payment page.")
+
+
+class PaymentInProgress(DomainError):
+    code = "payment_in_progress"
+    status = 409
+    default_message = _(
+        "A payment is already under way for this. Wait a few seconds, then reload the page."
+    )
+
+
+class PaymentRejected(DomainError):
+    code = "payment_rejected"
+    status = 400
+    default_message = _("The payment service refused this payment. Try another card.")
+
+
+class PaymentUnavailable(DomainError):
+    code = "payment_unavailable"
+    status = 503
+    default_message = _("Payments are unavailable right now. Please try again in a moment.")
+
+
+class BadSignature(DomainError):
+    code = "bad_signature"
+    status = 400
+    default_message = _("The webhook signature is not valid.")
+
+
+# --- Subscriptions and credit -------------------------------------------------------------

@@ -1,0 +1,224 @@
+"""Money that knows no order: the household's Stripe customer, payment attempts for any
+purpose, refunds, Stripe events, and the household's credit ledger (wallet).
+
+Tables keep the names they had when this lived in ``orders`` (``db_table``): moving the code
+changed no row. The database keeps the last line of defence: unique PaymentIntent ids, unique
+refund keys, each Stripe event stored once, each credit movement once.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Capture(models.TextChoices):
+    MANUAL = "manual", _("authorised, captured at the close")
+    AUTOMATIC = "automatic", _("captured now, refunded at the close")
+
+
+class StripeCustomer(models.Model):
+    """The household's Stripe customer (created lazily) and its saved card, if any."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stripe_customer"
+    )
+    customer_id = models.CharField(max_length=255, unique=True)
+    # A SetupIntent not used yet: reused for the next checkout instead of creating another.
+    setup_intent_id = models.CharField(max_length=255, blank=True)
+    setup_client_secret = models.CharField(max_length=255, blank=True)
+    payment_method_id = models.CharField(max_length=255, blank=True)
+    card_brand = models.CharField(max_length=30, blank=True)
+    card_last4 = models.CharField(max_length=4, blank=True)
+
+    class Meta:
+        verbose_name = _("Stripe customer")
+        verbose_name_plural = _("Stripe customers")
+        db_table = "orders_stripecustomer"
+
+    def __str__(self) -> str:
+        return self.customer_id
+
+
+class Payment(models.Model):
+    """One attempt to charge a card for something: a Stripe PaymentIntent, mirrored (amounts
+    as Stripe last told us). What is paid — its *purpose* — is named by a kind (``order``,
+    ``subscription``…) and the id of the thing in its owner app, which payments does not know
+    (:mod:`payments.purposes`).
+
+    The row is written BEFORE Stripe is called, in status ``creating``, under the lock of the
+    thing paid: a payable thing has at most one live attempt (:data:`LIVE_PAYMENT_STATUSES`), so
+    concurrent clicks make one PaymentIntent. Its idempotency key
+    (``<kind>-<id>-payment-<attempt>``) is sent to Stripe with it, so a retry of an attempt
+    whose answer was lost gets the same PaymentIntent back."""
+
+    purpose_kind = models.CharField(_("paid for"), max_length=30)
+    purpose_id = models.PositiveBigIntegerField(_("reference"))
+    payer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments"
+    )
+    # Empty (NULL) while the attempt is ``creating``: Stripe has not answered yet.
+    intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    attempt = models.PositiveIntegerField(default=0)
+    capture_method = models.CharField(max_length=10, choices=Capture.choices)
+    status = models.CharField(max_length=40)
+    amount_cents = models.PositiveIntegerField()
+    amount_capturable_cents = models.PositiveIntegerField(default=0)
+    amount_received_cents = models.PositiveIntegerField(default=0)
+    payment_method_id = models.CharField(max_length=255, blank=True)
+    # For 3-D Secure: the browser confirms a ``requires_action`` PaymentIntent with it.
+    client_secret = models.CharField(max_length=255, blank=True)
+    # The code of the refusal a ``failed`` attempt met (``card_declined``...).
+    failure_code = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["pk"]
+        db_table = "orders_payment"
+        indexes = [
+            models.Index(fields=["purpose_kind", "purpose_id"], name="payments_payment_purpose")
+        ]
+
+    def __str__(self) -> str:
+        return self.intent_id or f"{self.idempotency_key} ({self.status})"
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"{self.purpose_kind}-{self.purpose_id}-payment-{self.attempt}"
+
+    @property
+    def holds_money(self) -> bool:
+        return self.status in {"succeeded", "requires_capture"}
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_PAYMENT_STATUSES
+
+
+# An attempt in one of these may still take (or holds) the household's money: while one
+# exists, no other attempt is made for the same order or subscription. Ours: ``creating``
+# (being sent to Stripe), ``unknown`` (the call ended without an answer: to be sent again with
+# the same key); not live, ``failed`` (refused before any PaymentIntent existed). The others
+# are Stripe's PaymentIntent statuses.
+LIVE_PAYMENT_STATUSES = (
+    "creating",
+    "unknown",
+    "requires_confirmation",
+    "requires_action",
+    "processing",
+    "requires_capture",
+    "succeeded",
+)
+
+
+class Refund(models.Model):
+    """Money given back. ``key`` (what is refunded and why) is unique and is also Stripe's
+    idempotency key: a retry finds the row and never refunds twice."""
+
+    class Reason(models.TextChoices):
+        HOUSEHOLD = "household", _("changed or cancelled by the household")
+        CLOSE = "close", _("not sold at the close")
+        EXPIRED = "expired", _("paid after the order expired")
+        DISTRIBUTION_CANCELLED = "distribution", _("the distribution was cancelled")
+        DUPLICATE = "duplicate", _("paid twice: the second payment is given back")
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    key = models.CharField(max_length=255, unique=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    amount_cents = models.PositiveIntegerField()
+    stripe_refund_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        db_table = "orders_refund"
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0), name="orders_refund_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class StripeEvent(models.Model):
+    """Each Stripe event, stored once in the same transaction as its effect. An event that
+    cannot be applied (malformed body, unknown PaymentIntent) is stored with the reason it was
+    ignored, and answered 200 so that Stripe stops sending it."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    ignored = models.CharField(max_length=100, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe events")
+        db_table = "orders_stripeevent"
+
+    def __str__(self) -> str:
+        return self.event_id
+
+
+# --- The household's credit (wallet) -------------------------------------------------------
+# A ledger of movements; the balance is their sum, never stored. Every movement is a row
+# (amount in cents, + credited / − spent, reason, reference); the unique (household, reason,
+# reference) makes each movement happen once, whoever retries it. Services lock the household's
+# row before summing, so two payments cannot both spend the same credit
+# (``payments.services.wallet``).
+
+
+class CreditEntry(models.Model):
+    class Reason(models.TextChoices):
+        SKIP = "skip", _("basket week skipped")
+        CANCELLATION = "cancellation", _("subscription cancelled")
+        PAYMENT = "payment", _("spent on a payment")
+        REFUND = "refund", _("refund kept as credit")
+        ADJUSTMENT = "adjustment", _("adjustment")
+
+    household = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credit_entries"
+    )
+    amount_cents = models.IntegerField(_("amount (cents)"))
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    reference = models.CharField(_("reference"), max_length=100)
+    created_at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credit entry")
+        verbose_name_plural = _("credit entries")
+        db_table = "orders_creditentry"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "reason", "reference"], name="orders_credit_movement_once"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(amount_cents=0), name="orders_credit_amount_not_zero"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount_cents:+d} ({self.reason} {self.reference})"
+
+
+class CreditPreference(models.Model):
+    """Per-household choice: money given back at the sale close goes to credit, not the card."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credit_preference"
+    )
+    refunds_to_credit = models.BooleanField(_("keep refunds as credit"), default=False)
+
+    class Meta:
+        verbose_name = _("credit preference")
+        verbose_name_plural = _("credit preferences")
+        db_table = "orders_creditpreference"
+
+    def __str__(self) -> str:
+        return str(self.user)

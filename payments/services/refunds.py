@@ -1,0 +1,70 @@
+"""Money given back: refunds (one row each, under a unique key) and released holds."""
+
+from __future__ import annotations
+
+from django.db.models import Sum
+
+from payments import gateway
+from payments.models import Payment, Refund
+
+
+def refunded(payment: Payment) -> int:
+    """What has been given back of ``payment`` (card refunds, and refunds kept as credit)."""
+    return payment.refunds.aggregate(total=Sum("amount_cents"))["total"] or 0
+
+
+def refund_payment(*, payment: Payment, reason: str, amount_cents: int, key: str) -> Refund:
+    """Refund ``amount_cents`` of ``payment``, once: the row's unique ``key`` (built by the
+    owner from what the refund is for) is also Stripe's idempotency key, so a retry never
+    refunds twice. Runs inside the caller's transaction."""
+    row, _created = Refund.objects.get_or_create(
+        key=key, defaults={"payment": payment, "reason": reason, "amount_cents": amount_cents}
+    )
+    if not row.stripe_refund_id:
+        row.stripe_refund_id = gateway.create_refund(
+            intent_id=payment.intent_id, amount_cents=amount_cents, idempotency_key=f"refund-{key}"
+        )
+        row.save(update_fields=["stripe_refund_id"])
+    return row
+
+
+def record_kept_as_credit(*, payment: Payment, reason: str, amount_cents: int, key: str) -> None:
+    """Mark ``amount_cents`` of a captured payment as given back without a card refund (the
+    household keeps it as credit): later refunds then find nothing left. Once per ``key``."""
+    Refund.objects.get_or_create(
+        key=key,
+        defaults={
+            "payment": payment,
+            "reason": reason,
+            "amount_cents": amount_cents,
+            "stripe_refund_id": "credit",
+        },
+    )
+
+
+def release_hold(payment: Payment) -> None:
+    """Cancel an authorisation nothing will be captured from (the hold on the card ends)."""
+    intent = gateway.cancel_payment_intent(
+        intent_id=payment.intent_id, idempotency_key=f"{payment.intent_id}-cancel"
+    )
+    payment.status = intent.status
+    payment.amount_capturable_cents = 0
+    payment.save(update_fields=["status", "amount_capturable_cents", "updated_at"])
+
+
+def give_back(*, payment: Payment, keep_cents: int, refund_key, reason: str) -> int:
+    """Keep ``keep_cents`` of what ``payment`` holds and give back the rest: an authorisation
+    with nothing to keep is released (a partial one is captured for what is kept, later, by
+    its owner); captured money beyond it is refunded, keyed by ``refund_key(amount)``. Returns
+    the cents refunded."""
+    if payment.status == "requires_capture":
+        if keep_cents == 0:
+            release_hold(payment)
+        return 0
+    if payment.status != "succeeded":
+        return 0
+    extra = payment.amount_received_cents - refunded(payment) - keep_cents
+    if extra <= 0:
+        return 0
+    refund_payment(payment=payment, reason=reason, amount_cents=extra, key=refund_key(extra))
+    return extra

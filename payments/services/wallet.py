@@ -1,0 +1,98 @@
+"""The household's credit ledger (wallet): credit, spend, balance. The balance is the sum of
+the rows.
+
+Spending locks the household's row (``SELECT … FOR UPDATE`` on the user) before summing, so two
+payments at once are serialised and neither can spend credit the other already took: the
+balance never goes below zero. Each movement is unique per (household, reason, reference), so a
+retry finds the row instead of moving the money twice.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+
+from accounts.models import User
+from payments.models import CreditEntry, CreditPreference
+
+
+def balance(*, household: User) -> int:
+    """The household's credit in cents: the sum of its ledger."""
+    total = CreditEntry.objects.filter(household=household).aggregate(total=Sum("amount_cents"))
+    return total["total"] or 0
+
+
+def spent_on(*, household_id: int, reference_prefix: str) -> int:
+    """Credit spent (net of what came back) under references starting with the prefix."""
+    spent = CreditEntry.objects.filter(
+        household_id=household_id, reference__startswith=reference_prefix
+    ).aggregate(total=Sum("amount_cents"))["total"]
+    return -(spent or 0)
+
+
+def lock_household(household_id: int) -> None:
+    """Serialise the ledger writes of one household (its user row, FOR UPDATE)."""
+    User.objects.select_for_update().filter(pk=household_id).values_list("pk", flat=True).first()
+
+
+def _record(*, household: User, amount_cents: int, reason: str, reference: str) -> CreditEntry:
+    existing = CreditEntry.objects.filter(
+        household=household, reason=reason, reference=reference
+    ).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return CreditEntry.objects.create(
+                household=household, amount_cents=amount_cents, reason=reason, reference=reference
+            )
+    except IntegrityError:  # recorded meanwhile by a twin call
+        return CreditEntry.objects.get(household=household, reason=reason, reference=reference)
+
+
+@transaction.atomic
+def add_credit(*, household: User, amount_cents: int, reason: str, reference: str) -> CreditEntry:
+    """Credit ``amount_cents`` (> 0) once for (reason, reference). Locks the household row."""
+    if amount_cents <= 0:
+        raise ValueError("credit must be positive")
+    lock_household(household.pk)
+    return _record(
+        household=household, amount_cents=amount_cents, reason=reason, reference=reference
+    )
+
+
+@transaction.atomic
+def spend_credit(*, household: User, up_to_cents: int, reference: str) -> int:
+    """Spend as much credit as there is, at most ``up_to_cents``, once per ``reference``;
+    returns the cents spent (0 without credit). Locks the household row, then sums the ledger:
+    the balance never goes negative, also with two payments at the same instant."""
+    lock_household(household.pk)
+    done = CreditEntry.objects.filter(
+        household=household, reason=CreditEntry.Reason.PAYMENT, reference=reference
+    ).first()
+    if done is not None:
+        return -done.amount_cents
+    amount = min(max(up_to_cents, 0), balance(household=household))
+    if amount <= 0:
+        return 0
+    _record(
+        household=household,
+        amount_cents=-amount,
+        reason=CreditEntry.Reason.PAYMENT,
+        reference=reference,
+    )
+    return amount
+
+
+def refunds_to_credit(*, household: User) -> bool:
+    """Has the household chosen to keep money given back as credit rather than on its card?"""
+    return CreditPreference.objects.filter(user=household, refunds_to_credit=True).exists()
+
+
+@transaction.atomic
+def set_refund_preference(*, household: User, to_credit: bool) -> CreditPreference:
+    """Money given back goes to the card (default) or to the credit balance."""
+    preference, _created = CreditPreference.objects.update_or_create(
+        user=household, defaults={"refunds_to_credit": to_credit}
+    )
+    return preference

@@ -1,0 +1,139 @@
+"""Skipping a week and pausing: each week skipped before its deadline and within the
+season's limit becomes credit; its basket order, if made, is cancelled."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from common.errors import Invalid
+from payments.models import CreditEntry
+from payments.services.wallet import add_credit
+from pickup.models import Distribution
+from subscriptions.errors import (
+    SkipLimitReached,
+    SkipTooLate,
+    SubscriptionNotActive,
+)
+from subscriptions.models import (
+    Subscription,
+    SubscriptionPause,
+    SubscriptionSkip,
+)
+from subscriptions.services.baskets import cancel_basket
+from subscriptions.services.seasons import monday
+
+
+def skip_deadlines(subscription: Subscription, weeks: list[date]) -> dict[date, datetime]:
+    """The latest moment to skip each of ``weeks``: ``skip_deadline_hours`` before the cutoff
+    of that week's distribution at the subscription's point (or before that Monday, without
+    one). One query for any number of weeks (pages list the whole season)."""
+    hours = timedelta(hours=subscription.season.skip_deadline_hours)
+    cutoffs: dict[date, datetime] = {}
+    for week, cutoff in (
+        Distribution.objects.filter(pickup_point_id=subscription.pickup_point_id, week__in=weeks)
+        .exclude(status=Distribution.Status.CANCELLED)
+        .order_by("-cutoff_at")
+        .values_list("week", "cutoff_at")
+    ):
+        cutoffs[week] = cutoff  # the earliest wins (read last)
+    return {
+        week: cutoffs[week] - hours
+        if week in cutoffs
+        else timezone.make_aware(datetime.combine(week, time.min)) - hours
+        for week in weeks
+    }
+
+
+def lock_subscription(subscription_id: int) -> Subscription:
+    return (
+        Subscription.objects.select_for_update(of=("self",))
+        .select_related("season", "household")
+        .get(pk=subscription_id)
+    )
+
+
+def skip_weeks(subscription: Subscription, weeks: list[date], pause=None) -> list:
+    """Refuse unless every week is a paid week, before its deadline, and within the limit;
+    then record one skip per week, each credited at the subscription's weekly price."""
+    season = subscription.season
+    paid = set(season.weeks(since=subscription.first_week))
+    now = timezone.now()
+    already = set(subscription.skips.values_list("week", flat=True))
+    weeks = sorted({monday(w) for w in weeks} - already)
+    if any(week not in paid for week in weeks):
+        raise Invalid(errors={"week": [_("This week is not part of your subscription.")]})
+    deadlines = skip_deadlines(subscription, weeks)  # of paid weeks only: dates that exist
+    for week in weeks:
+        if now > deadlines[week]:
+            raise SkipTooLate(week=week.isoformat())
+    if len(already) + len(weeks) > season.max_skips:
+        raise SkipLimitReached(max_skips=season.max_skips, skipped=len(already))
+    skips = []
+    for week in weeks:
+        skip = SubscriptionSkip.objects.create(
+            subscription=subscription,
+            week=week,
+            pause=pause,
+            credited_cents=subscription.price_cents,
+        )
+        add_credit(
+            household=subscription.household,
+            amount_cents=subscription.price_cents,
+            reason=CreditEntry.Reason.SKIP,
+            reference=f"skip-{skip.pk}",
+        )
+        cancel_basket(subscription=subscription, week=week)
+        skips.append(skip)
+    return skips
+
+
+@transaction.atomic
+def skip_week(*, subscription: Subscription, week: date) -> SubscriptionSkip:
+    """Skip one week: before its deadline (``skip_deadline_hours`` before the cutoff) and
+    within ``max_skips`` per season; the week's price becomes credit. Skipping a week already
+    skipped returns that skip. Locks the subscription, then the household's row."""
+    subscription = lock_subscription(subscription.pk)
+    if subscription.status != Subscription.Status.ACTIVE:
+        raise SubscriptionNotActive()
+    existing = subscription.skips.filter(week=monday(week)).first()
+    if existing is not None:
+        return existing
+    return skip_weeks(subscription, [week])[0]
+
+
+@transaction.atomic
+def pause_subscription(
+    *, subscription: Subscription, starts_on: date, ends_on: date
+) -> SubscriptionPause:
+    """Pause between two dates: every paid week in between is skipped (same deadline and
+    limit as a skip, all or nothing) and credited."""
+    if ends_on < starts_on:
+        raise Invalid(errors={"ends_on": [_("The end comes before the start.")]})
+    subscription = lock_subscription(subscription.pk)
+    if subscription.status != Subscription.Status.ACTIVE:
+        raise SubscriptionNotActive()
+    paid = subscription.season.weeks(since=subscription.first_week)
+    weeks = [w for w in paid if monday(starts_on) <= w <= ends_on]
+    if not weeks:
+        raise Invalid(errors={"starts_on": [_("No basket week falls in this pause.")]})
+    pause = SubscriptionPause.objects.create(
+        subscription=subscription, starts_on=starts_on, ends_on=ends_on
+    )
+    skip_weeks(subscription, weeks, pause=pause)
+    return pause
+
+
+def weeks_to_credit(subscription: Subscription) -> list[date]:
+    """Paid weeks not delivered yet: no basket order made, not skipped, from this week on."""
+    made = set(subscription.basket_orders.values_list("week", flat=True))
+    skipped = set(subscription.skips.values_list("week", flat=True))
+    this_week = monday(timezone.localdate())
+    return [
+        week
+        for week in subscription.season.weeks(since=subscription.first_week)
+        if week >= this_week and week not in made and week not in skipped
+    ]
