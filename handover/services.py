@@ -26,6 +26,19 @@ logger = logging.getLogger(__name__)
 HANDOVER_STATUSES = (Distribution.Status.CLOSED, Distribution.Status.DONE)
 
 
+def cancellable(distribution: Distribution) -> bool:
+    """Whether a host can cancel ``distribution``: its sale has not closed yet."""
+    return distribution.status in (Distribution.Status.SCHEDULED, Distribution.Status.OPEN)
+
+
+def undoable(collected_at) -> bool:
+    """Whether a handover made at ``collected_at`` can still be undone
+    (``HANDOVER_UNDO_SECONDS``)."""
+    if collected_at is None:
+        return False
+    return timezone.now() - collected_at <= timedelta(seconds=settings.HANDOVER_UNDO_SECONDS)
+
+
 def _lock_collection(order: Order) -> list[Order]:
     """The household's orders at ``order``'s distribution, locked in pk order."""
     return list(
@@ -74,8 +87,7 @@ def undo_collected(*, order: Order, by: User) -> Order:
     collected = [o for o in collection if o.collected_at is not None]
     if not collected:
         return order
-    window = timedelta(seconds=settings.HANDOVER_UNDO_SECONDS)
-    if any(timezone.now() - o.collected_at > window for o in collected):
+    if not all(undoable(o.collected_at) for o in collected):
         raise UndoExpired()
     for each in collected:
         each.collected_at = None
@@ -169,7 +181,7 @@ def cancel_distribution(*, distribution: Distribution) -> int:
     Locks: the distribution, then its orders in pk order. Returns the orders cancelled.
     """
     distribution = lock_distribution(distribution.pk)
-    if distribution.status not in (Distribution.Status.SCHEDULED, Distribution.Status.OPEN):
+    if not cancellable(distribution):
         raise DistributionNotCancellable()
     orders = list(
         Order.objects.select_for_update(of=("self",))

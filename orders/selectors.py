@@ -16,6 +16,12 @@ from pickup.selectors import catalogue_offers
 from producers.models import Offer, Producer
 
 
+def shows_pickup_code(order: Order) -> bool:
+    """Whether the household is shown the order's pickup code (and its QR code): the order has
+    one and will be handed over (paid, or confirmed at the close)."""
+    return bool(order.pickup_code) and order.status in (Order.Status.PAID, Order.Status.CONFIRMED)
+
+
 def household_orders(*, user: User) -> QuerySet[Order]:
     """The user's own orders (none for anonymous users), newest first, lines prefetched."""
     if not user.is_authenticated:

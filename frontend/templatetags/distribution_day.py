@@ -1,13 +1,12 @@
-"""Template helpers of the distribution-day pages: QR codes, the handover's undo window."""
-
-from datetime import timedelta
+"""Template helpers of the distribution-day pages: QR codes, and the questions a page asks
+the services (may this sale close, this distribution be cancelled, this handover be undone)."""
 
 from django import template
-from django.conf import settings
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from handover import services as handover
 from handover.labels import qr_svg
+from orders.services.closing import closable as sale_closable
 
 register = template.Library()
 
@@ -20,8 +19,17 @@ def qr(code, scale=4) -> str:
 
 @register.filter
 def undoable(collection) -> bool:
-    """Whether the handover of a collection can still be undone (``HANDOVER_UNDO_SECONDS``)."""
-    if collection.collected_at is None:
-        return False
-    window = timedelta(seconds=settings.HANDOVER_UNDO_SECONDS)
-    return timezone.now() - collection.collected_at <= window
+    """Whether the handover of a collection can still be undone."""
+    return handover.undoable(collection.collected_at)
+
+
+@register.filter
+def closable(distribution) -> bool:
+    """Whether the host can close the sale of ``distribution`` now."""
+    return sale_closable(distribution)
+
+
+@register.filter
+def cancellable(distribution) -> bool:
+    """Whether the host can cancel ``distribution``."""
+    return handover.cancellable(distribution)

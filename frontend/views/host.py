@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -99,7 +98,7 @@ def _dashboard(request, *, bound: dict | None = None, status: int = 200):
     return render(
         request,
         "frontend/host/dashboard.html",
-        {"sections": sections, "now": timezone.now()},
+        {"sections": sections},
         status=status,
     )
 

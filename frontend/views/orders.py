@@ -19,11 +19,10 @@ from django.views.decorators.http import require_GET, require_POST
 from common.errors import DomainError
 from orders import selectors, services
 from orders.models import Order
+from orders.services.placing import MAX_QUANTITY
 from payments.services import customers
 from pickup import selectors as pickup_selectors
 from pickup.models import Distribution
-
-MAX_QUANTITY = 99
 
 
 def _baskets(request) -> dict:
@@ -122,6 +121,7 @@ def _detail(request, order: Order, *, status: int = 200):
             "show_access": pickup_selectors.can_see_access_instructions(request.user, point),
             "collected_with": list(selectors.collected_with(order=order)),
             "changeable": services.order_changeable(order),
+            "shows_pickup_code": selectors.shows_pickup_code(order),
         },
         status=status,
     )

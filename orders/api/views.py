@@ -20,7 +20,7 @@ from orders.errors import (
     PickupPointFull,
 )
 from orders.models import Order, OrderLine
-from orders.services.placing import IDEMPOTENCY_KEY_MAX_LENGTH
+from orders.services.placing import IDEMPOTENCY_KEY_MAX_LENGTH, MAX_QUANTITY
 from payments.errors import (
     CardDeclined,
     InvalidPaymentMethod,
@@ -67,7 +67,7 @@ class OrderLineInput(ModelBounds, serializers.Serializer):
         model = OrderLine
 
     offer = serializers.IntegerField(min_value=1)
-    quantity = serializers.IntegerField(min_value=1, max_value=999)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
 
 
 class OrderCreateInput(ModelBounds, serializers.Serializer):
@@ -89,7 +89,7 @@ class OrderLineChangeInput(ModelBounds, serializers.Serializer):
         model = OrderLine
 
     line = integer_field(OrderLine, help_text="Id of one of the order's lines.")
-    quantity = serializers.IntegerField(min_value=0, max_value=999)
+    quantity = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY)
 
 
 class OrderChangeInput(serializers.Serializer):

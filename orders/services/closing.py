@@ -62,6 +62,14 @@ def _settle(order: Order, final_cents: int) -> None:
         final_cents = 0  # any other payment of the order is given back whole
 
 
+def closable(distribution: Distribution) -> bool:
+    """Whether the sale of ``distribution`` can be closed now: open, its cutoff passed."""
+    return (
+        distribution.status == Distribution.Status.OPEN
+        and distribution.cutoff_at <= timezone.now()
+    )
+
+
 @transaction.atomic
 def close_distribution(*, distribution: Distribution) -> bool:
     """Close the sale of an open distribution whose cutoff has passed. State-driven and safe
@@ -79,7 +87,7 @@ def close_distribution(*, distribution: Distribution) -> bool:
     called inside the transaction with idempotency keys, after re-reading each PaymentIntent.
     """
     distribution = lock_distribution(distribution.pk)
-    if distribution.status != Distribution.Status.OPEN or distribution.cutoff_at > timezone.now():
+    if not closable(distribution):
         return False
     orders = list(
         Order.objects.select_for_update(of=("self",))

@@ -134,6 +134,8 @@ def cancel_lines(lines: Iterable[OrderLine], *, reason: str) -> list[OrderLine]:
 
 
 IDEMPOTENCY_KEY_MAX_LENGTH = Order._meta.get_field("idempotency_key").max_length
+# Units of one product in one order (the page, the API and the service share it).
+MAX_QUANTITY = 999
 
 
 def request_fingerprint(*, distribution_id: int, lines: Mapping[int, int]) -> str:
@@ -164,7 +166,7 @@ def place_order(
     """Reserve stock and create an order awaiting payment, in one transaction.
 
     Rules: ordering window open, every offer on sale at this distribution (its farm supplies
-    the point), quantities ≥ 1, a total the order can hold, no more active orders than the
+    the point), quantities from 1 to :data:`MAX_QUANTITY`, a total the order can hold, no more active orders than the
     point's capacity. The idempotency key is required, at most 255 characters. The same
     (household, idempotency key) with the same request (:func:`request_fingerprint`) always
     gives the same order, also when sent twice at once: the unique constraint decides before
@@ -196,6 +198,14 @@ def place_order(
         )
     if not lines or any(int(q) < 1 for q in lines.values()):
         raise Invalid(errors={"lines": [_("Order at least one unit of each product.")]})
+    if any(int(q) > MAX_QUANTITY for q in lines.values()):
+        raise Invalid(
+            errors={
+                "lines": [
+                    _("At most %(max)d units of a product in one order.") % {"max": MAX_QUANTITY}
+                ]
+            }
+        )
     distribution_id = getattr(distribution, "pk", distribution)
     fingerprint = request_fingerprint(distribution_id=distribution_id, lines=lines)
     existing = Order.objects.filter(household=household, idempotency_key=key).first()

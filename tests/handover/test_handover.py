@@ -129,3 +129,33 @@ def test_a_distribution_with_orders_cannot_be_cancelled_without_refunds(
         f"/api/v1/distribution-day/distributions/{market.distribution.pk}/cancel/"
     )
     assert response.status_code == 200 and response.json() == {"cancelled_orders": 1}
+
+
+def test_the_pages_ask_the_services_when_a_sale_closes_a_distribution_cancels_a_code_shows(
+    market, fake_stripe
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from handover.services import cancellable, undoable
+    from orders.models import Order
+    from orders.selectors import shows_pickup_code
+    from orders.services.closing import closable
+
+    distribution = market.distribution
+    assert not closable(distribution) and cancellable(distribution)
+    distribution.cutoff_at = timezone.now() - timedelta(minutes=1)
+    assert closable(distribution) and cancellable(distribution)
+    distribution.status = "closed"
+    assert not closable(distribution) and not cancellable(distribution)
+
+    order = Order(status="paid", pickup_code="ABCDE")
+    assert shows_pickup_code(order)
+    for status in ("awaiting_payment", "cancelled", "expired", "no_show"):
+        order.status = status
+        assert not shows_pickup_code(order), status
+    assert not shows_pickup_code(Order(status="confirmed", pickup_code=""))
+
+    assert undoable(timezone.now()) and not undoable(None)
+    assert not undoable(timezone.now() - timedelta(hours=1))

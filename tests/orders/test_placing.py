@@ -400,3 +400,20 @@ def test_pickup_knows_the_active_order_statuses_by_value():
     from pickup.selectors import ORDER_ACTIVE_STATUSES
 
     assert set(ORDER_ACTIVE_STATUSES) == {str(s) for s in ACTIVE_STATUSES}
+
+
+def test_the_service_caps_the_quantity_of_a_line_for_pages_and_api_alike(market):
+    """One rule in the service: the page and the API take their cap from it."""
+    from common.errors import Invalid
+    from orders.services.placing import MAX_QUANTITY, place_order
+
+    offer = market.a.offers[0]
+    with pytest.raises(Invalid) as refused:
+        place_order(
+            household=market.household,
+            distribution=market.distribution,
+            lines={offer.pk: MAX_QUANTITY + 1},
+            idempotency_key="too-many",
+        )
+    assert "lines" in refused.value.extra["errors"]
+    assert not Order.objects.exists()
