@@ -65,8 +65,7 @@ def _settle(order: Order, final_cents: int) -> None:
 def closable(distribution: Distribution) -> bool:
     """Whether the sale of ``distribution`` can be closed now: open, its cutoff passed."""
     return (
-        distribution.status == Distribution.Status.OPEN
-        and distribution.cutoff_at <= timezone.now()
+        distribution.status == Distribution.Status.OPEN and distribution.cutoff_at <= timezone.now()
     )
 
 

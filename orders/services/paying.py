@@ -18,7 +18,6 @@ from orders.services.credit import give_back_order_credit, pay_with_credit
 from payments.models import Payment, Refund
 from payments.purposes import Purpose
 from payments.services import attempts, refunds
-from payments.services.customers import card_to_charge, remember_card, stripe_customer
 from pickup.selectors import ordering_open
 
 KIND = PAYMENT_KIND
@@ -55,21 +54,17 @@ def pay_order(*, order: Order, payment_method: str = "") -> PayResult:
         return _already_paid(order)
     if not ordering_open(order.distribution):
         raise OrderingClosed()
-    attempts.refresh_if_pending(KIND, order.pk)
-    customer = stripe_customer(household=order.household)
-    chosen = card_to_charge(customer=customer, payment_method=payment_method)
-    claim = claim_order_payment(
-        order_id=order.pk, payment_method=chosen.payment_method if chosen else ""
+    taken = attempts.take_payment(
+        kind=KIND,
+        ref=order.pk,
+        household=order.household,
+        payment_method=payment_method,
+        claim=lambda card: claim_order_payment(order_id=order.pk, payment_method=card),
     )
-    if claim.payment is None:
-        return _already_paid(Order.objects.get(pk=order.pk))
-    if not claim.send:
-        payment = attempts.outcome(claim.payment)
-        return PayResult(Order.objects.get(pk=order.pk), payment.status, payment.client_secret)
-    intent = attempts.send_and_apply(claim.payment, customer_id=customer.customer_id)
-    if chosen is not None and intent.status != "requires_payment_method":
-        remember_card(customer=customer, payment_method=chosen.payment_method, card=chosen.card)
-    return PayResult(Order.objects.get(pk=order.pk), intent.status, intent.client_secret)
+    order = Order.objects.get(pk=order.pk)
+    if taken is None:
+        return _already_paid(order)
+    return PayResult(order, taken.status, taken.client_secret)
 
 
 def _already_paid(order: Order) -> PayResult:

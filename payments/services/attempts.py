@@ -11,6 +11,7 @@ concurrent twin with ``idempotency_error``.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from payments import gateway, purposes
 from payments.errors import (
     CardDeclined,
@@ -27,6 +29,7 @@ from payments.errors import (
     PaymentUnavailable,
 )
 from payments.models import LIVE_PAYMENT_STATUSES, Capture, Payment
+from payments.services.customers import card_to_charge, remember_card, stripe_customer
 
 # How far a PaymentIntent has gone; a mirror only ever moves forward (events come out of order).
 RANK = {
@@ -61,6 +64,40 @@ class Claim:
 
     payment: Payment | None = None
     send: bool = False
+
+
+@dataclass(frozen=True)
+class Taken:
+    """What a pay request ended with: the PaymentIntent's status (``requires_action`` asks
+    the browser for 3-D Secure, with ``client_secret``)."""
+
+    status: str
+    client_secret: str = ""
+
+
+def take_payment(
+    *, kind: str, ref: int, household: User, payment_method: str, claim: Callable[[str], Claim]
+) -> Taken | None:
+    """The pay request every purpose shares. A PaymentIntent waiting for 3-D Secure is read
+    again; the card is the household's own (:func:`payments.services.customers.card_to_charge`:
+    400 ``invalid_payment_method`` otherwise); ``claim(payment_method)`` — the owner's, run
+    under its row lock with its rules — gives the live attempt or a new one; a twin's attempt
+    is waited for (:func:`outcome`), ours is sent and its answer applied; a card that paid
+    becomes the saved card. None when the claim found nothing left to pay. Stripe is called
+    outside any transaction."""
+    refresh_if_pending(kind, ref)
+    customer = stripe_customer(household=household)
+    chosen = card_to_charge(customer=customer, payment_method=payment_method)
+    claimed = claim(chosen.payment_method if chosen else "")
+    if claimed.payment is None:
+        return None
+    if not claimed.send:
+        payment = outcome(claimed.payment)
+        return Taken(payment.status, payment.client_secret)
+    intent = send_and_apply(claimed.payment, customer_id=customer.customer_id)
+    if chosen is not None and intent.status != "requires_payment_method":
+        remember_card(customer=customer, payment_method=chosen.payment_method, card=chosen.card)
+    return Taken(intent.status, intent.client_secret)
 
 
 def payments_of(kind: str, ref: int) -> QuerySet[Payment]:

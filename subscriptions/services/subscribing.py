@@ -22,7 +22,6 @@ from payments import gateway
 from payments.models import CreditEntry, Payment, Refund
 from payments.purposes import Purpose
 from payments.services import attempts, refunds
-from payments.services.customers import card_to_charge, remember_card, stripe_customer
 from payments.services.wallet import add_credit, spend_credit
 from pickup.models import PickupPoint
 from subscriptions.errors import (
@@ -109,43 +108,37 @@ def pay_subscription(
         return SubscriptionPayResult(subscription, "succeeded")
     if subscription.status != Subscription.Status.PENDING:
         raise NotPayable()
-    attempts.refresh_if_pending(KIND, subscription.pk)
-    customer = stripe_customer(household=subscription.household)
-    chosen = card_to_charge(customer=customer, payment_method=payment_method)
-    if chosen is None:
-        raise Invalid(errors={"payment_method": [_("Enter a card to pay with.")]})
-    claim = claim_subscription_payment(
-        subscription_id=subscription.pk, payment_method=chosen.payment_method
+    taken = attempts.take_payment(
+        kind=KIND,
+        ref=subscription.pk,
+        household=subscription.household,
+        payment_method=payment_method,
+        claim=lambda card: claim_subscription_payment(
+            subscription_id=subscription.pk, payment_method=card
+        ),
     )
-    if claim.payment is None:
-        subscription.refresh_from_db()
+    subscription = Subscription.objects.get(pk=subscription.pk)
+    if taken is None:
         if subscription.status != Subscription.Status.ACTIVE:
             raise NotPayable()
         return SubscriptionPayResult(subscription, "succeeded")
-    if not claim.send:
-        payment = attempts.outcome(claim.payment)
-        return SubscriptionPayResult(
-            Subscription.objects.get(pk=subscription.pk), payment.status, payment.client_secret
-        )
-    intent = attempts.send_and_apply(claim.payment, customer_id=customer.customer_id)
-    if intent.status != "requires_payment_method":
-        remember_card(customer=customer, payment_method=chosen.payment_method, card=chosen.card)
-    return SubscriptionPayResult(
-        Subscription.objects.get(pk=subscription.pk), intent.status, intent.client_secret
-    )
+    return SubscriptionPayResult(subscription, taken.status, taken.client_secret)
 
 
 @transaction.atomic
 def claim_subscription_payment(*, subscription_id: int, payment_method: str) -> attempts.Claim:
     """Under the subscription's row lock: its live attempt (see
-    :func:`payments.services.attempts.reuse_live`), or a new one of ours for ``card_cents``;
-    nothing when it no longer awaits payment."""
+    :func:`payments.services.attempts.reuse_live`), or a new one of ours for ``card_cents``
+    (a card is needed: the season's credit was spent when subscribing); nothing when it no
+    longer awaits payment."""
     subscription = Subscription.objects.select_for_update().get(pk=subscription_id)
     if subscription.status != Subscription.Status.PENDING:
         return attempts.Claim()
     live = attempts.live_payment(KIND, subscription.pk)
     if live is not None:
         return attempts.reuse_live(live)
+    if not payment_method:
+        raise Invalid(errors={"payment_method": [_("Enter a card to pay with.")]})
     return attempts.new_attempt(
         kind=KIND,
         ref=subscription.pk,
