@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts.models import User
-from common.geo import Point, nearest
+from common.geo import Point, nearest, origin_from_query
 from gardens.models import (
     Garden,
     Offer,
@@ -30,6 +30,18 @@ def active_gardens() -> QuerySet[Garden]:
 def gardens_near(point: Point | tuple[float, float], *, radius_km: float) -> list[Garden]:
     """Active gardens within ``radius_km``, closest first (each with ``distance_km``)."""
     return nearest(active_gardens(), (point[0], point[1]), radius_km=radius_km)
+
+
+def search_gardens(
+    *, near: Point | None = None, q: str | None = None, radius_km: float
+) -> list[Garden]:
+    """The gardens' search: active gardens within ``radius_km`` of a position (``near``) or of
+    a place (``q``, geocoded), closest first; every active garden by name when neither is given.
+    Raises :class:`~common.geo.AddressNotFound` for a place that cannot be found."""
+    origin = origin_from_query(near=near, q=q)
+    if origin is None:
+        return list(active_gardens().order_by("name"))
+    return gardens_near(origin, radius_km=radius_km)
 
 
 def coordinated_gardens(user: User) -> QuerySet[Garden]:

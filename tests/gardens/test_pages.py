@@ -133,3 +133,14 @@ def test_coordination_page_is_scoped_and_exports_csv(client, season, plots, gard
 def test_nav_links_to_the_gardens(client):
     page = client.get("/").content.decode()
     assert reverse("frontend:gardens:list") in page
+
+
+def test_the_list_page_finds_what_the_api_finds(client, api_client):
+    for name, lat, lng in [("Roubaix", 50.69, 3.17), ("Lille", 50.63, 3.06), ("Paris", 48.85, 2.35)]:
+        GardenFactory(name=name, latitude=lat, longitude=lng)
+    page = client.get(reverse("frontend:gardens:list"), {"q": "59100 Roubaix"})
+    api = api_client.get(reverse("api:garden-list"), {"q": "59100 Roubaix"}).json()
+    assert [g.name for g in page.context["gardens"]] == [g["name"] for g in api]
+    assert [g["name"] for g in api] == ["Roubaix", "Lille"]
+    everyone = client.get(reverse("frontend:gardens:list"), {"q": ""}).context["gardens"]
+    assert [g.name for g in everyone] == ["Lille", "Paris", "Roubaix"]
