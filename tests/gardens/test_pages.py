@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from gardens.models import Offer, Reservation
-from gardens.services import cancel_reservation, join_waitlist, reserve_plot
+from gardens.services import cancel_reservation, join_waitlist, record_fee, reserve_plot
 from tests.factories import GardenFactory, PlotFactory, SeasonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +136,11 @@ def test_nav_links_to_the_gardens(client):
 
 
 def test_the_list_page_finds_what_the_api_finds(client, api_client):
-    for name, lat, lng in [("Roubaix", 50.69, 3.17), ("Lille", 50.63, 3.06), ("Paris", 48.85, 2.35)]:
+    for name, lat, lng in [
+        ("Roubaix", 50.69, 3.17),
+        ("Lille", 50.63, 3.06),
+        ("Paris", 48.85, 2.35),
+    ]:
         GardenFactory(name=name, latitude=lat, longitude=lng)
     page = client.get(reverse("frontend:gardens:list"), {"q": "59100 Roubaix"})
     api = api_client.get(reverse("api:garden-list"), {"q": "59100 Roubaix"}).json()
@@ -144,3 +148,14 @@ def test_the_list_page_finds_what_the_api_finds(client, api_client):
     assert [g["name"] for g in api] == ["Roubaix", "Lille"]
     everyone = client.get(reverse("frontend:gardens:list"), {"q": ""}).context["gardens"]
     assert [g.name for g in everyone] == ["Lille", "Paris", "Roubaix"]
+
+
+def test_the_coordination_page_shows_the_fees_paid_and_due(client, season, plots, gardener):
+    paid = reserve_plot(gardener=gardener, plot=plots["A1"], season=season)
+    record_fee(reservation=paid, paid=True, method="cash")
+    reserve_plot(gardener=UserFactory(), plot=plots["A2"], season=season)
+    coordinator = UserFactory()
+    season.garden.coordinators.add(coordinator)
+    client.force_login(coordinator)
+    page = client.get(reverse("frontend:gardens:manage", args=[season.garden.slug]))
+    assert "Cotisations payées : 20,00\xa0€ ; restant dû : 20,00\xa0€." in page.content.decode()
