@@ -1,0 +1,83 @@
+"""The admin through the services: operators' writes follow the rules the pages and the API do.
+
+An admin built on :class:`ServiceAdmin` saves by calling a service from ``save_model`` (and, for
+inlines, ``save_formset``), never by saving the form. When a service refuses (a
+:class:`~common.errors.DomainError`), the whole change is rolled back and the form is shown again
+with the refusal on it, on the field it names if the form has one (``common.forms.
+add_domain_error``, as on the pages): a form error, never a server error.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.forms import Form
+
+from common.errors import DomainError
+from common.forms import add_domain_error
+
+_REFUSAL = "_admin_refusal"  # where a refused save waits for the form shown again (per request)
+
+
+def changes(form: Form, fields: Iterable[str]) -> dict[str, Any]:
+    """What the operator changed among ``fields``: the cleaned values of the changed ones."""
+    wanted = set(fields)
+    return {name: form.cleaned_data[name] for name in form.changed_data if name in wanted}
+
+
+def values(form: Form, fields: Iterable[str]) -> dict[str, Any]:
+    """The cleaned values of ``fields`` that the form has (a new row's service arguments)."""
+    return {name: form.cleaned_data[name] for name in fields if name in form.cleaned_data}
+
+
+def stored(obj: models.Model) -> models.Model:
+    """A fresh copy of ``obj`` as the database has it: the admin's form has already written the
+    operator's values on ``obj``, and a service compares them with what is stored."""
+    return type(obj)._default_manager.get(pk=obj.pk)
+
+
+def adopt(obj: models.Model, saved: models.Model) -> None:
+    """Make the admin's instance the row a service wrote: the admin goes on with ``obj`` (its
+    inlines, its log entry, the redirect to the saved row)."""
+    obj.pk = saved.pk
+    obj.refresh_from_db()
+    obj._state.adding = False
+
+
+def _with_refusal(form_class: type[Form], refusal: DomainError) -> type[Form]:
+    class RefusedForm(form_class):
+        def clean(self):
+            cleaned_data = super().clean()
+            add_domain_error(self, refusal)
+            return cleaned_data
+
+    RefusedForm.__name__ = form_class.__name__
+    return RefusedForm
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """A ``ModelAdmin`` whose subclasses write through services (see the module's docstring).
+
+    Many-to-many fields are the service's too: ``save_related`` saves only the inlines.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as refusal:
+            if request.method != "POST" or hasattr(request, _REFUSAL):
+                raise
+            setattr(request, _REFUSAL, refusal)
+        # The view's transaction is rolled back. The same data is validated again, the refusal
+        # now on the form, which is shown with everything the operator typed.
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, _REFUSAL, None)
+        return form if refusal is None else _with_refusal(form, refusal)
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
