@@ -4,15 +4,16 @@ An admin built on :class:`ServiceAdmin` saves by calling a service from ``save_m
 inlines, ``save_formset``), never by saving the form. When a service refuses (a
 :class:`~common.errors.DomainError`), the whole change is rolled back and the form is shown again
 with the refusal on it, on the field it names if the form has one (``common.forms.
-add_domain_error``, as on the pages): a form error, never a server error.
+add_domain_error``, as on the pages): a form error, never a server error. The helpers below
+give the services what the operator typed.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import admin
 from django.db import models
-from django.forms import Form
+from django.forms import BaseInlineFormSet, Form
 
 from common.errors import DomainError
 from common.forms import add_domain_error
@@ -43,6 +44,34 @@ def adopt(obj: models.Model, saved: models.Model) -> None:
     obj.pk = saved.pk
     obj.refresh_from_db()
     obj._state.adding = False
+
+
+def save_inline(
+    formset: BaseInlineFormSet,
+    *,
+    create: Callable[[Form], models.Model],
+    update: Callable[[models.Model, Form], object],
+    delete: Callable[[models.Model], object] | None = None,
+) -> None:
+    """Save an inline's rows through services: ``create(form)`` for a new row, ``update(row,
+    form)`` for a changed one (``row`` as stored), ``delete(row)`` for a deleted one (by default
+    the row is deleted). Records what was done for the admin's history, as ``formset.save()``
+    does."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.deleted_forms:
+        if form.instance.pk is not None:
+            row = stored(form.instance)
+            (delete or formset.delete_existing)(row)
+            formset.deleted_objects.append(row)
+    for form in formset.forms:
+        if form in formset.deleted_forms or not form.has_changed():
+            continue
+        if form.instance.pk is None:
+            formset.new_objects.append(create(form))
+        else:
+            row = stored(form.instance)
+            update(row, form)
+            formset.changed_objects.append((row, form.changed_data))
 
 
 def _with_refusal(form_class: type[Form], refusal: DomainError) -> type[Form]:

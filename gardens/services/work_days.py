@@ -1,5 +1,7 @@
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -9,6 +11,19 @@ from accounts.models import User
 from common.errors import Invalid
 from gardens.errors import NotAGardener, WorkDayFull, WorkDayOver
 from gardens.models import Reservation, Season, WorkDay, WorkDaySignup
+
+# What may change on a work day (``update_work_day``), in form order.
+WORK_DAY_FIELDS = ("title", "starts_at", "hours", "capacity", "description")
+
+
+def _check_work_day(*, hours: Decimal, capacity: int) -> None:
+    errors = {}
+    if hours <= 0:
+        errors["hours"] = [_("A work day lasts some hours.")]
+    if capacity < 1:
+        errors["capacity"] = [_("At least one place.")]
+    if errors:
+        raise Invalid(errors=errors)
 
 
 @transaction.atomic
@@ -21,14 +36,9 @@ def schedule_work_day(
     capacity: int,
     description: str = "",
 ) -> WorkDay:
-    """A coordinator schedules a shared work day for a season, with a capacity."""
-    errors = {}
-    if hours <= 0:
-        errors["hours"] = [_("A work day lasts some hours.")]
-    if capacity < 1:
-        errors["capacity"] = [_("At least one place.")]
-    if errors:
-        raise Invalid(errors=errors)
+    """A coordinator schedules a shared work day for a season, with a capacity; it belongs to
+    the season's garden."""
+    _check_work_day(hours=hours, capacity=capacity)
     return WorkDay.objects.create(
         garden_id=season.garden_id,
         season=season,
@@ -38,6 +48,24 @@ def schedule_work_day(
         capacity=capacity,
         description=description,
     )
+
+
+@transaction.atomic
+def update_work_day(*, work_day: WorkDay, changes: Mapping[str, Any]) -> WorkDay:
+    """Change a work day (``WORK_DAY_FIELDS``) under the rules of :func:`schedule_work_day`;
+    it stays in its season."""
+    unknown = set(changes) - set(WORK_DAY_FIELDS)
+    if unknown:
+        raise Invalid(errors={field: [_("This field cannot be changed.")] for field in unknown})
+    _check_work_day(
+        hours=changes.get("hours", work_day.hours),
+        capacity=changes.get("capacity", work_day.capacity),
+    )
+    for field, value in changes.items():
+        setattr(work_day, field, value)
+    if changes:
+        work_day.save(update_fields=list(changes))
+    return work_day
 
 
 @transaction.atomic
@@ -65,9 +93,13 @@ def sign_up_for_work_day(*, gardener: User, work_day: WorkDay) -> WorkDaySignup:
 
 
 @transaction.atomic
-def cancel_work_day_signup(*, gardener: User, work_day: WorkDay) -> None:
-    """Withdraw from a work day (frees a place). Attendance already recorded stays."""
-    WorkDaySignup.objects.filter(work_day=work_day, gardener=gardener, attended=None).delete()
+def cancel_work_day_signup(*, gardener: User, work_day: WorkDay) -> bool:
+    """Withdraw from a work day (frees a place). Attendance already recorded stays: answers
+    whether a sign-up was withdrawn."""
+    deleted, _rows = WorkDaySignup.objects.filter(
+        work_day=work_day, gardener=gardener, attended=None
+    ).delete()
+    return bool(deleted)
 
 
 @transaction.atomic

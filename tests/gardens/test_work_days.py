@@ -14,8 +14,9 @@ from gardens.services import (
     reserve_plot,
     schedule_work_day,
     sign_up_for_work_day,
+    update_work_day,
 )
-from tests.factories import UserFactory, WorkDayFactory
+from tests.factories import SeasonFactory, UserFactory, WorkDayFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +71,27 @@ def test_a_work_day_needs_hours_and_places(season):
             season=season, title="x", starts_at=timezone.now(), hours=Decimal(0), capacity=0
         )
     assert set(caught.value.extra["errors"]) == {"hours", "capacity"}
+
+
+def test_a_work_day_changes_under_the_same_rules_and_stays_in_its_season(season):
+    day = WorkDayFactory(season=season, capacity=2)
+    update_work_day(work_day=day, changes={"capacity": 5, "title": "Taille des haies"})
+    day.refresh_from_db()
+    assert (day.capacity, day.title) == (5, "Taille des haies")
+    with pytest.raises(Invalid) as caught:
+        update_work_day(work_day=day, changes={"hours": Decimal(0)})
+    assert set(caught.value.extra["errors"]) == {"hours"}
+    with pytest.raises(Invalid) as caught:
+        update_work_day(work_day=day, changes={"season": SeasonFactory()})
+    assert set(caught.value.extra["errors"]) == {"season"}
+    day.refresh_from_db()
+    assert (day.hours, day.season) == (3, season)
+
+
+def test_withdrawing_says_whether_a_place_was_freed(season, gardeners):
+    day = WorkDayFactory(season=season)
+    kept, _withdrawn = (sign_up_for_work_day(gardener=g, work_day=day) for g in gardeners[:2])
+    record_attendance(signup=kept, attended=True)
+    assert cancel_work_day_signup(gardener=gardeners[0], work_day=day) is False
+    assert cancel_work_day_signup(gardener=gardeners[1], work_day=day) is True
+    assert list(day.signups.all()) == [kept]
