@@ -5,7 +5,8 @@ from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, User
-from accounts.services import revoke_token
+from accounts.services import USER_FIELDS, register_user, revoke_token, update_user
+from common.admin import ServiceAdmin, adopt, changes, stored
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -21,7 +22,10 @@ class UserChangeForm(BaseUserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ServiceAdmin, BaseUserAdmin):
+    """Accounts are opened by ``register_user`` and changed by ``update_user``: an e-mail
+    address is kept lowercase and unique whatever its case, as at sign-up."""
+
     add_form = UserCreationForm
     form = UserChangeForm
     ordering = ["email"]
@@ -45,6 +49,18 @@ class UserAdmin(BaseUserAdmin):
             },
         )
     ]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            update_user(user=stored(obj), changes=changes(form, USER_FIELDS))
+            obj.refresh_from_db()
+        else:
+            password = data["password1"] if data.get("set_usable_password", True) else None
+            user = register_user(
+                email=data["email"], password=password, full_name=data["full_name"]
+            )
+            adopt(obj, user)
 
 
 @admin.register(ApiToken)
