@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import (
     EmailTaken,
@@ -22,7 +21,7 @@ from accounts.errors import (
     UnknownToken,
 )
 from accounts.models import ApiToken, User
-from common.errors import Invalid, NotFound
+from common.errors import Invalid, NotFound, check_editable
 
 # 20 random bytes as 40 hex characters: the shape of the tokens clients already hold.
 TOKEN_BYTES = 20
@@ -81,9 +80,7 @@ USER_FIELDS = frozenset(
 def update_user(*, user: User, changes: Mapping[str, Any]) -> User:
     """An operator changes an account (``USER_FIELDS``). A new e-mail address follows the
     sign-up's rule: kept lowercase, unique whatever its case."""
-    unknown = set(changes) - USER_FIELDS
-    if unknown:
-        raise Invalid(errors={field: [_("This field cannot be changed.")] for field in unknown})
+    check_editable(changes, USER_FIELDS)
     changes = dict(changes)
     if "email" in changes:
         changes["email"] = _free_email(changes["email"], owner=user)

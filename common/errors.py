@@ -4,6 +4,7 @@ Services raise a :class:`DomainError` subclass; the API answers with its status 
 views show its message. Codes are stable identifiers that clients may rely on.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -34,6 +35,13 @@ class Invalid(DomainError):
     code = "invalid"
     status = status.HTTP_400_BAD_REQUEST
     default_message = _("The data sent is not valid.")
+
+
+def check_editable(changes: Iterable[str], editable: Iterable[str]) -> None:
+    """Refuse (``invalid``, naming each field) a change to a field outside ``editable``."""
+    unknown = sorted(set(changes) - set(editable))
+    if unknown:
+        raise Invalid(errors={field: [_("This field cannot be changed.")] for field in unknown})
 
 
 class NotFound(DomainError):

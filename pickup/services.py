@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from common.errors import Invalid
+from common.errors import Invalid, check_editable
 from common.geo import distance_km, locate_later
 from pickup.errors import (
     AlreadyRequested,
@@ -99,9 +99,7 @@ def update_pickup_point(
     commit (never in the request); until then the point keeps its previous position but is
     marked pending."""
     editable = OPERATOR_EDITABLE_FIELDS if operator else HOST_EDITABLE_FIELDS
-    unknown = set(changes) - editable
-    if unknown:
-        raise Invalid(errors={field: [_("This field cannot be changed.")] for field in unknown})
+    check_editable(changes, editable)
     _check_window(
         opens_days=changes.get("opens_days", pickup_point.opens_days),
         cutoff_hours=changes.get("cutoff_hours", pickup_point.cutoff_hours),

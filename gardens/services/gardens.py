@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from common.errors import Invalid
+from common.errors import Invalid, check_editable
 from common.geo import locate_later
 from gardens.models import Garden, Season
 
@@ -61,9 +61,7 @@ GARDEN_FIELDS = frozenset(
 def update_garden(*, garden: Garden, changes: Mapping[str, Any]) -> Garden:
     """An operator changes a garden (``GARDEN_FIELDS``); a new address is located again, as
     :func:`update_garden_address` does."""
-    unknown = set(changes) - GARDEN_FIELDS
-    if unknown:
-        raise Invalid(errors={field: [_("This field cannot be changed.")] for field in unknown})
+    check_editable(changes, GARDEN_FIELDS)
     changes = dict(changes)
     if "coordinators" in changes:
         garden.coordinators.set(changes.pop("coordinators"))
@@ -156,9 +154,7 @@ def create_season(
 def update_season(*, season: Season, changes: Mapping[str, Any]) -> Season:
     """Change a season (``SEASON_FIELDS``) under the rules of :func:`create_season`. The fee
     applies to reservations made afterwards: each reservation keeps the fee it was made at."""
-    unknown = set(changes) - set(SEASON_FIELDS)
-    if unknown:
-        raise Invalid(errors={field: [_("This field cannot be changed.")] for field in unknown})
+    check_editable(changes, SEASON_FIELDS)
     changed = copy(season)  # checked before the caller's season changes
     for field, value in changes.items():
         setattr(changed, field, value)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from common.errors import Invalid
+from common.errors import Invalid, check_editable
 from gardens.errors import NotAGardener, WorkDayFull, WorkDayOver
 from gardens.models import Reservation, Season, WorkDay, WorkDaySignup
 
@@ -54,9 +54,7 @@ def schedule_work_day(
 def update_work_day(*, work_day: WorkDay, changes: Mapping[str, Any]) -> WorkDay:
     """Change a work day (``WORK_DAY_FIELDS``) under the rules of :func:`schedule_work_day`;
     it stays in its season."""
-    unknown = set(changes) - set(WORK_DAY_FIELDS)
-    if unknown:
-        raise Invalid(errors={field: [_("This field cannot be changed.")] for field in unknown})
+    check_editable(changes, WORK_DAY_FIELDS)
     _check_work_day(
         hours=changes.get("hours", work_day.hours),
         capacity=changes.get("capacity", work_day.capacity),
