@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, User
 from accounts.services import USER_FIELDS, register_user, revoke_token, update_user
-from common.admin import ServiceAdmin, adopt, changes, stored
+from common.admin import ServiceAdmin, changes
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -50,17 +50,13 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
         )
     ]
 
-    def save_model(self, request, obj, form, change):
+    def create(self, form):
         data = form.cleaned_data
-        if change:
-            update_user(user=stored(obj), changes=changes(form, USER_FIELDS))
-            obj.refresh_from_db()
-        else:
-            password = data["password1"] if data.get("set_usable_password", True) else None
-            user = register_user(
-                email=data["email"], password=password, full_name=data["full_name"]
-            )
-            adopt(obj, user)
+        password = data["password1"] if data.get("set_usable_password", True) else None
+        return register_user(email=data["email"], password=password, full_name=data["full_name"])
+
+    def update(self, row, form):
+        update_user(user=row, changes=changes(form, USER_FIELDS))
 
 
 @admin.register(ApiToken)

@@ -1,11 +1,11 @@
 """The admin through the services: operators' writes follow the rules the pages and the API do.
 
-An admin built on :class:`ServiceAdmin` saves by calling a service from ``save_model`` (and, for
-inlines, ``save_formset``), never by saving the form. When a service refuses (a
-:class:`~common.errors.DomainError`), the whole change is rolled back and the form is shown again
-with the refusal on it, on the field it names if the form has one (``common.forms.
-add_domain_error``, as on the pages): a form error, never a server error. The helpers below
-give the services what the operator typed.
+An admin built on :class:`ServiceAdmin` never saves its form: it says which service makes a new
+row (``create``) and which one changes a row (``update``), and inlines are saved the same way
+(:func:`save_inline`). When a service refuses (a :class:`~common.errors.DomainError`), the whole
+change is rolled back and the form is shown again with the refusal on it, on the field it names
+if the form has one (``common.forms.add_domain_error``, as on the pages): a form error, never a
+server error.
 """
 
 from collections.abc import Callable, Iterable
@@ -32,18 +32,10 @@ def values(form: Form, fields: Iterable[str]) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in fields if name in form.cleaned_data}
 
 
-def stored(obj: models.Model) -> models.Model:
+def _stored(obj: models.Model) -> models.Model:
     """A fresh copy of ``obj`` as the database has it: the admin's form has already written the
     operator's values on ``obj``, and a service compares them with what is stored."""
     return type(obj)._default_manager.get(pk=obj.pk)
-
-
-def adopt(obj: models.Model, saved: models.Model) -> None:
-    """Make the admin's instance the row a service wrote: the admin goes on with ``obj`` (its
-    inlines, its log entry, the redirect to the saved row)."""
-    obj.pk = saved.pk
-    obj.refresh_from_db()
-    obj._state.adding = False
 
 
 def save_inline(
@@ -60,7 +52,7 @@ def save_inline(
     formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
     for form in formset.deleted_forms:
         if form.instance.pk is not None:
-            row = stored(form.instance)
+            row = _stored(form.instance)
             (delete or formset.delete_existing)(row)
             formset.deleted_objects.append(row)
     for form in formset.forms:
@@ -69,7 +61,7 @@ def save_inline(
         if form.instance.pk is None:
             formset.new_objects.append(create(form))
         else:
-            row = stored(form.instance)
+            row = _stored(form.instance)
             update(row, form)
             formset.changed_objects.append((row, form.changed_data))
 
@@ -86,10 +78,30 @@ def _with_refusal(form_class: type[Form], refusal: DomainError) -> type[Form]:
 
 
 class ServiceAdmin(admin.ModelAdmin):
-    """A ``ModelAdmin`` whose subclasses write through services (see the module's docstring).
+    """A ``ModelAdmin`` that writes through services (see the module's docstring). Subclasses
+    define ``create`` and ``update``; many-to-many fields are the services' too, so
+    ``save_related`` saves only the inlines (``save_formset``)."""
 
-    Many-to-many fields are the service's too: ``save_related`` saves only the inlines.
-    """
+    def create(self, form: Form) -> models.Model:
+        """Make the new row from the add form, by a service; return it."""
+        raise NotImplementedError
+
+    def update(self, row: models.Model, form: Form) -> None:
+        """Apply the change form to ``row`` (as stored), by a service."""
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            self.update(_stored(obj), form)
+        else:
+            obj.pk = self.create(form).pk
+            obj._state.adding = False
+        # The admin goes on with ``obj`` (inlines, history, redirect): it becomes the saved row.
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -106,7 +118,3 @@ class ServiceAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         refusal = getattr(request, _REFUSAL, None)
         return form if refusal is None else _with_refusal(form, refusal)
-
-    def save_related(self, request, form, formsets, change):
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)

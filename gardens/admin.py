@@ -4,7 +4,7 @@ rules the coordinators' and gardeners' pages follow."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import ServiceAdmin, adopt, changes, save_inline, stored, values
+from common.admin import ServiceAdmin, changes, save_inline, values
 from common.errors import Invalid
 from gardens import services
 from gardens.models import (
@@ -62,14 +62,11 @@ class GardenAdmin(ServiceAdmin):
     readonly_fields = POSITION_FIELDS
     inlines = [SeasonInline, PlotInline]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            services.update_garden(
-                garden=stored(obj), changes=changes(form, services.GARDEN_FIELDS)
-            )
-            obj.refresh_from_db()
-        else:
-            adopt(obj, services.create_garden(**values(form, services.GARDEN_FIELDS)))
+    def create(self, form):
+        return services.create_garden(**values(form, services.GARDEN_FIELDS))
+
+    def update(self, row, form):
+        services.update_garden(garden=row, changes=changes(form, services.GARDEN_FIELDS))
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Season:
@@ -100,15 +97,12 @@ class SeasonAdmin(ServiceAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["garden"] if obj is not None else []
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            services.update_season(season=stored(obj), changes=changes(form, SEASON_FIELDS))
-            obj.refresh_from_db()
-        else:
-            season = services.create_season(
-                garden=form.cleaned_data["garden"], **values(form, SEASON_FIELDS)
-            )
-            adopt(obj, season)
+    def create(self, form):
+        garden = form.cleaned_data["garden"]
+        return services.create_season(garden=garden, **values(form, SEASON_FIELDS))
+
+    def update(self, row, form):
+        services.update_season(season=row, changes=changes(form, SEASON_FIELDS))
 
 
 FEE_FIELDS = ["fee_paid", "fee_method", "fee_paid_on"]
@@ -137,18 +131,18 @@ class ReservationAdmin(ServiceAdmin):
             return []
         return [*RESERVATION_FIELDS, "status", "fee_cents", "created_at", "updated_at"]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            adopt(obj, services.reserve_plot(**values(form, RESERVATION_FIELDS)))
-        elif changes(form, FEE_FIELDS):
+    def create(self, form):
+        return services.reserve_plot(**values(form, RESERVATION_FIELDS))
+
+    def update(self, row, form):
+        if changes(form, FEE_FIELDS):
             data = form.cleaned_data
             services.record_fee(
-                reservation=obj,
+                reservation=row,
                 paid=data["fee_paid"],
                 method=data["fee_method"],
                 paid_on=data["fee_paid_on"],
             )
-            obj.refresh_from_db()
 
 
 @admin.register(WaitlistEntry)
@@ -168,10 +162,11 @@ class WaitlistEntryAdmin(ServiceAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.fields if obj is not None else ["status", "created_at"]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            fields = ["gardener", "season", *PREFERENCES]
-            adopt(obj, services.join_waitlist(**values(form, fields)))
+    def create(self, form):
+        return services.join_waitlist(**values(form, ["gardener", "season", *PREFERENCES]))
+
+    def update(self, row, form):
+        pass  # an entry leaves the list by the action below, and changes no other way
 
     @admin.action(description=_("Take the selected gardeners off the waiting list"))
     def leave(self, request, queryset):
@@ -256,15 +251,12 @@ class WorkDayAdmin(ServiceAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["garden", "season"] if obj is not None else []
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            services.update_work_day(work_day=stored(obj), changes=changes(form, WORK_DAY_FIELDS))
-            obj.refresh_from_db()
-        else:
-            work_day = services.schedule_work_day(
-                season=form.cleaned_data["season"], **values(form, WORK_DAY_FIELDS)
-            )
-            adopt(obj, work_day)
+    def create(self, form):
+        season = form.cleaned_data["season"]
+        return services.schedule_work_day(season=season, **values(form, WORK_DAY_FIELDS))
+
+    def update(self, row, form):
+        services.update_work_day(work_day=row, changes=changes(form, WORK_DAY_FIELDS))
 
     def save_formset(self, request, form, formset, change):
         work_day = form.instance

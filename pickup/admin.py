@@ -4,7 +4,7 @@ services."""
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import ServiceAdmin, adopt, changes, stored, values
+from common.admin import ServiceAdmin, changes, values
 from common.errors import DomainError
 from pickup.models import Distribution, PickupPoint, Supplier
 from pickup.services import (
@@ -30,16 +30,12 @@ class PickupPointAdmin(ServiceAdmin):
     filter_horizontal = ["hosts"]
     readonly_fields = POSITION_FIELDS
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            update_pickup_point(
-                pickup_point=stored(obj),
-                changes=changes(form, OPERATOR_EDITABLE_FIELDS),
-                operator=True,
-            )
-            obj.refresh_from_db()
-        else:
-            adopt(obj, create_pickup_point(**values(form, OPERATOR_EDITABLE_FIELDS)))
+    def create(self, form):
+        return create_pickup_point(**values(form, OPERATOR_EDITABLE_FIELDS))
+
+    def update(self, row, form):
+        changed = changes(form, OPERATOR_EDITABLE_FIELDS)
+        update_pickup_point(pickup_point=row, changes=changed, operator=True)
 
 
 def _each(modeladmin, request, queryset, action) -> None:

@@ -83,7 +83,6 @@ def create_pickup_point(
         cutoff_hours=cutoff_hours,
         opens_days=opens_days,
         is_active=is_active,
-        location_status=PickupPoint.LocationStatus.PENDING,
     )
     pickup_point.hosts.set(hosts)
     locate_later([pickup_point])

@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import ServiceAdmin, adopt, changes, stored, values
+from common.admin import ServiceAdmin, changes, values
 from common.errors import DomainError
 from producers import services
 from producers.models import Catalogue, Offer, Producer, Product
@@ -33,12 +33,11 @@ class ProducerAdmin(ServiceAdmin):
     fields = PRODUCER_FIELDS + POSITION_FIELDS
     readonly_fields = POSITION_FIELDS
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            services.update_producer(producer=stored(obj), **changes(form, PRODUCER_FIELDS))
-            obj.refresh_from_db()
-        else:
-            adopt(obj, services.create_producer(**values(form, PRODUCER_FIELDS)))
+    def create(self, form):
+        return services.create_producer(**values(form, PRODUCER_FIELDS))
+
+    def update(self, row, form):
+        services.update_producer(producer=row, **changes(form, PRODUCER_FIELDS))
 
 
 @admin.register(Product)
@@ -69,15 +68,12 @@ class ProductAdmin(ServiceAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["producer"] if obj is not None else []
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            services.update_product(product=stored(obj), **changes(form, services.PRODUCT_FIELDS))
-            obj.refresh_from_db()
-        else:
-            product = services.create_product(
-                producer=form.cleaned_data["producer"], **values(form, services.PRODUCT_FIELDS)
-            )
-            adopt(obj, product)
+    def create(self, form):
+        producer = form.cleaned_data["producer"]
+        return services.create_product(producer=producer, **values(form, services.PRODUCT_FIELDS))
+
+    def update(self, row, form):
+        services.update_product(product=row, **changes(form, services.PRODUCT_FIELDS))
 
     def delete_model(self, request, obj):
         services.delete_product(product=obj)
@@ -123,9 +119,11 @@ class CatalogueAdmin(ServiceAdmin):
         fields = ["status", "published_at"]
         return ["producer", "week", *fields] if obj is not None else fields
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            adopt(obj, services.create_catalogue(**values(form, ["producer", "week"])))
+    def create(self, form):
+        return services.create_catalogue(**values(form, ["producer", "week"]))
+
+    def update(self, row, form):
+        pass  # nothing of the catalogue itself changes here: its offers do (save_formset)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Offer:

@@ -86,18 +86,9 @@ def update_garden_address(*, garden: Garden, address: str) -> Garden:
     return garden
 
 
-# What a season's coordinators and operators may change (``update_season``), in form order.
-SEASON_FIELDS = (
-    "name",
-    "starts_on",
-    "ends_on",
-    "applications_open_on",
-    "applications_close_on",
-    "fee_cents",
-    "fee_basis",
-    "max_plots_per_gardener",
-    "approval_required",
-    "required_work_hours",
+# A season may change in everything but its garden (``update_season``), in the model's order.
+SEASON_FIELDS = tuple(
+    field.name for field in Season._meta.concrete_fields if field.name not in {"id", "garden"}
 )
 
 

@@ -12,8 +12,13 @@ from common.errors import Invalid, check_editable
 from gardens.errors import NotAGardener, WorkDayFull, WorkDayOver
 from gardens.models import Reservation, Season, WorkDay, WorkDaySignup
 
-# What may change on a work day (``update_work_day``), in form order.
-WORK_DAY_FIELDS = ("title", "starts_at", "hours", "capacity", "description")
+# A work day may change in everything but its garden and season (``update_work_day``), in the
+# model's order.
+WORK_DAY_FIELDS = tuple(
+    field.name
+    for field in WorkDay._meta.concrete_fields
+    if field.name not in {"id", "garden", "season"}
+)
 
 
 def _check_work_day(*, hours: Decimal, capacity: int) -> None:

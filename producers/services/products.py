@@ -51,7 +51,6 @@ def create_producer(
         description=description,
         minimum_order_cents=minimum_order_cents,
         is_active=is_active,
-        location_status=Producer.LocationStatus.PENDING,
     )
     producer.members.set(members)
     locate_later([producer])

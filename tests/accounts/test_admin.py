@@ -11,12 +11,6 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def operator(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
 def test_an_account_opened_in_the_admin_keeps_its_address_as_at_sign_up(operator, client):
     add = reverse("admin:accounts_user_add")
     response = post_admin_form(

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gardens.errors import AlreadyWaiting, PlotTaken, WorkDayFull
-from gardens.models import Garden, Reservation, Season, WaitlistEntry, WorkDay
+from gardens.models import Reservation, Season, WaitlistEntry, WorkDay
 from gardens.services import join_waitlist, reserve_plot
 from tests.admin_forms import admin_form_data, post_admin_form
 from tests.factories import GardenFactory, SeasonFactory, UserFactory, WorkDayFactory
@@ -50,28 +50,8 @@ def test_changing_a_gardens_address_in_the_admin_makes_its_position_pending(clie
     assert (garden.latitude, garden.location_status) == (None, "pending")
 
 
-@pytest.fixture
-def operator(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
 def url(model, *args, view="change"):
     return reverse(f"admin:gardens_{model}_{view}", args=args)
-
-
-def test_a_garden_added_in_the_admin_is_located(operator, django_capture_on_commit_callbacks):
-    coordinator = UserFactory()
-    add = url("garden", view="add")
-    data = admin_form_data(
-        operator.get(add), name="Barbieux", slug="barbieux", address="Parc Barbieux, 59100 Roubaix"
-    )
-    data["coordinators"] = [coordinator.pk]
-    with django_capture_on_commit_callbacks(execute=True):
-        assert operator.post(add, data).status_code == 302
-    garden = Garden.objects.get(slug="barbieux")
-    assert garden.location_status == "located"
-    assert list(garden.coordinators.all()) == [coordinator]
 
 
 def test_a_season_whose_applications_close_after_it_ends_is_a_form_error(operator):

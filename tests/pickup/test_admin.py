@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from common.geo import geocode
 from pickup.models import PickupPoint
 from tests.admin_forms import admin_form_data, post_admin_form
 from tests.factories import PickupPointFactory, UserFactory
@@ -13,55 +12,8 @@ pytestmark = pytest.mark.django_db
 ROUBAIX = "14 place Faidherbe, 59100 Roubaix"
 
 
-@pytest.fixture
-def operator(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
 def change_url(point):
     return reverse("admin:pickup_pickuppoint_change", args=[point.pk])
-
-
-def test_a_new_address_is_geocoded_after_the_save(operator, django_capture_on_commit_callbacks):
-    point = PickupPointFactory()  # located in Lille
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post_admin_form(
-            operator, change_url(point), address=ROUBAIX, latitude=1.0, longitude=1.0
-        )
-    assert response.status_code == 302
-    point.refresh_from_db()
-    roubaix = geocode(ROUBAIX)
-    assert point.address == ROUBAIX
-    assert (point.latitude, point.longitude) == (roubaix.latitude, roubaix.longitude)
-    assert point.location_status == PickupPoint.LocationStatus.LOCATED
-
-
-def test_the_position_is_pending_until_geocoded(operator, django_capture_on_commit_callbacks):
-    point = PickupPointFactory()
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        post_admin_form(operator, change_url(point), address=ROUBAIX)
-    point.refresh_from_db()
-    assert point.location_status == PickupPoint.LocationStatus.PENDING
-    assert len(callbacks) == 1
-
-
-def test_a_point_added_in_the_admin_is_geocoded(operator, django_capture_on_commit_callbacks):
-    host = UserFactory()
-    add = reverse("admin:pickup_pickuppoint_add")
-    data = admin_form_data(
-        operator.get(add), name="Roubaix Centre", slug="roubaix-centre", address=ROUBAIX
-    )
-    data["hosts"] = [host.pk]
-    with django_capture_on_commit_callbacks(execute=True):
-        response = operator.post(add, data)
-    point = PickupPoint.objects.get(slug="roubaix-centre")
-    assert response.status_code == 302 and response["Location"].endswith(
-        reverse("admin:pickup_pickuppoint_changelist")
-    )
-    assert point.location_status == PickupPoint.LocationStatus.LOCATED
-    assert point.latitude == geocode(ROUBAIX).latitude
-    assert list(point.hosts.all()) == [host]
 
 
 def test_a_refused_change_is_a_form_error_and_nothing_is_saved(operator):

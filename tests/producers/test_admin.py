@@ -5,19 +5,12 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from common.geo import geocode
-from producers.models import Catalogue, Producer
+from producers.models import Catalogue
 from producers.weeks import current_week, next_week
-from tests.admin_forms import admin_form_data, post_admin_form
-from tests.factories import OfferFactory, ProducerFactory, ProductFactory, UserFactory
+from tests.admin_forms import post_admin_form
+from tests.factories import OfferFactory, ProducerFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def operator(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def _inline_post(catalogue, rows):
@@ -72,39 +65,6 @@ def test_admin_publish_action(operator):
     )
     offer.catalogue.refresh_from_db()
     assert offer.catalogue.status == Catalogue.Status.PUBLISHED
-
-
-ROUBAIX = "27 rue du Moulin, 59100 Roubaix"
-
-
-def test_a_farms_new_address_is_geocoded_after_the_save(
-    operator, django_capture_on_commit_callbacks
-):
-    producer = ProducerFactory()  # located in Lille
-    url = reverse("admin:producers_producer_change", args=[producer.pk])
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post_admin_form(operator, url, address=ROUBAIX, minimum_order_cents=2500)
-    assert response.status_code == 302
-    producer.refresh_from_db()
-    assert (producer.address, producer.minimum_order_cents) == (ROUBAIX, 2500)
-    assert (producer.latitude, producer.longitude) == geocode(ROUBAIX)[:2]
-    assert producer.location_status == Producer.LocationStatus.LOCATED
-
-
-def test_a_farm_added_in_the_admin_is_geocoded_with_its_members(
-    operator, django_capture_on_commit_callbacks
-):
-    member = UserFactory()
-    add = reverse("admin:producers_producer_add")
-    data = admin_form_data(
-        operator.get(add), name="Ferme du Moulin", slug="moulin", address=ROUBAIX
-    )
-    data["members"] = [member.pk]
-    with django_capture_on_commit_callbacks(execute=True):
-        assert operator.post(add, data).status_code == 302
-    producer = Producer.objects.get(slug="moulin")
-    assert producer.location_status == Producer.LocationStatus.LOCATED
-    assert list(producer.members.all()) == [member]
 
 
 def test_a_product_name_taken_whatever_its_case_is_a_form_error(operator):
