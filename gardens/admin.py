@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import ServiceAdmin, changes, save_inline, values
-from common.errors import Invalid
 from gardens import services
 from gardens.models import (
     Garden,
@@ -206,38 +205,28 @@ class WorkDaySignupInline(admin.TabularInline):
     fields = ["gardener", "attended", "hours"]
 
 
-ATTENDANCE_STAYS = _("Attendance already recorded stays.")
-
-
 def _sign_up(work_day: WorkDay, form) -> WorkDaySignup:
     data = form.cleaned_data
     signup = services.sign_up_for_work_day(gardener=data["gardener"], work_day=work_day)
-    if data["attended"] is not None:
-        services.record_attendance(signup=signup, attended=data["attended"], hours=data["hours"])
+    services.record_attendance(signup=signup, attended=data["attended"], hours=data["hours"])
     return signup
 
 
-def _record_attendance(signup: WorkDaySignup, form) -> None:
-    data = form.cleaned_data
-    if "gardener" in form.changed_data:
-        raise Invalid(errors={"gardener": [_("A sign-up stays with its gardener.")]})
-    if data["attended"] is not None:
+def _change_signup(signup: WorkDaySignup, form) -> None:
+    if "gardener" in form.changed_data:  # another gardener in this place
+        services.remove_work_day_signup(signup=signup)
+        _sign_up(signup.work_day, form)
+    else:
+        data = form.cleaned_data
         services.record_attendance(signup=signup, attended=data["attended"], hours=data["hours"])
-    elif signup.attended is not None:
-        raise Invalid(errors={"attended": [ATTENDANCE_STAYS]})
-
-
-def _withdraw(signup: WorkDaySignup) -> None:
-    if not services.cancel_work_day_signup(gardener=signup.gardener, work_day=signup.work_day):
-        raise Invalid(ATTENDANCE_STAYS)
 
 
 @admin.register(WorkDay)
 class WorkDayAdmin(ServiceAdmin):
     """Scheduled by ``schedule_work_day`` (in its season's garden), changed by
     ``update_work_day``; sign-ups by ``sign_up_for_work_day`` (capacity, gardeners of the
-    season, before it starts), attendance by ``record_attendance``, withdrawals by
-    ``cancel_work_day_signup``."""
+    season, before it starts), attendance by ``record_attendance``, removals by
+    ``remove_work_day_signup`` (attendance recorded stays)."""
 
     list_display = ["title", "garden", "season", "starts_at", "hours", "capacity"]
     list_filter = ["garden"]
@@ -263,6 +252,6 @@ class WorkDayAdmin(ServiceAdmin):
         save_inline(
             formset,
             create=lambda signup_form: _sign_up(work_day, signup_form),
-            update=_record_attendance,
-            delete=_withdraw,
+            update=_change_signup,
+            delete=lambda signup: services.remove_work_day_signup(signup=signup),
         )

@@ -95,22 +95,35 @@ def sign_up_for_work_day(*, gardener: User, work_day: WorkDay) -> WorkDaySignup:
         return WorkDaySignup.objects.get(work_day=work_day, gardener=gardener)
 
 
+ATTENDANCE_STAYS = _("Attendance already recorded stays.")
+
+
 @transaction.atomic
-def cancel_work_day_signup(*, gardener: User, work_day: WorkDay) -> bool:
-    """Withdraw from a work day (frees a place). Attendance already recorded stays: answers
-    whether a sign-up was withdrawn."""
-    deleted, _rows = WorkDaySignup.objects.filter(
-        work_day=work_day, gardener=gardener, attended=None
-    ).delete()
-    return bool(deleted)
+def cancel_work_day_signup(*, gardener: User, work_day: WorkDay) -> None:
+    """Withdraw from a work day (frees a place). Attendance already recorded stays."""
+    WorkDaySignup.objects.filter(work_day=work_day, gardener=gardener, attended=None).delete()
+
+
+@transaction.atomic
+def remove_work_day_signup(*, signup: WorkDaySignup) -> None:
+    """A coordinator takes a gardener off a work day (frees a place); once their attendance
+    is recorded it stays (``invalid``)."""
+    deleted, _rows = WorkDaySignup.objects.filter(pk=signup.pk, attended=None).delete()
+    if not deleted and WorkDaySignup.objects.filter(pk=signup.pk).exists():
+        raise Invalid(ATTENDANCE_STAYS)
 
 
 @transaction.atomic
 def record_attendance(
-    *, signup: WorkDaySignup, attended: bool, hours: Decimal | None = None
+    *, signup: WorkDaySignup, attended: bool | None, hours: Decimal | None = None
 ) -> WorkDaySignup:
     """A coordinator records whether a gardener came and for how long (default: the whole
-    work day); absent gardeners count zero hours."""
+    work day); absent gardeners count zero hours. Once recorded, attendance is yes or no: it
+    cannot go back to unknown (``None``, which changes nothing before)."""
+    if attended is None:
+        if signup.attended is not None:
+            raise Invalid(errors={"attended": [ATTENDANCE_STAYS]})
+        return signup
     if hours is not None and hours < 0:
         raise Invalid(errors={"hours": [_("Hours cannot be negative.")]})
     signup.attended = attended

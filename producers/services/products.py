@@ -16,7 +16,8 @@ from producers.models import Producer, Product
 # --- Producer -------------------------------------------------------------------------------
 
 
-def _producer_refusals(*, name: str, address: str, minimum_order_cents: int) -> dict[str, list]:
+def _check_producer(*, name: str, address: str, minimum_order_cents: int) -> None:
+    """A farm has a name and an address; its minimum order is zero or more."""
     errors = {}
     if not name:
         errors["name"] = [_("This field is required.")]
@@ -24,7 +25,8 @@ def _producer_refusals(*, name: str, address: str, minimum_order_cents: int) -> 
         errors["address"] = [_("This field is required.")]
     if minimum_order_cents < 0:
         errors["minimum_order_cents"] = [_("Must be zero or more.")]
-    return errors
+    if errors:
+        raise Invalid(errors=errors)
 
 
 @transaction.atomic
@@ -41,9 +43,7 @@ def create_producer(
     """An operator welcomes a farm: a name, an address and a minimum order of zero or more.
     The address is geocoded after the commit (never in the request), the position pending."""
     name, address = name.strip(), address.strip()
-    errors = _producer_refusals(name=name, address=address, minimum_order_cents=minimum_order_cents)
-    if errors:
-        raise Invalid(errors=errors)
+    _check_producer(name=name, address=address, minimum_order_cents=minimum_order_cents)
     producer = Producer.objects.create(
         name=name,
         slug=slug,
@@ -83,13 +83,11 @@ def update_producer(
         "is_active": is_active,
     }
     after = {f: getattr(producer, f) if value is None else value for f, value in given.items()}
-    errors = _producer_refusals(
+    _check_producer(
         name=after["name"],
         address=after["address"],
         minimum_order_cents=after["minimum_order_cents"],
     )
-    if errors:
-        raise Invalid(errors=errors)
     fields = [f for f in given if after[f] != getattr(producer, f)]
     for field in fields:
         setattr(producer, field, after[field])

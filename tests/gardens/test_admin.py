@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from gardens.errors import AlreadyWaiting, PlotTaken, WorkDayFull
 from gardens.models import Reservation, Season, WaitlistEntry, WorkDay
-from gardens.services import join_waitlist, reserve_plot
+from gardens.services import join_waitlist, reserve_plot, sign_up_for_work_day
 from tests.admin_forms import admin_form_data, post_admin_form
 from tests.factories import GardenFactory, SeasonFactory, UserFactory, WorkDayFactory
 
@@ -201,3 +201,17 @@ def test_sign_ups_and_attendance_go_through_the_services(operator, season, plots
     withdraw = post_admin_form(operator, change, **{"signups-0-DELETE": "on"})
     assert withdraw.status_code == 200
     assert day.signups.filter(pk=signup.pk).exists()  # attendance recorded stays
+
+
+def test_another_gardener_in_a_sign_ups_place_is_signed_up_by_the_service(operator, season, plots):
+    first, second, stranger = UserFactory(), UserFactory(), UserFactory()
+    for person, code in ((first, "A1"), (second, "A2")):
+        reserve_plot(gardener=person, plot=plots[code], season=season)
+    day = WorkDayFactory(season=season, capacity=1)
+    sign_up_for_work_day(gardener=first, work_day=day)
+    change = url("workday", day.pk)
+    refused = post_admin_form(operator, change, **{"signups-0-gardener": stranger.pk})
+    assert refused.status_code == 200  # not a gardener of the season
+    assert [s.gardener for s in day.signups.all()] == [first]
+    assert post_admin_form(operator, change, **{"signups-0-gardener": second.pk}).status_code == 302
+    assert [s.gardener for s in day.signups.all()] == [second]

@@ -11,6 +11,7 @@ from gardens.selectors import work_hours
 from gardens.services import (
     cancel_work_day_signup,
     record_attendance,
+    remove_work_day_signup,
     reserve_plot,
     schedule_work_day,
     sign_up_for_work_day,
@@ -88,10 +89,25 @@ def test_a_work_day_changes_under_the_same_rules_and_stays_in_its_season(season)
     assert (day.hours, day.season) == (3, season)
 
 
-def test_withdrawing_says_whether_a_place_was_freed(season, gardeners):
+def test_a_coordinator_removes_a_sign_up_until_attendance_is_recorded(season, gardeners):
     day = WorkDayFactory(season=season)
-    kept, _withdrawn = (sign_up_for_work_day(gardener=g, work_day=day) for g in gardeners[:2])
+    kept, removed = (sign_up_for_work_day(gardener=g, work_day=day) for g in gardeners[:2])
     record_attendance(signup=kept, attended=True)
-    assert cancel_work_day_signup(gardener=gardeners[0], work_day=day) is False
-    assert cancel_work_day_signup(gardener=gardeners[1], work_day=day) is True
+    with pytest.raises(Invalid):
+        remove_work_day_signup(signup=kept)
+    remove_work_day_signup(signup=removed)
     assert list(day.signups.all()) == [kept]
+
+
+def test_recorded_attendance_does_not_go_back_to_unknown(season, gardeners):
+    day = WorkDayFactory(season=season)
+    signup = sign_up_for_work_day(gardener=gardeners[0], work_day=day)
+    record_attendance(signup=signup, attended=None)  # nothing recorded yet: nothing changes
+    signup.refresh_from_db()
+    assert (signup.attended, signup.hours) == (None, None)
+    record_attendance(signup=signup, attended=False)
+    with pytest.raises(Invalid) as caught:
+        record_attendance(signup=signup, attended=None)
+    assert list(caught.value.extra["errors"]) == ["attended"]
+    signup.refresh_from_db()
+    assert (signup.attended, signup.hours) == (False, 0)
