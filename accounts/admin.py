@@ -5,7 +5,8 @@ from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, User
-from accounts.services import revoke_token
+from accounts.services import USER_FIELDS, register_user, revoke_token, update_user
+from common.admin import ServiceAdmin, changes
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -21,7 +22,10 @@ class UserChangeForm(BaseUserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ServiceAdmin, BaseUserAdmin):
+    """Accounts are opened by ``register_user`` and changed by ``update_user``: an e-mail
+    address is kept lowercase and unique whatever its case, as at sign-up."""
+
     add_form = UserCreationForm
     form = UserChangeForm
     ordering = ["email"]
@@ -45,6 +49,14 @@ class UserAdmin(BaseUserAdmin):
             },
         )
     ]
+
+    def create(self, form):
+        data = form.cleaned_data
+        password = data["password1"] if data.get("set_usable_password", True) else None
+        return register_user(email=data["email"], password=password, full_name=data["full_name"])
+
+    def update(self, row, form):
+        update_user(user=row, changes=changes(form, USER_FIELDS))
 
 
 @admin.register(ApiToken)

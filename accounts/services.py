@@ -1,7 +1,8 @@
 import hashlib
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -20,7 +21,7 @@ from accounts.errors import (
     UnknownToken,
 )
 from accounts.models import ApiToken, User
-from common.errors import Invalid, NotFound
+from common.errors import Invalid, NotFound, check_editable
 
 # 20 random bytes as 40 hex characters: the shape of the tokens clients already hold.
 TOKEN_BYTES = 20
@@ -28,22 +29,73 @@ TOKEN_BYTES = 20
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
-@transaction.atomic
-def register_user(*, email: str, password: str, full_name: str) -> User:
-    """Create an account; the e-mail address is unique whatever its case."""
+def _free_email(email: str, *, owner: User | None = None) -> str:
+    """The address as accounts keep it (lowercase); refused when another account has it,
+    whatever its case."""
     email = User.objects.normalize_email(email).strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
+    others = User.objects.filter(email__iexact=email)
+    if owner is not None:
+        others = others.exclude(pk=owner.pk)
+    if others.exists():
         raise EmailTaken()
+    return email
+
+
+@transaction.atomic
+def register_user(*, email: str, password: str | None, full_name: str) -> User:
+    """Create an account; the e-mail address is unique whatever its case. Without a password
+    (an operator opening an account) none is usable until the person resets it."""
+    email = _free_email(email)
     candidate = User(email=email, full_name=full_name.strip())
-    try:
-        validate_password(password, user=candidate)
-    except ValidationError as exc:
-        raise Invalid(errors={"password": list(exc.messages)}) from exc
+    if password is not None:
+        try:
+            validate_password(password, user=candidate)
+        except ValidationError as exc:
+            raise Invalid(errors={"password": list(exc.messages)}) from exc
     try:
         with transaction.atomic():
             return User.objects.create_user(email, password, full_name=candidate.full_name)
     except IntegrityError:  # lost a race with the same address
         raise EmailTaken() from None
+
+
+# What operators change on an account (the password has its own form).
+USER_FIELDS = frozenset(
+    {
+        "email",
+        "full_name",
+        "phone",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "user_permissions",
+        "last_login",
+        "date_joined",
+    }
+)
+
+
+@transaction.atomic
+def update_user(*, user: User, changes: Mapping[str, Any]) -> User:
+    """An operator changes an account (``USER_FIELDS``). A new e-mail address follows the
+    sign-up's rule: kept lowercase, unique whatever its case."""
+    check_editable(changes, USER_FIELDS)
+    changes = dict(changes)
+    if "email" in changes:
+        changes["email"] = _free_email(changes["email"], owner=user)
+    for relation in ("groups", "user_permissions"):
+        if relation in changes:
+            getattr(user, relation).set(changes.pop(relation))
+    for field, value in changes.items():
+        setattr(user, field, value)
+    if changes:
+        try:
+            with transaction.atomic():
+                user.save(update_fields=list(changes))
+        except IntegrityError:  # lost a race with the same address
+            raise EmailTaken() from None
+    return user
 
 
 # --- API tokens ------------------------------------------------------------------------------

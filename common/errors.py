@@ -2,6 +2,7 @@
 status and code (``common.api_errors.api_exception_handler``), HTML views show its message. Codes are
 stable identifiers that clients may rely on."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,13 @@ class Invalid(DomainError):
     code = "invalid"
     status = status.HTTP_400_BAD_REQUEST
     default_message = _("The data sent is not valid.")
+
+
+def check_editable(changes: Iterable[str], editable: Iterable[str]) -> None:
+    """Refuse (``invalid``, naming each field) a change to a field outside ``editable``."""
+    unknown = sorted(set(changes) - set(editable))
+    if unknown:
+        raise Invalid(errors={field: [_("This field cannot be changed.")] for field in unknown})
 
 
 class NotFound(DomainError):

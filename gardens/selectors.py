@@ -6,9 +6,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
-from common.geo import Point, nearest
+from common.geo import Point, nearest, origin_from_query
 from gardens.models import (
     Garden,
     Offer,
@@ -30,6 +31,18 @@ def active_gardens() -> QuerySet[Garden]:
 def gardens_near(point: Point | tuple[float, float], *, radius_km: float) -> list[Garden]:
     """Active gardens within ``radius_km``, closest first (each with ``distance_km``)."""
     return nearest(active_gardens(), (point[0], point[1]), radius_km=radius_km)
+
+
+def search_gardens(
+    *, near: Point | None = None, q: str | None = None, radius_km: float
+) -> list[Garden]:
+    """The gardens' search: active gardens within ``radius_km`` of a position (``near``) or of
+    a place (``q``, geocoded), closest first; every active garden by name when neither is given.
+    Raises :class:`~common.geo.AddressNotFound` for a place that cannot be found."""
+    origin = origin_from_query(near=near, q=q)
+    if origin is None:
+        return list(active_gardens().order_by("name"))
+    return gardens_near(origin, radius_km=radius_km)
 
 
 def coordinated_gardens(user: User) -> QuerySet[Garden]:
@@ -107,6 +120,28 @@ def plan_for(garden: Garden, season: Season | None, user: User | None = None) ->
             state = FREE
         rows.append(PlotOnPlan(plot, state, reservation, plot.pk in offered))
     return Plan(garden=garden, season=season, plots=rows)
+
+
+@dataclass(frozen=True)
+class SeasonFees:
+    paid_cents: int
+    due_cents: int
+
+
+def season_fees(season: Season) -> SeasonFees:
+    """The fees of a season's plots, paid and still due, in cents: those of its active
+    reservations (awaiting approval or reserved) on active plots, the plots of its plan.
+    One query, summed in the database."""
+    totals = Reservation.objects.filter(
+        season=season,
+        status__in=Reservation.ACTIVE,
+        plot__garden_id=season.garden_id,
+        plot__is_active=True,
+    ).aggregate(
+        paid=Coalesce(Sum("fee_cents", filter=Q(fee_paid=True)), 0),
+        due=Coalesce(Sum("fee_cents", filter=Q(fee_paid=False)), 0),
+    )
+    return SeasonFees(paid_cents=totals["paid"], due_cents=totals["due"])
 
 
 def waitlist_for(season: Season) -> list[WaitlistEntry]:

@@ -1,18 +1,41 @@
+"""Operators' pages for pickup points, their farms and distributions: writes through the
+services."""
+
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import ServiceAdmin, changes, values
 from common.errors import DomainError
 from pickup.models import Distribution, PickupPoint, Supplier
-from pickup.services import decide_supply, move_distribution
+from pickup.services import (
+    OPERATOR_EDITABLE_FIELDS,
+    create_pickup_point,
+    decide_supply,
+    move_distribution,
+    update_pickup_point,
+)
+
+POSITION_FIELDS = ["latitude", "longitude", "location_status"]
 
 
 @admin.register(PickupPoint)
-class PickupPointAdmin(admin.ModelAdmin):
+class PickupPointAdmin(ServiceAdmin):
+    """Saved by ``create_pickup_point`` / ``update_pickup_point`` (ordering opens before it
+    closes; a new address is geocoded after the save, the position read-only here)."""
+
     list_display = ["name", "address", "location_status", "capacity", "is_active"]
     list_filter = ["is_active", "location_status"]
     search_fields = ["name", "address"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["hosts"]
+    readonly_fields = POSITION_FIELDS
+
+    def create(self, form):
+        return create_pickup_point(**values(form, OPERATOR_EDITABLE_FIELDS))
+
+    def update(self, row, form):
+        changed = changes(form, OPERATOR_EDITABLE_FIELDS)
+        update_pickup_point(pickup_point=row, changes=changed, operator=True)
 
 
 def _each(modeladmin, request, queryset, action) -> None:

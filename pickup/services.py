@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from common.errors import Invalid
+from common.errors import Invalid, check_editable
 from common.geo import distance_km, locate_later
 from pickup.errors import (
     AlreadyRequested,
@@ -47,17 +47,65 @@ HOST_EDITABLE_FIELDS = frozenset(
 )
 
 
-@transaction.atomic
-def update_pickup_point(*, pickup_point: PickupPoint, changes: Mapping[str, Any]) -> PickupPoint:
-    """A host edits their point. A new address is geocoded after the commit (never in the
-    request); until then the point keeps its previous position but is marked pending."""
-    unknown = set(changes) - HOST_EDITABLE_FIELDS
-    if unknown:
-        raise Invalid(errors={field: [_("This field cannot be changed.")] for field in unknown})
-    opens_days = changes.get("opens_days", pickup_point.opens_days)
-    cutoff_hours = changes.get("cutoff_hours", pickup_point.cutoff_hours)
+# Operators (the admin) also choose a point's slug and its hosts.
+OPERATOR_EDITABLE_FIELDS = HOST_EDITABLE_FIELDS | {"slug", "hosts"}
+
+
+def _check_window(*, opens_days: int, cutoff_hours: int) -> None:
     if opens_days * 24 <= cutoff_hours:
         raise Invalid(errors={"opens_days": [_("Ordering must open before it closes.")]})
+
+
+@transaction.atomic
+def create_pickup_point(
+    *,
+    name: str,
+    slug: str,
+    address: str,
+    description: str = "",
+    access_instructions: str = "",
+    capacity: int = 60,
+    cutoff_hours: int = 48,
+    opens_days: int = 6,
+    is_active: bool = True,
+    hosts: Sequence[User] = (),
+) -> PickupPoint:
+    """An operator opens a pickup point. Ordering must open before it closes; the address is
+    geocoded after the commit (never in the request), the position pending until then."""
+    _check_window(opens_days=opens_days, cutoff_hours=cutoff_hours)
+    pickup_point = PickupPoint.objects.create(
+        name=name,
+        slug=slug,
+        address=address,
+        description=description,
+        access_instructions=access_instructions,
+        capacity=capacity,
+        cutoff_hours=cutoff_hours,
+        opens_days=opens_days,
+        is_active=is_active,
+    )
+    pickup_point.hosts.set(hosts)
+    locate_later([pickup_point])
+    return pickup_point
+
+
+@transaction.atomic
+def update_pickup_point(
+    *, pickup_point: PickupPoint, changes: Mapping[str, Any], operator: bool = False
+) -> PickupPoint:
+    """A host edits their point (``HOST_EDITABLE_FIELDS``); an operator may also change its
+    slug and hosts. Ordering must open before it closes. A new address is geocoded after the
+    commit (never in the request); until then the point keeps its previous position but is
+    marked pending."""
+    editable = OPERATOR_EDITABLE_FIELDS if operator else HOST_EDITABLE_FIELDS
+    check_editable(changes, editable)
+    _check_window(
+        opens_days=changes.get("opens_days", pickup_point.opens_days),
+        cutoff_hours=changes.get("cutoff_hours", pickup_point.cutoff_hours),
+    )
+    changes = dict(changes)
+    if "hosts" in changes:
+        pickup_point.hosts.set(changes.pop("hosts"))
     if not changes:
         return pickup_point
     address_changed = "address" in changes and changes["address"] != pickup_point.address

@@ -1,22 +1,50 @@
+"""Operators' pages for farms, products and catalogues: every write through the services."""
+
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import ServiceAdmin, changes, values
 from common.errors import DomainError
 from producers import services
 from producers.models import Catalogue, Offer, Producer, Product
 
+PRODUCER_FIELDS = [
+    "name",
+    "slug",
+    "address",
+    "description",
+    "members",
+    "minimum_order_cents",
+    "is_active",
+]
+POSITION_FIELDS = ["latitude", "longitude", "location_status"]
+
 
 @admin.register(Producer)
-class ProducerAdmin(admin.ModelAdmin):
+class ProducerAdmin(ServiceAdmin):
+    """Saved by ``create_producer`` / ``update_producer``: a new address is geocoded after the
+    save, the position (read-only here) pending until then."""
+
     list_display = ["name", "address", "location_status", "minimum_order_cents", "is_active"]
     list_filter = ["is_active", "location_status"]
     search_fields = ["name", "address"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]
+    fields = PRODUCER_FIELDS + POSITION_FIELDS
+    readonly_fields = POSITION_FIELDS
+
+    def create(self, form):
+        return services.create_producer(**values(form, PRODUCER_FIELDS))
+
+    def update(self, row, form):
+        services.update_producer(producer=row, **changes(form, PRODUCER_FIELDS))
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ServiceAdmin):
+    """Saved by ``create_product`` / ``update_product`` (names unique per farm whatever their
+    case), deleted by ``delete_product``. A product stays with its farm."""
+
     list_display = [
         "name",
         "producer",
@@ -37,6 +65,23 @@ class ProductAdmin(admin.ModelAdmin):
     def reference_price(self, product: Product) -> str:
         return str(product.reference_price or "—")
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["producer"] if obj is not None else []
+
+    def create(self, form):
+        producer = form.cleaned_data["producer"]
+        return services.create_product(producer=producer, **values(form, services.PRODUCT_FIELDS))
+
+    def update(self, row, form):
+        services.update_product(product=row, **changes(form, services.PRODUCT_FIELDS))
+
+    def delete_model(self, request, obj):
+        services.delete_product(product=obj)
+
+    def delete_queryset(self, request, queryset):
+        for product in queryset.order_by("pk"):
+            services.delete_product(product=product)
+
 
 class OfferInline(admin.TabularInline):
     model = Offer
@@ -51,14 +96,14 @@ class OfferInline(admin.TabularInline):
 
 
 @admin.register(Catalogue)
-class CatalogueAdmin(admin.ModelAdmin):
-    """Offers go through the services, so stock never drops below what orders took."""
+class CatalogueAdmin(ServiceAdmin):
+    """Started by ``create_catalogue`` (this week or later, on its Monday, once per farm and
+    week); offers go through the services, so stock never drops below what orders took."""
 
     list_display = ["__str__", "producer", "week", "status", "published_at"]
     list_filter = ["status", "week"]
     list_select_related = ["producer"]
     search_fields = ["producer__name"]
-    readonly_fields = ["status", "published_at"]
     inlines = [OfferInline]
     actions = ["publish"]
 
@@ -69,6 +114,16 @@ class CatalogueAdmin(admin.ModelAdmin):
                 services.publish_catalogue(catalogue=catalogue)
             except DomainError as exc:
                 self.message_user(request, f"{catalogue}: {exc.message}", messages.ERROR)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["status", "published_at"]
+        return ["producer", "week", *fields] if obj is not None else fields
+
+    def create(self, form):
+        return services.create_catalogue(**values(form, ["producer", "week"]))
+
+    def update(self, row, form):
+        pass  # nothing of the catalogue itself changes here: its offers do (save_formset)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Offer:

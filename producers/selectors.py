@@ -32,6 +32,16 @@ def product_of(*, producer: Producer, product_id: int) -> Product:
     return get_object_or_404(Product.objects.filter(producer=producer), pk=product_id)
 
 
+def products_to_offer(*, catalogue: Catalogue) -> QuerySet[Product]:
+    """The farm's products that can still be added to ``catalogue``, by name: active ones not
+    offered in it yet (a product appears once per catalogue, see ``services.add_offer``)."""
+    return (
+        Product.objects.filter(producer_id=catalogue.producer_id, is_active=True)
+        .exclude(offers__catalogue=catalogue)
+        .order_by("name")
+    )
+
+
 def offers_query() -> QuerySet[Offer]:
     return Offer.objects.select_related("product").order_by("product__name", "pk")
 

@@ -108,6 +108,15 @@ def openapi():
 
 
 @pytest.fixture
+def operator(client, db):
+    """The test client, logged in as an operator (a superuser, as in the Django admin)."""
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
 def api_client():
     from rest_framework.test import APIClient
 

@@ -66,6 +66,7 @@ def manage(request, slug: str):
         plan = selectors.plan_for(garden, season)
         hours = selectors.work_hours(season)
         reservations = [row.reservation for row in plan.plots if row.reservation]
+        fees = selectors.season_fees(season)
         context.update(
             {
                 "occupancy": [
@@ -79,8 +80,8 @@ def manage(request, slug: str):
                 ],
                 "reserved_count": len(reservations),
                 "plot_count": len(plan.plots),
-                "fees_due": format_eur(sum(r.fee_cents for r in reservations if not r.fee_paid)),
-                "fees_paid": format_eur(sum(r.fee_cents for r in reservations if r.fee_paid)),
+                "fees_due": format_eur(fees.due_cents),
+                "fees_paid": format_eur(fees.paid_cents),
                 "waitlist": selectors.waitlist_for(season),
                 "offers": selectors.open_offers_for(season),
                 "work_days": selectors.work_days_for(season),

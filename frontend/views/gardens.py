@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
 from common.forms import add_domain_error
-from common.geo import geocode
 from gardens import selectors, services
 from gardens.models import Garden, Offer, Reservation, Season, WaitlistEntry, WorkDay
 from gardens.presenters import feature_labels, plan_svg, state_label
@@ -64,21 +63,17 @@ def show_refusal(request, exc: DomainError) -> None:
 @require_GET
 def garden_list(request):
     form = SearchForm(request.GET or None)
-    gardens, searched = None, False
-    if form.is_valid() and form.cleaned_data["q"]:
-        searched = True
-        try:
-            point = geocode(form.cleaned_data["q"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            gardens = selectors.gardens_near(point, radius_km=settings.NEAREST_DEFAULT_RADIUS_KM)
-    if gardens is None:
-        gardens = list(selectors.active_gardens().order_by("name"))
+    place = form.cleaned_data["q"] if form.is_valid() else ""
+    radius_km = settings.NEAREST_DEFAULT_RADIUS_KM
+    try:
+        gardens = selectors.search_gardens(q=place, radius_km=radius_km)
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        gardens = selectors.search_gardens(radius_km=radius_km)
     return render(
         request,
         "frontend/gardens/list.html",
-        {"form": form, "gardens": gardens, "searched": searched},
+        {"form": form, "gardens": gardens, "searched": bool(place)},
     )
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
-from common.geo import AddressNotFound, GeocoderUnavailable, geocode, parse_lat_lng
+from common.geo import AddressNotFound, GeocoderUnavailable, origin_from_query, parse_lat_lng
 from frontend.views.orders import basket_for
 from pickup import selectors, services
 from pickup.selectors import ordering_open
@@ -89,10 +89,7 @@ def search(request):
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
-            if data["near"]:
-                origin = data["near"]
-            elif data["q"].strip():
-                origin = geocode(data["q"])
+            origin = origin_from_query(near=data["near"], q=data["q"])
         except AddressNotFound as exc:
             form.add_error("q", str(exc.message))
         except GeocoderUnavailable as exc:

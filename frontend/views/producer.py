@@ -49,13 +49,8 @@ def _offer_form(offer, data=None) -> OfferForm:
 
 
 def _add_offer_form(catalogue, products, data=None) -> AddOfferForm:
-    """The form to add one of ``products`` (the active ones not offered yet) to ``catalogue``."""
-    offered = {o.product_id for o in catalogue.offers.all()}
-    return AddOfferForm(
-        data,
-        prefix=f"add-{catalogue.pk}",
-        products=[p for p in products if p.is_active and p.pk not in offered],
-    )
+    """The form to add one of ``products`` (``selectors.products_to_offer``) to ``catalogue``."""
+    return AddOfferForm(data, prefix=f"add-{catalogue.pk}", products=products)
 
 
 def _render_dashboard(request, producer: Producer, *, bound: dict | None = None, status=200):
@@ -77,7 +72,7 @@ def _render_dashboard(request, producer: Producer, *, bound: dict | None = None,
                 for offer in catalogue.offers.all()
             ]
             block["add_form"] = bound.get(("add", catalogue.pk)) or _add_offer_form(
-                catalogue, products
+                catalogue, selectors.products_to_offer(catalogue=catalogue)
             )
         blocks.append(block)
     context = {
@@ -252,7 +247,7 @@ def catalogue_publish(request, slug: str, pk: int):
 def offer_add(request, slug: str, catalogue_pk: int):
     producer = _producer(request, slug)
     catalogue = selectors.catalogue_of(producer=producer, catalogue_id=catalogue_pk)
-    products = {p.pk: p for p in producer.products.filter(is_active=True)}
+    products = {p.pk: p for p in selectors.products_to_offer(catalogue=catalogue)}
     form = _add_offer_form(catalogue, products.values(), request.POST)
     if form.is_valid():
         product = products[form.cleaned_data["product"]]

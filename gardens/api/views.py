@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import ModelBounds, integer_field, validated
-from common.geo import AddressNotFound, GeocoderUnavailable, origin_from_query, parse_lat_lng
+from common.geo import AddressNotFound, GeocoderUnavailable, parse_lat_lng
 from common.schema import refusals
 from gardens import selectors, services
 from gardens.api.serializers import (
@@ -88,11 +88,7 @@ class GardenListApi(APIView):
     def get(self, request):
         data = validated(self.GardenSearchQuery, request.query_params)
         radius = data.get("radius_km", settings.NEAREST_DEFAULT_RADIUS_KM)
-        origin = origin_from_query(near=data.get("near"), q=data.get("q"))
-        if origin is not None:
-            gardens = selectors.gardens_near(origin, radius_km=radius)
-        else:
-            gardens = list(selectors.active_gardens().order_by("name"))
+        gardens = selectors.search_gardens(near=data.get("near"), q=data.get("q"), radius_km=radius)
         return Response(GardenSummaryOutput(gardens, many=True).data)
 
 

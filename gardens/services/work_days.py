@@ -1,14 +1,34 @@
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from common.errors import Invalid
+from common.errors import Invalid, check_editable
 from gardens.errors import NotAGardener, WorkDayFull, WorkDayOver
 from gardens.models import Reservation, Season, WorkDay, WorkDaySignup
+
+# A work day may change in everything but its garden and season (``update_work_day``), in the
+# model's order.
+WORK_DAY_FIELDS = tuple(
+    field.name
+    for field in WorkDay._meta.concrete_fields
+    if field.name not in {"id", "garden", "season"}
+)
+
+
+def _check_work_day(*, hours: Decimal, capacity: int) -> None:
+    errors = {}
+    if hours <= 0:
+        errors["hours"] = [_("A work day lasts some hours.")]
+    if capacity < 1:
+        errors["capacity"] = [_("At least one place.")]
+    if errors:
+        raise Invalid(errors=errors)
 
 
 @transaction.atomic
@@ -21,14 +41,9 @@ def schedule_work_day(
     capacity: int,
     description: str = "",
 ) -> WorkDay:
-    """A coordinator schedules a shared work day for a season, with a capacity."""
-    errors = {}
-    if hours <= 0:
-        errors["hours"] = [_("A work day lasts some hours.")]
-    if capacity < 1:
-        errors["capacity"] = [_("At least one place.")]
-    if errors:
-        raise Invalid(errors=errors)
+    """A coordinator schedules a shared work day for a season, with a capacity; it belongs to
+    the season's garden."""
+    _check_work_day(hours=hours, capacity=capacity)
     return WorkDay.objects.create(
         garden_id=season.garden_id,
         season=season,
@@ -38,6 +53,22 @@ def schedule_work_day(
         capacity=capacity,
         description=description,
     )
+
+
+@transaction.atomic
+def update_work_day(*, work_day: WorkDay, changes: Mapping[str, Any]) -> WorkDay:
+    """Change a work day (``WORK_DAY_FIELDS``) under the rules of :func:`schedule_work_day`;
+    it stays in its season."""
+    check_editable(changes, WORK_DAY_FIELDS)
+    _check_work_day(
+        hours=changes.get("hours", work_day.hours),
+        capacity=changes.get("capacity", work_day.capacity),
+    )
+    for field, value in changes.items():
+        setattr(work_day, field, value)
+    if changes:
+        work_day.save(update_fields=list(changes))
+    return work_day
 
 
 @transaction.atomic
@@ -64,6 +95,9 @@ def sign_up_for_work_day(*, gardener: User, work_day: WorkDay) -> WorkDaySignup:
         return WorkDaySignup.objects.get(work_day=work_day, gardener=gardener)
 
 
+ATTENDANCE_STAYS = _("Attendance already recorded stays.")
+
+
 @transaction.atomic
 def cancel_work_day_signup(*, gardener: User, work_day: WorkDay) -> None:
     """Withdraw from a work day (frees a place). Attendance already recorded stays."""
@@ -71,11 +105,25 @@ def cancel_work_day_signup(*, gardener: User, work_day: WorkDay) -> None:
 
 
 @transaction.atomic
+def remove_work_day_signup(*, signup: WorkDaySignup) -> None:
+    """A coordinator takes a gardener off a work day (frees a place); once their attendance
+    is recorded it stays (``invalid``)."""
+    deleted, _rows = WorkDaySignup.objects.filter(pk=signup.pk, attended=None).delete()
+    if not deleted and WorkDaySignup.objects.filter(pk=signup.pk).exists():
+        raise Invalid(ATTENDANCE_STAYS)
+
+
+@transaction.atomic
 def record_attendance(
-    *, signup: WorkDaySignup, attended: bool, hours: Decimal | None = None
+    *, signup: WorkDaySignup, attended: bool | None, hours: Decimal | None = None
 ) -> WorkDaySignup:
     """A coordinator records whether a gardener came and for how long (default: the whole
-    work day); absent gardeners count zero hours."""
+    work day); absent gardeners count zero hours. Once recorded, attendance is yes or no: it
+    cannot go back to unknown (``None``, which changes nothing before)."""
+    if attended is None:
+        if signup.attended is not None:
+            raise Invalid(errors={"attended": [ATTENDANCE_STAYS]})
+        return signup
     if hours is not None and hours < 0:
         raise Invalid(errors={"hours": [_("Hours cannot be negative.")]})
     signup.attended = attended

@@ -16,6 +16,8 @@ from producers.services.catalogues import (
 )
 from producers.services.imports import ImportResult, import_offers_csv, import_products_csv
 from producers.services.products import (
+    PRODUCT_FIELDS,
+    create_producer,
     create_product,
     delete_product,
     update_producer,
@@ -23,11 +25,13 @@ from producers.services.products import (
 )
 
 __all__ = [
+    "PRODUCT_FIELDS",
     "CopyResult",
     "ImportResult",
     "add_offer",
     "copy_last_week",
     "create_catalogue",
+    "create_producer",
     "create_product",
     "delete_offer",
     "delete_product",

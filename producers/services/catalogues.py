@@ -20,6 +20,7 @@ from producers.errors import (
     WeekInPast,
 )
 from producers.models import Catalogue, Offer, Producer, Product
+from producers.selectors import products_to_offer
 from producers.weeks import current_week, monday_of
 
 # --- Catalogues -----------------------------------------------------------------------------
@@ -81,7 +82,7 @@ def copy_last_week(*, producer: Producer, week: date) -> CopyResult:
     if source is None:
         raise NoPreviousCatalogue()
     target, _created = Catalogue.objects.get_or_create(producer=producer, week=week)
-    present = set(target.offers.values_list("product_id", flat=True))
+    addable = set(products_to_offer(catalogue=target).values_list("pk", flat=True))
     copies = [
         Offer(
             catalogue=target,
@@ -90,8 +91,8 @@ def copy_last_week(*, producer: Producer, week: date) -> CopyResult:
             quantity=offer.quantity,
             remaining=offer.quantity,
         )
-        for offer in source.offers.filter(product__is_active=True).order_by("pk")
-        if offer.product_id not in present
+        for offer in source.offers.order_by("pk")
+        if offer.product_id in addable
     ]
     Offer.objects.bulk_create(copies)
     return CopyResult(catalogue=target, copied=len(copies), source=source)

@@ -1,17 +1,60 @@
 """Writes on a farm and its products."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from common.errors import Invalid
 from common.geo import locate_later
 from producers.errors import ProductHasOffers, ProductNameTaken
 from producers.models import Producer, Product
 
 # --- Producer -------------------------------------------------------------------------------
+
+
+def _check_producer(*, name: str, address: str, minimum_order_cents: int) -> None:
+    """A farm has a name and an address; its minimum order is zero or more."""
+    errors = {}
+    if not name:
+        errors["name"] = [_("This field is required.")]
+    if not address:
+        errors["address"] = [_("This field is required.")]
+    if minimum_order_cents < 0:
+        errors["minimum_order_cents"] = [_("Must be zero or more.")]
+    if errors:
+        raise Invalid(errors=errors)
+
+
+@transaction.atomic
+def create_producer(
+    *,
+    name: str,
+    slug: str,
+    address: str,
+    description: str = "",
+    minimum_order_cents: int = 0,
+    is_active: bool = True,
+    members: Sequence[User] = (),
+) -> Producer:
+    """An operator welcomes a farm: a name, an address and a minimum order of zero or more.
+    The address is geocoded after the commit (never in the request), the position pending."""
+    name, address = name.strip(), address.strip()
+    _check_producer(name=name, address=address, minimum_order_cents=minimum_order_cents)
+    producer = Producer.objects.create(
+        name=name,
+        slug=slug,
+        address=address,
+        description=description,
+        minimum_order_cents=minimum_order_cents,
+        is_active=is_active,
+    )
+    producer.members.set(members)
+    locate_later([producer])
+    return producer
 
 
 @transaction.atomic
@@ -22,35 +65,41 @@ def update_producer(
     description: str | None = None,
     address: str | None = None,
     minimum_order_cents: int | None = None,
+    slug: str | None = None,
+    is_active: bool | None = None,
+    members: Sequence[User] | None = None,
 ) -> Producer:
-    """Change a farm's public details (None = unchanged).
-
-    A new address clears the position ("position pending") and queues geocoding after commit.
+    """Change a farm's public details (None = unchanged); operators also change its slug, its
+    members and whether it is active. A name and an address stay required, the minimum order
+    zero or more. A new address clears the position ("position pending") and queues geocoding
+    after commit.
     """
-    fields = []
-    if name is not None and name.strip() != producer.name:
-        if not name.strip():
-            raise Invalid(errors={"name": [_("This field is required.")]})
-        producer.name = name.strip()
-        fields.append("name")
-    if description is not None and description != producer.description:
-        producer.description = description
-        fields.append("description")
-    if minimum_order_cents is not None and minimum_order_cents != producer.minimum_order_cents:
-        if minimum_order_cents < 0:
-            raise Invalid(errors={"minimum_order_cents": [_("Must be zero or more.")]})
-        producer.minimum_order_cents = minimum_order_cents
-        fields.append("minimum_order_cents")
-    moved = address is not None and address.strip() != producer.address
+    given = {
+        "name": name.strip() if name is not None else None,
+        "description": description,
+        "address": address.strip() if address is not None else None,
+        "minimum_order_cents": minimum_order_cents,
+        "slug": slug,
+        "is_active": is_active,
+    }
+    after = {f: getattr(producer, f) if value is None else value for f, value in given.items()}
+    _check_producer(
+        name=after["name"],
+        address=after["address"],
+        minimum_order_cents=after["minimum_order_cents"],
+    )
+    fields = [f for f in given if after[f] != getattr(producer, f)]
+    for field in fields:
+        setattr(producer, field, after[field])
+    moved = "address" in fields
     if moved:
-        if not address.strip():
-            raise Invalid(errors={"address": [_("This field is required.")]})
-        producer.address = address.strip()
         producer.latitude = producer.longitude = None
         producer.location_status = Producer.LocationStatus.PENDING
-        fields += ["address", "latitude", "longitude", "location_status"]
+        fields += ["latitude", "longitude", "location_status"]
     if fields:
         producer.save(update_fields=fields)
+    if members is not None:
+        producer.members.set(members)
     if moved:
         locate_later([producer])
     return producer
@@ -153,7 +202,8 @@ def create_product(
     return product
 
 
-_PRODUCT_FIELDS = (
+# What a farm may change on a product (``update_product``'s arguments).
+PRODUCT_FIELDS = (
     "name",
     "category",
     "unit",
@@ -194,7 +244,7 @@ def change_product(
         "is_active": is_active,
     }
     changed = [
-        f for f in _PRODUCT_FIELDS if given[f] is not None and given[f] != getattr(product, f)
+        f for f in PRODUCT_FIELDS if given[f] is not None and given[f] != getattr(product, f)
     ]
     for field in changed:
         setattr(product, field, given[field])

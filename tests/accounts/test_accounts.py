@@ -2,8 +2,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from accounts.errors import EmailTaken
 from accounts.models import User
-from accounts.services import register_user
+from accounts.services import register_user, update_user
+from common.errors import Invalid
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +143,23 @@ def test_api_token_locks_out_after_repeated_failures(api_client):
     )
     assert locked.status_code == 429
     assert locked.json()["code"] == "locked_out"
+
+
+def test_an_account_opened_without_a_password_has_none_usable():
+    user = register_user(email="Sans@Exemple.fr", password=None, full_name=" Sans Mot ")
+    assert (user.email, user.full_name) == ("sans@exemple.fr", "Sans Mot")
+    assert not user.has_usable_password()
+
+
+def test_a_changed_address_follows_the_sign_up_rule():
+    UserFactory(email="prise@exemple.fr")
+    person = UserFactory(email="avant@exemple.fr")
+    with pytest.raises(EmailTaken):
+        update_user(user=person, changes={"email": "PRISE@exemple.fr"})
+    update_user(user=person, changes={"email": " Apres@Exemple.FR", "phone": "0320000000"})
+    person.refresh_from_db()
+    assert (person.email, person.phone) == ("apres@exemple.fr", "0320000000")
+    update_user(user=person, changes={"email": "APRES@exemple.fr"})  # one's own address
+    with pytest.raises(Invalid) as refused:
+        update_user(user=person, changes={"password": "x"})
+    assert list(refused.value.extra["errors"]) == ["password"]

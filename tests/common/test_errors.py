@@ -6,7 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from common.api import validated
-from common.errors import DomainError
+from common.errors import DomainError, Invalid, check_editable
 
 
 class ShelfEmpty(DomainError):
@@ -76,3 +76,11 @@ def test_not_found_and_unauthenticated_have_codes(api_client):
     private = api_client.get("/private/")
     assert private.status_code in (401, 403)
     assert private.json()["code"] == "not_authenticated"
+
+
+def test_a_change_outside_the_editable_fields_is_refused_naming_each():
+    check_editable({"name": "x"}, {"name", "address"})
+    with pytest.raises(Invalid) as refused:
+        check_editable({"name": "x", "slug": "y", "hosts": []}, {"name"})
+    assert refused.value.code == "invalid"
+    assert list(refused.value.extra["errors"]) == ["hosts", "slug"]

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from gardens.models import Offer, Reservation
-from gardens.services import cancel_reservation, join_waitlist, reserve_plot
+from gardens.services import cancel_reservation, join_waitlist, record_fee, reserve_plot
 from tests.factories import GardenFactory, PlotFactory, SeasonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +133,29 @@ def test_coordination_page_is_scoped_and_exports_csv(client, season, plots, gard
 def test_nav_links_to_the_gardens(client):
     page = client.get("/").content.decode()
     assert reverse("frontend:gardens:list") in page
+
+
+def test_the_list_page_finds_what_the_api_finds(client, api_client):
+    for name, lat, lng in [
+        ("Roubaix", 50.69, 3.17),
+        ("Lille", 50.63, 3.06),
+        ("Paris", 48.85, 2.35),
+    ]:
+        GardenFactory(name=name, latitude=lat, longitude=lng)
+    page = client.get(reverse("frontend:gardens:list"), {"q": "59100 Roubaix"})
+    api = api_client.get(reverse("api:garden-list"), {"q": "59100 Roubaix"}).json()
+    assert [g.name for g in page.context["gardens"]] == [g["name"] for g in api]
+    assert [g["name"] for g in api] == ["Roubaix", "Lille"]
+    everyone = client.get(reverse("frontend:gardens:list"), {"q": ""}).context["gardens"]
+    assert [g.name for g in everyone] == ["Lille", "Paris", "Roubaix"]
+
+
+def test_the_coordination_page_shows_the_fees_paid_and_due(client, season, plots, gardener):
+    paid = reserve_plot(gardener=gardener, plot=plots["A1"], season=season)
+    record_fee(reservation=paid, paid=True, method="cash")
+    reserve_plot(gardener=UserFactory(), plot=plots["A2"], season=season)
+    coordinator = UserFactory()
+    season.garden.coordinators.add(coordinator)
+    client.force_login(coordinator)
+    page = client.get(reverse("frontend:gardens:manage", args=[season.garden.slug]))
+    assert "Cotisations payées : 20,00\xa0€ ; restant dû : 20,00\xa0€." in page.content.decode()

@@ -11,11 +11,13 @@ from gardens.selectors import work_hours
 from gardens.services import (
     cancel_work_day_signup,
     record_attendance,
+    remove_work_day_signup,
     reserve_plot,
     schedule_work_day,
     sign_up_for_work_day,
+    update_work_day,
 )
-from tests.factories import UserFactory, WorkDayFactory
+from tests.factories import SeasonFactory, UserFactory, WorkDayFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +72,42 @@ def test_a_work_day_needs_hours_and_places(season):
             season=season, title="x", starts_at=timezone.now(), hours=Decimal(0), capacity=0
         )
     assert set(caught.value.extra["errors"]) == {"hours", "capacity"}
+
+
+def test_a_work_day_changes_under_the_same_rules_and_stays_in_its_season(season):
+    day = WorkDayFactory(season=season, capacity=2)
+    update_work_day(work_day=day, changes={"capacity": 5, "title": "Taille des haies"})
+    day.refresh_from_db()
+    assert (day.capacity, day.title) == (5, "Taille des haies")
+    with pytest.raises(Invalid) as caught:
+        update_work_day(work_day=day, changes={"hours": Decimal(0)})
+    assert set(caught.value.extra["errors"]) == {"hours"}
+    with pytest.raises(Invalid) as caught:
+        update_work_day(work_day=day, changes={"season": SeasonFactory()})
+    assert set(caught.value.extra["errors"]) == {"season"}
+    day.refresh_from_db()
+    assert (day.hours, day.season) == (3, season)
+
+
+def test_a_coordinator_removes_a_sign_up_until_attendance_is_recorded(season, gardeners):
+    day = WorkDayFactory(season=season)
+    kept, removed = (sign_up_for_work_day(gardener=g, work_day=day) for g in gardeners[:2])
+    record_attendance(signup=kept, attended=True)
+    with pytest.raises(Invalid):
+        remove_work_day_signup(signup=kept)
+    remove_work_day_signup(signup=removed)
+    assert list(day.signups.all()) == [kept]
+
+
+def test_recorded_attendance_does_not_go_back_to_unknown(season, gardeners):
+    day = WorkDayFactory(season=season)
+    signup = sign_up_for_work_day(gardener=gardeners[0], work_day=day)
+    record_attendance(signup=signup, attended=None)  # nothing recorded yet: nothing changes
+    signup.refresh_from_db()
+    assert (signup.attended, signup.hours) == (None, None)
+    record_attendance(signup=signup, attended=False)
+    with pytest.raises(Invalid) as caught:
+        record_attendance(signup=signup, attended=None)
+    assert list(caught.value.extra["errors"]) == ["attended"]
+    signup.refresh_from_db()
+    assert (signup.attended, signup.hours) == (False, 0)

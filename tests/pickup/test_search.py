@@ -196,3 +196,24 @@ def test_the_point_page_shows_distributions_farms_and_hides_access_from_stranger
         "Code 1234"
         in client.get(reverse("frontend:pickup_point", args=[point.slug])).content.decode()
     )
+
+
+def test_the_search_page_takes_its_origin_as_the_api_does(client, api_client):
+    """A place is geocoded; the page's position (from the browser) wins over the place typed,
+    where the API asks for one or the other (``origin_from_query`` for both)."""
+    PickupPointFactory(name="Lille", latitude=50.634, longitude=3.06)
+    PickupPointFactory(name="Paris", latitude=48.857, longitude=2.352)
+    for params, api_params in [
+        ({"near": "48.86,2.35", "q": "59000"}, {"near": "48.86,2.35"}),
+        ({"q": "59000"}, {"q": "59000"}),
+    ]:
+        page = client.get(reverse("frontend:pickup_search"), params)
+        api = api_client.get(URL, api_params).json()
+        assert page.status_code == 200
+        origin = page.context["origin"]
+        assert (origin.latitude, origin.longitude) == (
+            api["origin"]["latitude"],
+            api["origin"]["longitude"],
+        )
+        assert [p.name for p in page.context["points"]] == [p["name"] for p in api["results"]]
+    assert [p.name for p in page.context["points"]] == ["Lille"]

@@ -1,18 +1,16 @@
 """Operators edit catalogues in the admin through the same services (stock rule included)."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
 from producers.models import Catalogue
-from tests.factories import OfferFactory, ProductFactory, UserFactory
+from producers.weeks import current_week, next_week
+from tests.admin_forms import post_admin_form
+from tests.factories import OfferFactory, ProducerFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def operator(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def _inline_post(catalogue, rows):
@@ -67,3 +65,54 @@ def test_admin_publish_action(operator):
     )
     offer.catalogue.refresh_from_db()
     assert offer.catalogue.status == Catalogue.Status.PUBLISHED
+
+
+def test_a_product_name_taken_whatever_its_case_is_a_form_error(operator):
+    carrot = ProductFactory(name="Carotte")
+    add = reverse("admin:producers_product_add")
+    response = post_admin_form(
+        operator,
+        add,
+        producer=carrot.producer_id,
+        name="CAROTTE",
+        category="vegetables",
+        unit="kg",
+        quantity_per_unit="1",
+        price_cents=250,
+        vat_rate=550,
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["name"] == [
+        "Vous avez déjà un produit portant ce nom."
+    ]
+    assert carrot.producer.products.count() == 1
+    leek = ProductFactory(producer=carrot.producer, name="Poireau")
+    url = reverse("admin:producers_product_change", args=[leek.pk])
+    assert post_admin_form(operator, url, name="carotte").status_code == 200
+    leek.refresh_from_db()
+    assert leek.name == "Poireau"
+
+
+def test_a_product_stays_with_its_farm_and_saves_through_the_service(operator):
+    product = ProductFactory(price_cents=300)
+    url = reverse("admin:producers_product_change", args=[product.pk])
+    other = ProducerFactory()
+    assert post_admin_form(operator, url, producer=other.pk, price_cents=320).status_code == 302
+    farm = product.producer_id
+    product.refresh_from_db()
+    assert (product.producer_id, product.price_cents) == (farm, 320)
+
+
+def test_a_catalogue_added_in_the_admin_starts_on_a_monday_from_this_week_on(operator):
+    producer = ProducerFactory()
+    add = reverse("admin:producers_catalogue_add")
+    wednesday = next_week() + timedelta(days=2)
+    response = post_admin_form(operator, add, producer=producer.pk, week=wednesday)
+    assert response.status_code == 302
+    assert Catalogue.objects.get(producer=producer).week == next_week()
+    response = post_admin_form(
+        operator, add, producer=producer.pk, week=current_week() - timedelta(days=7)
+    )
+    assert response.status_code == 200
+    assert "week" in response.context["adminform"].form.errors
+    assert Catalogue.objects.filter(producer=producer).count() == 1

@@ -198,3 +198,21 @@ def test_a_new_address_shows_position_pending_until_located(
     callbacks[0]()
     html = client.get(page("dashboard", slug=farm.slug)).content.decode()
     assert "position pending" not in html
+
+
+def test_the_add_offer_form_lists_only_the_products_that_can_be_added(client, farm):
+    catalogue = CatalogueFactory(producer=farm)
+    offered = OfferFactory(catalogue=catalogue, product__name="Ail").product
+    ProductFactory(producer=farm, name="Betterave", is_active=False)
+    carrot = ProductFactory(producer=farm, name="Carotte")
+    dashboard = client.get(page("dashboard", slug=farm.slug))
+    [block] = [b for b in dashboard.context["weeks"] if b["catalogue"] == catalogue]
+    assert list(block["add_form"].fields["product"].choices) == [(carrot.pk, "Carotte")]
+
+    prefix = f"add-{catalogue.pk}"
+    response = client.post(
+        page("offer_add", slug=farm.slug, catalogue_pk=catalogue.pk),
+        {f"{prefix}-product": offered.pk, f"{prefix}-quantity": "5"},
+    )
+    assert response.status_code == 400
+    assert catalogue.offers.count() == 1

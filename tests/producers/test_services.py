@@ -20,7 +20,13 @@ from producers.errors import (
 )
 from producers.models import Catalogue, Offer, Producer
 from producers.weeks import current_week, next_week
-from tests.factories import CatalogueFactory, OfferFactory, ProducerFactory, ProductFactory
+from tests.factories import (
+    CatalogueFactory,
+    OfferFactory,
+    ProducerFactory,
+    ProductFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +232,43 @@ def test_a_new_address_is_located_after_commit(django_capture_on_commit_callback
     with django_capture_on_commit_callbacks() as callbacks:
         services.update_producer(producer=producer, minimum_order_cents=3000)
     assert callbacks == []  # same address: no geocoding
+
+
+# --- Farms --------------------------------------------------------------------------------------
+
+
+def test_a_new_farm_is_pending_then_located_after_commit(django_capture_on_commit_callbacks):
+    member = UserFactory()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        producer = services.create_producer(
+            name="  Ferme du Moulin ",
+            slug="ferme-du-moulin",
+            address="27 rue du Moulin, 59100 Roubaix",
+            members=[member],
+        )
+    assert (producer.name, producer.minimum_order_cents) == ("Ferme du Moulin", 0)
+    assert producer.location_status == Producer.LocationStatus.PENDING
+    assert list(producer.members.all()) == [member]
+    assert len(callbacks) == 1
+    callbacks[0]()
+    producer.refresh_from_db()
+    assert producer.location_status == Producer.LocationStatus.LOCATED
+
+
+def test_a_farm_needs_a_name_an_address_and_a_minimum_of_zero_or_more():
+    with pytest.raises(Invalid) as refused:
+        services.create_producer(name=" ", slug="x", address="", minimum_order_cents=-1)
+    assert sorted(refused.value.extra["errors"]) == ["address", "minimum_order_cents", "name"]
+    assert not Producer.objects.exists()
+    producer = ProducerFactory()
+    with pytest.raises(Invalid) as refused:
+        services.update_producer(producer=producer, name=" ", address=" ")
+    assert sorted(refused.value.extra["errors"]) == ["address", "name"]
+
+
+def test_operators_change_the_slug_the_members_and_whether_a_farm_is_active():
+    producer, member = ProducerFactory(), UserFactory()
+    services.update_producer(producer=producer, slug="nouveau", is_active=False, members=[member])
+    producer.refresh_from_db()
+    assert (producer.slug, producer.is_active) == ("nouveau", False)
+    assert list(producer.members.all()) == [member]
