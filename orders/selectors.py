@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from common.money import times
-from orders.models import ACTIVE_STATUSES, Order, OrderLine
+from orders.models import ACTIVE_STATUSES, SOLD_STATUSES, Order, OrderLine
 from pickup.models import Distribution
 from pickup.selectors import catalogue_offers
 from producers.models import Offer, Producer
@@ -18,8 +18,9 @@ from producers.models import Offer, Producer
 
 def shows_pickup_code(order: Order) -> bool:
     """Whether the household is shown the order's pickup code (and its QR code): the order has
-    one and will be handed over (paid, or confirmed at the close)."""
-    return bool(order.pickup_code) and order.status in (Order.Status.PAID, Order.Status.CONFIRMED)
+    one and is to be handed over — paid, confirmed at the close, or not collected in time (a
+    late household still collects it: the handover takes no-shows)."""
+    return bool(order.pickup_code) and order.status in (Order.Status.PAID, *SOLD_STATUSES)
 
 
 def household_orders(*, user: User) -> QuerySet[Order]:

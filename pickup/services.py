@@ -216,6 +216,26 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def move_refusal(distribution: Distribution, to: str) -> str | None:
+    """Why ``distribution`` cannot move to status ``to`` now, or None: the moves of
+    ``TRANSITIONS`` and their time guards (opening before the cutoff, closing after it, done
+    once started). Reads no row: the pages ask it for each button they show."""
+    current = distribution.status
+    now = timezone.now()
+    if to not in TRANSITIONS.get(current, ()):
+        return _("A %(current)s distribution cannot become %(target)s.") % {
+            "current": Status(current).label,
+            "target": _label(to),
+        }
+    if to == Status.OPEN and distribution.cutoff_at <= now:
+        return _("Ordering for this distribution has already closed.")
+    if to == Status.CLOSED and distribution.cutoff_at > now:
+        return _("Ordering closes at the cutoff, not before.")
+    if to == Status.DONE and distribution.starts_at > now:
+        return _("A distribution can only be done once it has started.")
+    return None
+
+
 @transaction.atomic
 def move_distribution(*, distribution: Distribution, to: str) -> Distribution:
     """The one way a distribution changes status, following ``TRANSITIONS``.
@@ -228,31 +248,14 @@ def move_distribution(*, distribution: Distribution, to: str) -> Distribution:
     refused moves raise :class:`InvalidTransition` (409).
     """
     current = distribution.status
+    refusal = move_refusal(distribution, to)
+    if refusal is not None:
+        raise InvalidTransition(refusal, current=current, target=to)
     now = timezone.now()
-    if to not in TRANSITIONS.get(current, ()):
-        raise InvalidTransition(
-            _("A %(current)s distribution cannot become %(target)s.")
-            % {"current": Status(current).label, "target": _label(to)},
-            current=current,
-            target=to,
-        )
     changes: dict[str, Any] = {"status": to}
-    if to == Status.OPEN:
-        if distribution.cutoff_at <= now:
-            raise InvalidTransition(
-                _("Ordering for this distribution has already closed."), current=current, target=to
-            )
-        if distribution.opens_at > now:
-            changes["opens_at"] = now
-    elif to == Status.CLOSED and distribution.cutoff_at > now:
-        raise InvalidTransition(
-            _("Ordering closes at the cutoff, not before."), current=current, target=to
-        )
-    elif to == Status.DONE and distribution.starts_at > now:
-        raise InvalidTransition(
-            _("A distribution can only be done once it has started."), current=current, target=to
-        )
-    elif (
+    if to == Status.OPEN and distribution.opens_at > now:
+        changes["opens_at"] = now
+    if (
         to == Status.CANCELLED
         and distribution.orders.filter(status__in=ORDER_ACTIVE_STATUSES).exists()
     ):

@@ -8,6 +8,7 @@ from django.utils.formats import number_format
 
 from common.money import format_eur
 from pickup import selectors
+from pickup import services as pickup_services
 
 register = template.Library()
 
@@ -33,6 +34,12 @@ def quantity(value) -> str:
         return ""
     text = format(Decimal(value).normalize(), "f")
     return number_format(Decimal(text), decimal_pos=None)
+
+
+@register.filter
+def can_move(distribution, status: str) -> bool:
+    """Whether the host may move ``distribution`` to ``status`` now (the service's rule)."""
+    return pickup_services.move_refusal(distribution, status) is None
 
 
 @register.filter

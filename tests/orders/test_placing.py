@@ -417,3 +417,22 @@ def test_the_service_caps_the_quantity_of_a_line_for_pages_and_api_alike(market)
         )
     assert "lines" in refused.value.extra["errors"]
     assert not Order.objects.exists()
+
+
+def test_two_api_lines_of_one_offer_count_together_against_the_cap(market, api_client):
+    from orders.services.placing import MAX_QUANTITY
+
+    offer = market.a.offers[0]
+    api_client.force_authenticate(market.household)
+    response = api_client.post(
+        "/api/v1/orders/",
+        {
+            "distribution": market.distribution.pk,
+            "lines": [{"offer": offer.pk, "quantity": MAX_QUANTITY}] * 2,
+        },
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="twice-the-cap",
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert "lines" in response.json()["errors"]
+    assert not Order.objects.exists()

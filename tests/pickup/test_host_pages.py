@@ -193,3 +193,31 @@ def test_the_panel_is_in_the_real_producer_dashboard(client, world):
     html = client.get(reverse("frontend:producer:dashboard", args=[producer.slug])).content.decode()
     assert reverse("frontend:producer_supply_request") in html
     assert world.point["x"].name in html
+
+
+def _buttons(client, distribution) -> set[str]:
+    """The actions the dashboard offers for one distribution (by the form's target status)."""
+    html = client.get(DASHBOARD).content.decode()
+    row = html[html.index(f'data-distribution="{distribution.pk}"') :]
+    row = row[: row.index("</li>")] if "</li>" in row else row
+    offered = {s for s in ("open", "done") if f'name="status" value="{s}"' in row}
+    if reverse("frontend:host_distribution_close", args=[distribution.pk]) in row:
+        offered.add("close")
+    return offered
+
+
+def test_the_dashboard_offers_only_the_moves_the_service_allows_now(client, world):
+    import time_machine
+
+    client.force_login(world.users["host_x"])
+    distribution = world.distribution["x"]
+    assert "open" in _buttons(client, distribution)
+    with time_machine.travel(distribution.cutoff_at):  # ordering has closed: no reopening
+        assert "open" not in _buttons(client, distribution)
+        Distribution.objects.filter(pk=distribution.pk).update(status="open")
+        assert "close" in _buttons(client, distribution)  # closable at the cutoff itself
+    Distribution.objects.filter(pk=distribution.pk).update(status="closed")
+    with time_machine.travel(distribution.starts_at - timedelta(minutes=1)):
+        assert "done" not in _buttons(client, distribution)  # not before it started
+    with time_machine.travel(distribution.starts_at):
+        assert "done" in _buttons(client, distribution)
