@@ -90,7 +90,7 @@ class Payment(models.Model):
 
     @property
     def holds_money(self) -> bool:
-        return self.status in {"succeeded", "requires_capture"}
+        return self.status in HOLDING_MONEY
 
     @property
     def is_live(self) -> bool:
@@ -102,6 +102,9 @@ class Payment(models.Model):
 # (being sent to Stripe), ``unknown`` (the call ended without an answer: to be sent again with
 # the same key); not live, ``failed`` (refused before any PaymentIntent existed). The others
 # are Stripe's PaymentIntent statuses.
+# A PaymentIntent in one of these holds the household's money (authorised, or captured).
+HOLDING_MONEY = ("requires_capture", "succeeded")
+
 LIVE_PAYMENT_STATUSES = (
     "creating",
     "unknown",

@@ -28,7 +28,7 @@ from payments.errors import (
     PaymentRejected,
     PaymentUnavailable,
 )
-from payments.models import LIVE_PAYMENT_STATUSES, Capture, Payment
+from payments.models import HOLDING_MONEY, LIVE_PAYMENT_STATUSES, Capture, Payment
 from payments.services.customers import card_to_charge, remember_card, stripe_customer
 
 # How far a PaymentIntent has gone; a mirror only ever moves forward (events come out of order).
@@ -376,4 +376,4 @@ def latest_sent(kind: str, ref: int) -> Payment | None:
 
 def holding_money(kind: str, ref: int) -> QuerySet[Payment]:
     """The purpose's payments that hold money (captured, or authorised)."""
-    return payments_of(kind, ref).filter(status__in=["succeeded", "requires_capture"])
+    return payments_of(kind, ref).filter(status__in=HOLDING_MONEY)
