@@ -59,7 +59,12 @@ def holdings():
             household_id=subscription.household_id,
             kept_cents=kept,
             moved_out_cents=moved[pk],
-            label=f"subscription {pk} ({subscription.status})",
+            label=(
+                f"subscription {pk} ({subscription.status}, {subscription.weeks_paid} weeks "
+                f"paid from {subscription.first_week.isoformat()}, baskets "
+                f"{sorted(w.isoformat() for w in made[pk])}, skips "
+                f"{sorted(w.isoformat() for w in skipped[pk])})"
+            ),
             problems=problems,
         )
 

@@ -70,6 +70,7 @@ class Money(RuleBasedStateMachine):
         # each other's money (reconcile checks everything there is).
         self.savepoint = transaction.atomic()
         self.savepoint.__enter__()
+        self.fake.__init__()  # and a Stripe that remembers no key of an earlier example
         tz = timezone.get_current_timezone()
         day = next_monday() + timedelta(days=1 + (7 if far else 0))
         starts = datetime.combine(day, time(18, 0), tzinfo=tz)
