@@ -12,3 +12,8 @@ class OrdersConfig(AppConfig):
         from payments.purposes import register
 
         register(ORDER_PURPOSE)
+
+        from orders.books import ORDER_LEDGER
+        from payments.books import register as register_books
+
+        register_books(ORDER_LEDGER)

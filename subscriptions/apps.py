@@ -12,3 +12,8 @@ class SubscriptionsConfig(AppConfig):
         from subscriptions.services.subscribing import SUBSCRIPTION_PURPOSE
 
         register(SUBSCRIPTION_PURPOSE)
+
+        from payments.books import register as register_books
+        from subscriptions.books import SUBSCRIPTION_LEDGER
+
+        register_books(SUBSCRIPTION_LEDGER)
