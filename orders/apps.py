@@ -12,3 +12,8 @@ class OrdersConfig(AppConfig):
         from payments.purposes import register
 
         register(ORDER_PURPOSE)
+
+        # The credit ledger names the movements of orders in our words.
+        from orders.ledger import register as register_ledger_words
+
+        register_ledger_words()
