@@ -115,16 +115,19 @@ def credit_cancelled_distribution(*, distribution: Distribution) -> list[Credite
     still bring the basket. Runs in the caller's transaction, the distribution locked; locks
     the subscriptions in pk order, before the caller locks the orders."""
     week = distribution.week
-    baskets = {
-        basket.subscription_id: basket
-        for basket in BasketOrder.objects.filter(distribution=distribution).select_related("order")
-    }
+    with_basket = BasketOrder.objects.filter(distribution=distribution)
     due = set()
     if not other_live_distribution(distribution):
         due = set(due_subscriptions(distribution).values_list("pk", flat=True))
+    ids = set(with_basket.values_list("subscription_id", flat=True)) | due
+    subscriptions = lock_subscriptions(ids)
+    # Read under the locks: a skip committed meanwhile has taken its basket's prepayment.
+    baskets = {b.subscription_id: b for b in with_basket.select_related("order")}
     credited = []
-    for subscription in lock_subscriptions(set(baskets) | due):
+    for subscription in subscriptions:
         basket = baskets.get(subscription.pk)
+        if subscription.skips.filter(week=week).exists():
+            continue  # skipped: credited by the skip
         if basket is not None:
             amount = basket.order.prepaid_cents
         elif subscription.status != Subscription.Status.ACTIVE or week_settled(subscription, week):
