@@ -53,9 +53,13 @@ def given_back_after_cancel(*, distribution: Distribution) -> dict[int, dict[str
     its orders, and the basket weeks its season prepaid). Read from the money rows (refunds,
     payments, the credit ledger): what the e-mail says is what happened."""
     orders = list(
-        Order.objects.filter(distribution=distribution, status=Order.Status.CANCELLED).values_list(
-            "pk", "household_id"
+        Order.objects.filter(
+            distribution=distribution,
+            status=Order.Status.CANCELLED,
+            lines__cancel_reason=OrderLine.Reason.DISTRIBUTION_CANCELLED,
         )
+        .values_list("pk", "household_id")
+        .distinct()
     )
     household_of = dict(orders)
     back: dict[int, dict[str, int]] = {
