@@ -233,6 +233,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "subscriptions.tasks.expire_basket_offers_task",
         "schedule": timedelta(minutes=5),
     },
+    "subscriptions-credit-missed-weeks": {
+        "task": "subscriptions.tasks.credit_all_missed_weeks_task",
+        "schedule": timedelta(minutes=15),
+    },
     "handover-mark-no-shows": {
         "task": "handover.tasks.mark_due_no_shows_task",
         "schedule": timedelta(minutes=5),

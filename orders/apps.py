@@ -17,3 +17,8 @@ class OrdersConfig(AppConfig):
         from payments.books import register as register_books
 
         register_books(ORDER_LEDGER)
+
+        # The credit ledger names the movements of orders in our words.
+        from orders.ledger import register as register_ledger_words
+
+        register_ledger_words()

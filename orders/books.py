@@ -58,11 +58,11 @@ def credit_owners(references: dict[int, str], payments: dict[int, tuple[str, int
     for entry, reference in references.items():
         found = ORDER_REFERENCE.match(reference)
         if found:
-            owners[entry] = int(found.group(1))
+            owners[entry] = (PAYMENT_KIND, int(found.group(1)))
             continue
         found = PAYMENT_REFERENCE.match(reference)
         if found and payments.get(int(found.group(1)), ("",))[0] == PAYMENT_KIND:
-            owners[entry] = payments[int(found.group(1))][1]
+            owners[entry] = payments[int(found.group(1))]
     return owners
 
 

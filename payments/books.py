@@ -41,14 +41,19 @@ class Ledger:
 
     - ``holdings()``: every thing of this kind that may hold money (with or without payments).
     - ``credit_owners(references, payments)``: of the credit movements given (movement id →
-      reference), those that belong to one of its things (credit spent on it, or given back
-      for it): movement id → thing id. ``payments`` (payment id → (kind, thing id)) resolves
-      references that name a payment.
+      reference), those whose references this owner writes, with the thing each belongs to
+      (credit spent on it, or given back for it): movement id → (kind, thing id). Usually a
+      thing of its own kind; an owner above another may name the other's thing (a season
+      credits the week of a basket order whose distribution was cancelled: the order's
+      prepayment comes back through it). ``payments`` (payment id → (kind, thing id))
+      resolves references that name a payment.
     """
 
     kind: str
     holdings: Callable[[], Iterable[Holding]]
-    credit_owners: Callable[[dict[int, str], dict[int, tuple[str, int]]], dict[int, int]]
+    credit_owners: Callable[
+        [dict[int, str], dict[int, tuple[str, int]]], dict[int, tuple[str, int]]
+    ]
 
 
 _REGISTRY: dict[str, Ledger] = {}

@@ -138,13 +138,13 @@ def reconcile() -> Report:
     owned: dict[int, tuple[str, int]] = {}
     accounts: dict[tuple[str, int], Account] = {}
     for ledger in ledgers():
-        for entry, ref in ledger.credit_owners(references, payment_owners).items():
+        for entry, (kind, ref) in ledger.credit_owners(references, payment_owners).items():
             if entry in owned:
                 report.problems.append(
                     f"credit movement {entry} ({references[entry]}) is claimed by "
-                    f"{owned[entry][0]} {owned[entry][1]} and by {ledger.kind} {ref}"
+                    f"{owned[entry][0]} {owned[entry][1]} and by {kind} {ref}"
                 )
-            owned[entry] = (ledger.kind, ref)
+            owned[entry] = (kind, ref)
         for holding in ledger.holdings():
             accounts[(holding.kind, holding.ref)] = Account(
                 kind=holding.kind,

@@ -23,6 +23,7 @@ from orders.services.placing import MAX_QUANTITY
 from payments.services import customers
 from pickup import selectors as pickup_selectors
 from pickup.models import Distribution
+from subscriptions import selectors as subscription_selectors
 
 
 def _baskets(request) -> dict:
@@ -121,6 +122,7 @@ def _detail(request, order: Order, *, status: int = 200):
             "show_access": pickup_selectors.can_see_access_instructions(request.user, point),
             "collected_with": list(selectors.collected_with(order=order)),
             "changeable": services.order_changeable(order),
+            "basket_subscription": subscription_selectors.basket_subscription(order_id=order.pk),
             "shows_pickup_code": selectors.shows_pickup_code(order),
         },
         status=status,

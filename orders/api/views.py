@@ -12,6 +12,7 @@ from common.schema import refusals
 from orders import selectors, services
 from orders.api.serializers import OrderOutput, PayOutput, PlacedOrderOutput, order_output
 from orders.errors import (
+    BasketManagedBySubscription,
     IdempotencyKeyReused,
     NotPayable,
     OrderingClosed,
@@ -46,7 +47,9 @@ PAY_REFUSALS = refusals(
 
 
 # Changing or cancelling gives money back at once where it was captured (Stripe may be down).
-CHANGE_REFUSALS = refusals(OrderingClosed, OrderNotChangeable, PaymentUnavailable)
+CHANGE_REFUSALS = refusals(
+    OrderingClosed, OrderNotChangeable, BasketManagedBySubscription, PaymentUnavailable
+)
 
 
 def _placed(order, checkout) -> dict:
