@@ -175,6 +175,11 @@ class ReceiptOutput(serializers.Serializer):
     credit_used_cents = serializers.IntegerField()
     cards = CardPaymentOutput(many=True)
     refunds = MoneyBackOutput(many=True)
-    paid_cents = serializers.IntegerField(help_text="prepaid + credit + cards")
-    refunded_cents = serializers.IntegerField()
-    kept_cents = serializers.IntegerField(help_text="paid − refunded")
+    paid_cents = serializers.IntegerField(help_text="prepaid + credit + cards charged")
+    refunded_cents = serializers.IntegerField(help_text="to the card and to credit")
+    kept_cents = serializers.IntegerField(
+        help_text="paid − refunded: after the close, the total VAT included"
+    )
+    due_cents = serializers.IntegerField(
+        help_text="before the close: what a card hold will be charged at most"
+    )
