@@ -276,3 +276,33 @@ def test_the_api_gives_the_receipt_as_json_and_as_pdf(api_client, closed_order):
     pdf = api_client.get(url, {"format": "pdf"})
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_a_prepaid_basket_order_receipt_says_the_season_paid_it(client, market):
+    (honey,) = market.b.offers
+    Product.objects.filter(pk=honey.product_id).update(vat_rate=550)
+    honey.product.refresh_from_db()
+    order = place_prepaid_order(
+        household_id=market.household.pk,
+        distribution=market.distribution,
+        offer=honey,
+        unit_price_cents=1500,
+        key="basket-1",
+    )
+    receipt = selectors.receipt(order)
+    assert (receipt.prepaid_cents, receipt.credit_used_cents, receipt.cards) == (1500, 0, [])
+    assert receipt.kept_cents == receipt.total_cents == 1500
+    assert [(r.rate, r.vat_cents) for r in receipt.vat.rates] == [(550, 78)]  # 78,20
+
+    client.force_login(market.household)
+    html = client.get(reverse("frontend:orders:receipt", args=[order.pk])).content.decode()
+    assert "Payé d’avance par votre abonnement au panier" in html
+
+
+def test_the_receipt_in_english_writes_rates_the_english_way(client, closed_order, settings):
+    order = _close(closed_order)
+    client.force_login(closed_order.household)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("frontend:orders:receipt", args=[order.pk])).content.decode()
+    assert "VAT 5.5%" in html and "VAT 20%" in html and "€10.99" in html
+    assert "Credit used" in html
