@@ -1,5 +1,6 @@
 """Households' pages about orders: the basket on a distribution's catalogue (htmx), checkout,
-paying by card (Stripe.js), "My orders", an order's page with changes and cancellation, its receipt (page and PDF).
+paying by card (Stripe.js), "My orders", an order's page with changes and cancellation, its
+receipt (page and PDF).
 
 The basket lives in the session until the order is placed; every rule is in
 ``orders.services`` and a refusal comes back as a message on the page it was sent from.

@@ -1,5 +1,6 @@
 """Orders API: thin views — parse with ``validated``, call a service, shape the answer.
-Every lookup goes through the household's own orders, so anyone else's order is a 404."""
+Every lookup goes through the household's own orders, so anyone else's order is a 404 (staff
+also read any order's receipt)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
