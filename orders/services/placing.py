@@ -185,7 +185,7 @@ def place_order(
     any stock is taken — the twin's INSERT waits for the first transaction and fails once it
     commits; the whole attempt is then rolled back and the first order returned (no savepoint
     needed). The same key with another request is ``idempotency_key_reused`` (422). Lines
-    snapshot product name, producer and unit price. The new order keeps its lines in memory (as if prefetched), so the answer reads
+    snapshot product name, producer, unit price and VAT rate. The new order keeps its lines in memory (as if prefetched), so the answer reads
     nothing back. ``distribution`` may be given by id: the row is read (and locked) here anyway,
     and an unknown id is ``invalid``.
 
@@ -263,6 +263,7 @@ def _place_new_order(
             product_name=offers[offer_id].product.name,
             producer_name=offers[offer_id].catalogue.producer.name,
             unit_price_cents=offers[offer_id].price_cents,
+            vat_rate=offers[offer_id].product.vat_rate,
             quantity=int(lines[offer_id]),
         )
         for offer_id in sorted(lines)
