@@ -151,7 +151,7 @@ class DistributionCancelApi(APIView):
     )
     def post(self, request, pk: int):
         distribution = reports.hosted_distribution(user=request.user, pk=pk)
-        cancelled = services.cancel_distribution(distribution=distribution)
+        cancelled = services.cancel_distribution(distribution=distribution, by=request.user)
         return Response(CancelledOutput({"cancelled_orders": cancelled}).data)
 
 
