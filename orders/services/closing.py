@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from common.db import insert_rows, update_rows
 from common.errors import DomainError
 from common.money import share_of
 from orders.models import Order, OrderLine, Settlement
@@ -33,6 +34,7 @@ from payments.services.refunds import record_kept_as_credit, refunded
 from payments.services.wallet import add_credit, refunds_to_credit
 from pickup.models import Distribution
 from pickup.services import move_distribution
+from producers.models import Producer
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,27 @@ logger = logging.getLogger(__name__)
 # task may have been lost with a worker, or gave up while Stripe was away).
 SWEEP_AFTER = timedelta(minutes=5)
 SWEEP_BATCH = 500
+SETTLEMENT_FIELDS = [
+    "order",
+    "status",
+    "card_keep_cents",
+    "round",
+    "reason",
+    "attempts",
+    "last_error",
+    "created_at",
+    "updated_at",
+]
+# What the close reads of each line (the fee split and cancelling need no more).
+LINE_FIELDS = (
+    "pk",
+    "order_id",
+    "offer_id",
+    "producer_id",
+    "unit_price_cents",
+    "quantity",
+    "status",
+)
 
 
 def split_fees(line: OrderLine) -> None:
@@ -119,17 +142,14 @@ def close_distribution(*, distribution: Distribution) -> bool:
 
     lines = list(
         OrderLine.objects.filter(order__in=paid, status=OrderLine.Status.ACTIVE)
-        .select_related("producer")
+        .only(*LINE_FIELDS)
         .order_by("pk")
     )
     sold: dict[int, int] = {}
     for line in lines:
         sold[line.producer_id] = sold.get(line.producer_id, 0) + line.total_cents
-    below = {
-        line.producer_id
-        for line in lines
-        if sold[line.producer_id] < line.producer.minimum_order_cents
-    }
+    minimums = dict(Producer.objects.filter(pk__in=sold).values_list("pk", "minimum_order_cents"))
+    below = {producer for producer, cents in sold.items() if cents < minimums[producer]}
     cancel_lines(
         [line for line in lines if line.producer_id in below],
         reason=OrderLine.Reason.MINIMUM_NOT_REACHED,
@@ -139,9 +159,8 @@ def close_distribution(*, distribution: Distribution) -> bool:
     for line in kept:
         split_fees(line)
         finals[line.order_id] = finals.get(line.order_id, 0) + line.total_cents
-    OrderLine.objects.bulk_update(
-        kept, ["host_share_cents", "platform_share_cents", "producer_share_cents"]
-    )
+    # One UPDATE per row sent together (``bulk_update``'s CASE takes seconds for 1,000 rows).
+    update_rows(kept, ["host_share_cents", "platform_share_cents", "producer_share_cents"])
     now = timezone.now()
     settlements = []
     for order in paid:
@@ -154,9 +173,11 @@ def close_distribution(*, distribution: Distribution) -> bool:
         order.total_cents = final
         order.status = Order.Status.CONFIRMED if final else Order.Status.CANCELLED
         order.closed_at = now
-        settlements.append(Settlement(order=order, card_keep_cents=card_cents))
-    Order.objects.bulk_update(paid, ["total_cents", "status", "closed_at"])
-    Settlement.objects.bulk_create(settlements)
+        settlements.append(
+            (order.pk, Settlement.Status.PENDING, card_cents, 0, "close", 0, "", now, now)
+        )
+    update_rows(paid, ["total_cents", "status", "closed_at"])
+    insert_rows(Settlement, SETTLEMENT_FIELDS, settlements)
     move_distribution(distribution=distribution, to=Distribution.Status.CLOSED)
 
     settled = [o.pk for o in paid]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from common.bounds import field_bounds
+from common.db import insert_rows
 from common.errors import Invalid
 from common.money import times
 from orders.errors import (
@@ -125,15 +126,21 @@ def give_back_stock(lines: Iterable[OrderLine]) -> None:
 def record_changes(changes: Iterable[tuple[OrderLine, int]], *, reason: str, actor=None) -> None:
     """Write the audit trail of lines just changed: each ``(line, quantity before)`` with the
     line's quantity now (0 when cancelled), ``reason`` and who did it (None: the system)."""
-    LineChange.objects.bulk_create(
-        LineChange(
-            line_id=line.pk,
-            actor=actor,
-            reason=reason,
-            quantity_before=before,
-            quantity_after=0 if line.status == OrderLine.Status.CANCELLED else line.quantity,
-        )
-        for line, before in changes
+    now, actor_id = timezone.now(), getattr(actor, "pk", None)
+    insert_rows(
+        LineChange,
+        ["line", "actor", "reason", "quantity_before", "quantity_after", "created_at"],
+        [
+            (
+                line.pk,
+                actor_id,
+                reason,
+                before,
+                0 if line.status == OrderLine.Status.CANCELLED else line.quantity,
+                now,
+            )
+            for line, before in changes
+        ],
     )
 
 
@@ -144,7 +151,9 @@ def cancel_lines(lines: Iterable[OrderLine], *, reason: str, actor=None) -> list
     for line in lines:
         line.status = OrderLine.Status.CANCELLED
         line.cancel_reason = reason
-    OrderLine.objects.bulk_update(lines, ["status", "cancel_reason"])
+    OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(
+        status=OrderLine.Status.CANCELLED, cancel_reason=reason
+    )
     give_back_stock(lines)
     record_changes(((line, line.quantity) for line in lines), reason=reason, actor=actor)
     return lines
