@@ -131,3 +131,37 @@ def test_the_phone_page_marks_a_line_missing(
     day.market.b.producer.members.add(stranger)
     client.force_login(stranger)
     assert client.get(url).status_code == 404
+
+
+def test_the_admin_shows_settlements_and_the_audit_trail_read_only(
+    closed_day, farm, operator, django_capture_on_commit_callbacks
+):
+    from orders.models import Settlement
+    from orders.services.corrections import mark_delivered
+
+    day = closed_day
+    line = _apples_line(day)
+    # a settlement made pending again and not run yet: "settle now" runs it
+    mark_delivered(producer=line.producer, line_id=line.pk, delivered=2, by=farm)
+    settlement = Settlement.objects.get(order=line.order)
+    assert settlement.status == "pending"
+    assert operator.get("/admin/orders/settlement/").status_code == 200
+    assert operator.get("/admin/orders/linechange/").status_code == 200
+    assert operator.get(f"/admin/orders/order/{line.order_id}/change/").status_code == 200
+    assert (
+        operator.get(f"/admin/orders/linechange/{line.changes.get().pk}/change/").status_code == 200
+    )
+    response = operator.post(
+        "/admin/orders/settlement/",
+        {"action": "settle_now", "_selected_action": [settlement.pk]},
+    )
+    assert response.status_code == 302
+    settlement.refresh_from_db()
+    assert settlement.status == "done" and settlement.round == 1
+    assert Refund.objects.get(reason="short").amount_cents == 300
+    # nothing can be added, changed or deleted by hand
+    assert operator.get("/admin/orders/linechange/add/").status_code == 403
+    assert (
+        operator.post(f"/admin/orders/linechange/{line.changes.get().pk}/delete/").status_code
+        == 403
+    )
