@@ -26,13 +26,31 @@ def update_rows(objs: Sequence[Model], fields: Sequence[str]) -> None:
         ", ".join(f"{quote(field.column)} = %s" for field in columns),
         quote(meta.pk.column),
     )
+    prepare = _preparer(columns, connection)
     params = [
-        [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns]
-        + [obj.pk]
+        [prepare(i, getattr(obj, field.attname)) for i, field in enumerate(columns)] + [obj.pk]
         for obj in objs
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def _preparer(columns, connection):
+    """``prepare(i, value)``: ``value`` as column ``i`` sends it to the database, each distinct
+    value prepared once (most rows repeat a status, a date, small amounts)."""
+    caches: list[dict] = [{} for _ in columns]
+
+    def prepare(i, value):
+        cache = caches[i]
+        try:
+            return cache[value]
+        except KeyError:
+            prepared = cache[value] = columns[i].get_db_prep_save(value, connection)
+            return prepared
+        except TypeError:  # not hashable
+            return columns[i].get_db_prep_save(value, connection)
+
+    return prepare
 
 
 def insert_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequence]) -> None:
