@@ -151,9 +151,11 @@ def cancel_lines(lines: Iterable[OrderLine], *, reason: str, actor=None) -> list
     for line in lines:
         line.status = OrderLine.Status.CANCELLED
         line.cancel_reason = reason
-    OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(
-        status=OrderLine.Status.CANCELLED, cancel_reason=reason
-    )
+    ids = [line.pk for line in lines]
+    for start in range(0, len(ids), 900):  # within SQLite's parameters per statement
+        OrderLine.objects.filter(pk__in=ids[start : start + 900]).update(
+            status=OrderLine.Status.CANCELLED, cancel_reason=reason
+        )
     give_back_stock(lines)
     record_changes(((line, line.quantity) for line in lines), reason=reason, actor=actor)
     return lines
