@@ -225,6 +225,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "orders.tasks.close_due_distributions_task",
         "schedule": timedelta(minutes=1),
     },
+    "orders-settle-pending": {
+        "task": "orders.tasks.settle_pending_orders_task",
+        "schedule": timedelta(minutes=5),
+    },
     "subscriptions-generate-basket-orders": {
         "task": "subscriptions.tasks.generate_basket_orders_task",
         "schedule": timedelta(minutes=1),

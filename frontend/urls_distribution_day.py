@@ -26,6 +26,11 @@ urlpatterns = [
         name="producer_week",
     ),
     path(
+        "producteur/<slug:slug>/ventes/<int:pk>/corrections/",
+        producer.corrections,
+        name="producer_corrections",
+    ),
+    path(
         "producteur/<slug:slug>/ventes/<int:pk>/releve/",
         producer.statement,
         name="producer_statement",

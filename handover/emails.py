@@ -16,6 +16,7 @@ from handover.reports import producer_picking, sold_lines
 from orders.models import PAYMENT_KIND as ORDER_KIND
 from orders.models import Order, OrderLine
 from payments.models import Capture, CreditEntry, Payment, Refund
+from payments.services.wallet import refunds_to_credit
 from pickup.models import Distribution
 from producers.models import Producer
 from subscriptions.models import CreditedWeek
@@ -215,3 +216,43 @@ def send_close_emails(*, distribution_id: int) -> int:
         }
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
     return send_mass_mail(messages, fail_silently=False) if messages else 0
+
+
+def send_line_corrected(*, line_id: int, given_back_cents: int) -> int:
+    """A farm marked a line short after the close: the household is told which product, how
+    many were delivered, and what comes back where (its card or its credit)."""
+    line = OrderLine.objects.select_related(
+        "order__household", "order__distribution__pickup_point"
+    ).get(pk=line_id)
+    order = line.order
+    household = order.household
+    delivered = line.quantity if line.status == OrderLine.Status.ACTIVE else 0
+    ordered = line.ordered_quantity or line.quantity
+    paid_by_card = any(p.holds_money for p in order.payments)
+    to_credit = refunds_to_credit(household=household) or not paid_by_card
+    body = [
+        _("%(farm)s could not deliver all of your order no. %(order)s at %(point)s, %(when)s.")
+        % {
+            "farm": line.producer_name,
+            "order": order.pk,
+            "point": order.distribution.pickup_point.name,
+            "when": _when(order.distribution),
+        },
+        _("%(product)s: %(ordered)s ordered, %(delivered)s delivered.")
+        % {"product": line.product_name, "ordered": ordered, "delivered": delivered},
+    ]
+    if given_back_cents > 0:
+        body.append(
+            (
+                _("%(amount)s is added to your credit.")
+                if to_credit
+                else _("%(amount)s is given back to your card (or not charged).")
+            )
+            % {"amount": format_eur(given_back_cents)}
+        )
+    body.append(f"{settings.SITE_URL.rstrip('/')}/commandes/{order.pk}/")
+    subject = _("Order no. %(order)s: %(product)s missing") % {
+        "order": order.pk,
+        "product": line.product_name,
+    }
+    return send_mail(subject, "\n".join(body), settings.DEFAULT_FROM_EMAIL, [household.email])

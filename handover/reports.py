@@ -15,12 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from orders.models import SOLD_STATUSES, Order, OrderLine
+from orders.models import SOLD_STATUSES, LineChange, Order, OrderLine
 from orders.pickup_codes import normalise
 from orders.services.paying import KIND as ORDER_KIND
 from payments.models import Payment, Refund
@@ -155,6 +155,29 @@ def producer_statement(*, producer: Producer, distribution: Distribution) -> Sta
         lines=Count("pk"),
     )
     return Statement(sums["sales"], sums["host"], sums["platform"], sums["producer"], sums["lines"])
+
+
+def producer_lines(*, producer: Producer, distribution: Distribution) -> QuerySet[OrderLine]:
+    """The farm's lines of a closed distribution, sold or not, for its corrections: by
+    product, then order, with the order (pickup code, handover) and the audit trail of each
+    line (three queries in all)."""
+    return (
+        OrderLine.objects.filter(producer=producer, order__distribution=distribution)
+        .exclude(order__status__in=[Order.Status.EXPIRED, Order.Status.AWAITING_PAYMENT])
+        .select_related("order")
+        .prefetch_related(Prefetch("changes", queryset=LineChange.objects.select_related("actor")))
+        .order_by("product_name", "order_id", "pk")
+    )
+
+
+def producer_line(*, producer: Producer, pk: int) -> OrderLine:
+    """One of the farm's lines (any distribution), with its audit trail; else Http404."""
+    return get_object_or_404(
+        OrderLine.objects.filter(producer=producer)
+        .select_related("order")
+        .prefetch_related(Prefetch("changes", queryset=LineChange.objects.select_related("actor"))),
+        pk=pk,
+    )
 
 
 # --- Hosts: packing list -----------------------------------------------------------------------

@@ -172,7 +172,7 @@ def claim_due_reminders() -> list[int]:
 
 
 @transaction.atomic
-def cancel_distribution(*, distribution: Distribution) -> int:
+def cancel_distribution(*, distribution: Distribution, by: User | None = None) -> int:
     """A host cancels a distribution before its sale closes: every order is cancelled and
     given back in full — authorisations released, captured money refunded through
     :func:`orders.services.paying.release_or_refund`, credit spent on it credited back, and
@@ -183,6 +183,7 @@ def cancel_distribution(*, distribution: Distribution) -> int:
     and farms are told after the commit.
 
     Only scheduled or open distributions (409 ``distribution_not_cancellable`` otherwise).
+    The audit trail names ``by`` (the host) on every line cancelled.
     Locks: the distribution, then the subscriptions of its basket weeks in pk order, then its
     orders in pk order. Returns the orders cancelled.
     """
@@ -199,6 +200,7 @@ def cancel_distribution(*, distribution: Distribution) -> int:
     cancel_lines(
         OrderLine.objects.filter(order__in=orders).order_by("pk"),
         reason=OrderLine.Reason.DISTRIBUTION_CANCELLED,
+        actor=by,
     )
     for order in orders:
         order.status = Order.Status.CANCELLED

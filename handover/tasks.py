@@ -15,6 +15,14 @@ def send_close_emails_task(distribution_id: int) -> int:
 
 
 @shared_task
+def send_line_corrected_task(line_id: int, given_back_cents: int) -> int:
+    """A line marked short after the close: the household is told what comes back."""
+    from handover.emails import send_line_corrected
+
+    return send_line_corrected(line_id=line_id, given_back_cents=given_back_cents)
+
+
+@shared_task
 def mark_due_no_shows_task() -> int:
     """Every 5 minutes (CELERY_BEAT_SCHEDULE): after the slot and its grace period, orders
     not collected become no-shows and the distribution is done."""

@@ -3,14 +3,16 @@ keep, and which credit movements are its own.
 
 An order keeps its active lines' total while paid, and after the close while sold (handed
 over or not collected); nothing once cancelled or expired. While it awaits its card it holds
-only the credit already put in. A basket order's prepayment comes in from its season.
+only the credit already put in. A basket order's prepayment comes in from its season. Between
+the close (or a correction) and its settlement's task, the card keeps what the settlement says;
+the rest is on its way back.
 """
 
 from __future__ import annotations
 
 import re
 
-from orders.models import PAYMENT_KIND, SOLD_STATUSES, Order
+from orders.models import PAYMENT_KIND, SOLD_STATUSES, Order, Settlement
 from payments.books import Holding, Ledger
 from payments.models import CreditEntry
 
@@ -36,6 +38,11 @@ def holdings():
         if found and int(found.group(1)) in waiting:
             pk = int(found.group(1))
             credit_waiting[pk] = credit_waiting.get(pk, 0) - amount
+    pending = dict(
+        Settlement.objects.filter(status=Settlement.Status.PENDING).values_list(
+            "order_id", "card_keep_cents"
+        )
+    )
     for pk, household_id, status, total, prepaid in rows.iterator():
         if status in KEEPING:
             kept = total
@@ -50,6 +57,7 @@ def holdings():
             kept_cents=kept,
             moved_in_cents=prepaid,
             label=f"order #{pk} ({status})",
+            card_keep_cents=pending.get(pk),
         )
 
 

@@ -57,3 +57,40 @@ class BasketManagedBySubscription(DomainError):
         "This basket comes with your subscription: skip the week from your subscription's "
         "page (within its limit and deadline), and its price becomes credit."
     )
+
+
+class LineNotFound(DomainError):
+    """A line that is not the farm's own (or does not exist): the same answer for both."""
+
+    code = "line_not_found"
+    status = 404
+    default_message = _("No such line among your farm's sales.")
+
+
+class SaleNotClosed(DomainError):
+    code = "sale_not_closed"
+    status = 409
+    default_message = _("The sale of this distribution has not closed yet.")
+
+
+class LineNotSold(DomainError):
+    code = "line_not_sold"
+    status = 409
+    default_message = _("This line was not sold at the close: there is nothing to correct.")
+
+
+class AlreadyHandedOver(DomainError):
+    """The household collected its order: a correction is then a complaint for the host or
+    the operators, not the farm's to make."""
+
+    code = "already_handed_over"
+    status = 409
+    default_message = _(
+        "This order was already handed over: ask the host or the team to correct it."
+    )
+
+
+class QuantityAboveOrdered(DomainError):
+    code = "quantity_above_ordered"
+    status = 400
+    default_message = _("The quantity delivered cannot be more than the quantity sold.")

@@ -139,6 +139,7 @@ class OrderLine(models.Model):
         EXPIRED = "expired", _("not paid in time")
         UNPAID = "unpaid", _("not paid at the cutoff")
         DISTRIBUTION_CANCELLED = "distribution_cancelled", _("the distribution was cancelled")
+        SHORT = "short", _("not delivered by the farm")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     offer = models.ForeignKey("producers.Offer", on_delete=models.PROTECT, related_name="+")
@@ -156,6 +157,9 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     cancel_reason = models.CharField(max_length=30, choices=Reason.choices, blank=True)
+    # What was sold at the close, kept when the farm delivers less (``quantity`` is then what
+    # was delivered and paid for); empty while the line was never corrected.
+    ordered_quantity = models.PositiveIntegerField(_("quantity ordered"), null=True, blank=True)
     # Fee split, recorded at the close; they add up to the line's total to the cent.
     host_share_cents = models.PositiveIntegerField(null=True, blank=True)
     platform_share_cents = models.PositiveIntegerField(null=True, blank=True)
@@ -178,3 +182,75 @@ class OrderLine(models.Model):
     @property
     def total_cents(self) -> int:
         return times(self.unit_price_cents, self.quantity)
+
+
+class Settlement(models.Model):
+    """What is left to do with an order's card money after the close, one row per order.
+
+    The close decides under the distribution's lock how much the order's card payments keep
+    (``card_keep_cents``) and writes this row, pending; a task per order then captures that
+    much of an authorisation (or releases it), or refunds what a captured payment holds beyond
+    it, outside the lock (:func:`orders.services.closing.settle_order`). A correction after the
+    close (a line delivered short) lowers ``card_keep_cents``, adds one to ``round`` and makes
+    the row pending again. ``round`` and the order's revision name the refunds of each round,
+    so running a round twice refunds once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("to settle")
+        DONE = "done", _("settled")
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="settlement")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    card_keep_cents = models.PositiveIntegerField(_("the card keeps (cents)"))
+    # 0: the close; each correction after it adds one.
+    round = models.PositiveIntegerField(_("round"), default=0)
+    # Why money is given back in this round (a ``payments.models.Refund.Reason``).
+    reason = models.CharField(_("reason"), max_length=20, default="close")
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("settlement")
+        verbose_name_plural = _("settlements")
+        ordering = ["-pk"]
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="orders_settlement_pending_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.status} · {self.card_keep_cents} c"
+
+
+class LineChange(models.Model):
+    """The audit trail of order lines: who changed which line, when, from what quantity to
+    what (0: cancelled), and why. Written by every service that changes a line after it was
+    placed; never changed."""
+
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="changes")
+    # Nobody for the system's own moves (the close, an expiry).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    reason = models.CharField(_("reason"), max_length=30, choices=OrderLine.Reason.choices)
+    quantity_before = models.PositiveIntegerField(_("quantity before"))
+    quantity_after = models.PositiveIntegerField(_("quantity after"))
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("line change")
+        verbose_name_plural = _("line changes")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["line", "created_at"], name="orders_linechange_line_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.line_id}: {self.quantity_before} → {self.quantity_after} ({self.reason})"

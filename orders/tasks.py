@@ -3,6 +3,8 @@ inside the function: the services enqueue tasks, so a module-level import would 
 
 from celery import shared_task
 
+from payments.errors import PaymentUnavailable
+
 
 @shared_task
 def expire_unpaid_orders_task() -> int:
@@ -18,3 +20,26 @@ def close_due_distributions_task() -> int:
     from orders.services.closing import close_due_distributions
 
     return len(close_due_distributions())
+
+
+@shared_task(
+    autoretry_for=(PaymentUnavailable,),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=8,
+)
+def settle_order_task(order_id: int) -> bool:
+    """After the close (or a correction): capture, release or refund one order's card money.
+    Retried while Stripe is unreachable; the sweep runs what is still pending later."""
+    from orders.services.closing import settle_order
+
+    return settle_order(order_id=order_id)
+
+
+@shared_task
+def settle_pending_orders_task() -> int:
+    """Every 5 minutes (CELERY_BEAT_SCHEDULE): settlements left pending are run again."""
+    from orders.services.closing import settle_pending_orders
+
+    return len(settle_pending_orders())

@@ -31,6 +31,9 @@ class Holding:
     moved_in_cents: int = 0
     moved_out_cents: int = 0
     label: str = ""
+    # A settlement is pending (the close or a correction decided, a task will do it): the
+    # card payments are to keep this much; what they hold beyond it is to be given back.
+    card_keep_cents: int | None = None
     # What the owner itself finds wrong (a basket week past with neither basket nor credit).
     problems: tuple[str, ...] = ()
 

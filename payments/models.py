@@ -126,6 +126,7 @@ class Refund(models.Model):
         EXPIRED = "expired", _("paid after the order expired")
         DISTRIBUTION_CANCELLED = "distribution", _("the distribution was cancelled")
         DUPLICATE = "duplicate", _("paid twice: the second payment is given back")
+        SHORT = "short", _("not delivered: marked short after the close")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     key = models.CharField(max_length=255, unique=True)

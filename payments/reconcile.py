@@ -41,9 +41,27 @@ class Account:
     moved_in_cents: int = 0
     moved_out_cents: int = 0
     kept_cents: int = 0
+    card_keep_cents: int | None = None  # a settlement is pending (see Holding)
+
+    @property
+    def to_settle_cents(self) -> int:
+        """What the card holds beyond what a pending settlement lets it keep: to give back."""
+        if self.card_keep_cents is None:
+            return 0
+        on_card = self.card_received_cents + self.card_authorised_cents - self.card_refunded_cents
+        return max(on_card - self.card_keep_cents, 0)
 
     @property
     def _base(self) -> int:
+        if self.card_keep_cents is not None:
+            on_card = (
+                self.card_received_cents + self.card_authorised_cents - self.card_refunded_cents
+            )
+            # The card must hold at least what it is to keep; the rest is on its way back.
+            card = min(on_card, self.card_keep_cents)
+            return (
+                card - self.credit_cents + self.moved_in_cents - self.moved_out_cents
+            ) - self.kept_cents
         return (
             self.card_received_cents
             - self.card_refunded_cents
@@ -56,6 +74,8 @@ class Account:
     @property
     def authorised_used_cents(self) -> int:
         """Of the card's hold, what covers what the thing keeps (the close captures that)."""
+        if self.card_keep_cents is not None:  # counted whole; the excess is in to_settle_cents
+            return self.card_authorised_cents
         return min(self.card_authorised_cents, max(-self._base, 0))
 
     @property
@@ -63,6 +83,8 @@ class Account:
         """What the thing holds beyond (+) or short of (−) what it must keep; 0 when right.
         A hold on a card may cover more than is kept (the household lowered its order: the
         close captures less), never less."""
+        if self.card_keep_cents is not None:
+            return self._base
         return self._base + self.authorised_used_cents
 
     def describe(self) -> str:
@@ -83,6 +105,7 @@ class Report:
     card_received_cents: int = 0
     card_authorised_cents: int = 0  # the part of holds on cards that covers what is kept
     card_refunded_cents: int = 0
+    to_settle_cents: int = 0  # on cards, to be given back by pending settlements
     kept_cents: int = 0
     credit_balance_cents: int = 0
     unowned_credit_cents: int = 0
@@ -98,6 +121,7 @@ class Report:
             self.card_received_cents
             + self.card_authorised_cents
             - self.card_refunded_cents
+            - self.to_settle_cents
             - self.kept_cents
             - self.credit_balance_cents
             + self.unowned_credit_cents
@@ -154,6 +178,7 @@ def reconcile() -> Report:
                 kept_cents=holding.kept_cents,
                 moved_in_cents=holding.moved_in_cents,
                 moved_out_cents=holding.moved_out_cents,
+                card_keep_cents=holding.card_keep_cents,
             )
             report.problems.extend(
                 f"{holding.kind} {holding.ref}: {problem}" for problem in holding.problems
@@ -178,6 +203,7 @@ def reconcile() -> Report:
         report.card_received_cents += account.card_received_cents
         report.card_authorised_cents += account.authorised_used_cents
         report.card_refunded_cents += account.card_refunded_cents
+        report.to_settle_cents += account.to_settle_cents
         report.kept_cents += account.kept_cents
         moved += account.moved_in_cents - account.moved_out_cents
         if account.gap_cents:
@@ -198,7 +224,8 @@ def reconcile() -> Report:
         report.problems.append(
             f"in total, card money {format_eur(report.card_received_cents)} + held "
             f"{format_eur(report.card_authorised_cents)} − refunded "
-            f"{format_eur(report.card_refunded_cents)} ≠ kept {format_eur(report.kept_cents)} "
+            f"{format_eur(report.card_refunded_cents)} − to give back "
+            f"{format_eur(report.to_settle_cents)} ≠ kept {format_eur(report.kept_cents)} "
             f"+ credit {format_eur(report.credit_balance_cents)}: off by "
             f"{report.total_gap_cents:+d} c"
         )

@@ -46,7 +46,9 @@ def holdings():
         skipped[subscription_id].add(week)
     for subscription_id, week in CreditedWeek.objects.values_list("subscription_id", "week"):
         skipped[subscription_id].add(week)
-    last_week_over = timezone.localdate() - timedelta(days=7)
+    # A week is over on its Sunday; the periodic pass credits it within minutes — a day of
+    # grace before calling it lost.
+    last_week_over = timezone.localdate() - timedelta(days=8)
     for subscription in Subscription.objects.select_related("season").iterator():
         pk = subscription.pk
         problems = ()

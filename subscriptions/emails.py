@@ -40,6 +40,8 @@ def week_credited_text(credited: CreditedWeek) -> str:
         why = _("The distribution of the week of %(week)s was cancelled by the pickup point.")
     elif credited.reason == CreditedWeek.Reason.SOLD_OUT:
         why = _("The basket of %(farm)s was sold out for the week of %(week)s.")
+    elif credited.reason == CreditedWeek.Reason.NO_DISTRIBUTION:
+        why = _("Your pickup point held no distribution in the week of %(week)s.")
     else:
         why = _("%(farm)s offered no basket for the week of %(week)s.")
     back = _(

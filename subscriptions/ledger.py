@@ -86,6 +86,8 @@ def credited_week_label(credited: CreditedWeek) -> str:
         return _("Distribution of %(day)s cancelled — %(farm)s basket credited") % values
     if credited.reason == CreditedWeek.Reason.SOLD_OUT:
         return _("Week of %(week)s: %(farm)s basket sold out — credited") % values
+    if credited.reason == CreditedWeek.Reason.NO_DISTRIBUTION:
+        return _("Week of %(week)s: no distribution at your pickup point — credited") % values
     return _("Week of %(week)s: no %(farm)s basket offered — credited") % values
 
 

@@ -220,6 +220,7 @@ class CreditedWeek(models.Model):
         DISTRIBUTION_CANCELLED = "distribution_cancelled", _("distribution cancelled")
         BASKET_MISSING = "basket_missing", _("basket not offered by the farm")
         SOLD_OUT = "sold_out", _("basket sold out")
+        NO_DISTRIBUTION = "no_distribution", _("no distribution at the pickup point that week")
 
     subscription = models.ForeignKey(
         Subscription, on_delete=models.PROTECT, related_name="credited_weeks"

@@ -120,7 +120,7 @@ def undo(request, pk: int):
 def cancel(request, pk: int):
     distribution = _distribution(request, pk)
     try:
-        count = services.cancel_distribution(distribution=distribution)
+        count = services.cancel_distribution(distribution=distribution, by=request.user)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:

@@ -181,7 +181,7 @@ def distribution_move(request, pk: int):
         raise Http404
     try:
         if target == Distribution.Status.CANCELLED:  # orders cancelled and refunded too
-            cancel_distribution(distribution=distribution)
+            cancel_distribution(distribution=distribution, by=request.user)
         else:
             services.move_distribution(distribution=distribution, to=target)
     except DomainError as exc:

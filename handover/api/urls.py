@@ -28,6 +28,16 @@ urlpatterns = [
         name="day-week-picking",
     ),
     path(
+        "producers/<int:producer_id>/distributions/<int:pk>/lines/",
+        views.FarmLinesApi.as_view(),
+        name="day-farm-lines",
+    ),
+    path(
+        "producers/<int:producer_id>/lines/<int:pk>/delivered/",
+        views.DeliveredApi.as_view(),
+        name="day-line-delivered",
+    ),
+    path(
         "producers/<int:producer_id>/distributions/<int:pk>/statement/",
         views.StatementApi.as_view(),
         name="day-statement",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.errors import Invalid
 from orders.errors import NotPayable, OrderingClosed
-from orders.models import PAYMENT_KIND, Order
+from orders.models import PAYMENT_KIND, Order, Settlement
 from orders.services.credit import give_back_order_credit, pay_with_credit
 from payments.models import Payment, Refund
 from payments.purposes import Purpose
@@ -148,9 +148,15 @@ def payment_changed(order: Order, payment: Payment) -> None:
         order.paid_at = timezone.now()
         order.save(update_fields=["status", "paid_at"])
     elif order.status in (Order.Status.EXPIRED, Order.Status.CANCELLED):
+        if _settling(order):  # cancelled at the close: its settlement gives the money back
+            return
         give_back(order=order, payment=payment, keep_cents=0, reason=Refund.Reason.EXPIRED)
     elif paid_by_another:
         give_back(order=order, payment=payment, keep_cents=0, reason=Refund.Reason.DUPLICATE)
+
+
+def _settling(order: Order) -> bool:
+    return Settlement.objects.filter(order=order, status=Settlement.Status.PENDING).exists()
 
 
 def attempt_ended(order: Order, payment: Payment) -> None:

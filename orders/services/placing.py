@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from common.bounds import field_bounds
+from common.db import insert_rows
 from common.errors import Invalid
 from common.money import times
 from orders.errors import (
@@ -25,7 +26,7 @@ from orders.errors import (
     OutOfStock,
     PickupPointFull,
 )
-from orders.models import ACTIVE_STATUSES, Order, OrderLine
+from orders.models import ACTIVE_STATUSES, LineChange, Order, OrderLine
 from orders.pickup_codes import assign_pickup_code
 from orders.services.credit import give_back_order_credit
 from orders.services.paying import release_or_refund
@@ -134,14 +135,41 @@ def give_back_stock(lines: Iterable[OrderLine]) -> None:
         Offer.objects.filter(pk=offer_id).update(remaining=F("remaining") + per_offer[offer_id])
 
 
-def cancel_lines(lines: Iterable[OrderLine], *, reason: str) -> list[OrderLine]:
-    """Mark active ``lines`` cancelled with ``reason`` and give their stock back."""
+def record_changes(changes: Iterable[tuple[OrderLine, int]], *, reason: str, actor=None) -> None:
+    """Write the audit trail of lines just changed: each ``(line, quantity before)`` with the
+    line's quantity now (0 when cancelled), ``reason`` and who did it (None: the system)."""
+    now, actor_id = timezone.now(), getattr(actor, "pk", None)
+    insert_rows(
+        LineChange,
+        ["line", "actor", "reason", "quantity_before", "quantity_after", "created_at"],
+        [
+            (
+                line.pk,
+                actor_id,
+                reason,
+                before,
+                0 if line.status == OrderLine.Status.CANCELLED else line.quantity,
+                now,
+            )
+            for line, before in changes
+        ],
+    )
+
+
+def cancel_lines(lines: Iterable[OrderLine], *, reason: str, actor=None) -> list[OrderLine]:
+    """Mark active ``lines`` cancelled with ``reason`` and give their stock back; the audit
+    trail records it (by ``actor``, None for the system)."""
     lines = [line for line in lines if line.status == OrderLine.Status.ACTIVE]
     for line in lines:
         line.status = OrderLine.Status.CANCELLED
         line.cancel_reason = reason
-    OrderLine.objects.bulk_update(lines, ["status", "cancel_reason"])
+    ids = [line.pk for line in lines]
+    for start in range(0, len(ids), 900):  # within SQLite's parameters per statement
+        OrderLine.objects.filter(pk__in=ids[start : start + 900]).update(
+            status=OrderLine.Status.CANCELLED, cancel_reason=reason
+        )
     give_back_stock(lines)
+    record_changes(((line, line.quantity) for line in lines), reason=reason, actor=actor)
     return lines
 
 
@@ -335,13 +363,14 @@ def change_order(*, order: Order, quantities: Mapping[int, int]) -> Order:
             removed.append(line)
         elif quantity < line.quantity:
             given_back.append(OrderLine(offer_id=line.offer_id, quantity=line.quantity - quantity))
+            lowered.append((line, line.quantity))
             line.quantity = quantity
-            lowered.append(line)
     if not removed and not lowered:
         return order
-    OrderLine.objects.bulk_update(lowered, ["quantity"])
+    OrderLine.objects.bulk_update([line for line, _before in lowered], ["quantity"])
     give_back_stock(given_back)
-    cancel_lines(removed, reason=OrderLine.Reason.HOUSEHOLD)
+    record_changes(lowered, reason=OrderLine.Reason.HOUSEHOLD, actor=order.household)
+    cancel_lines(removed, reason=OrderLine.Reason.HOUSEHOLD, actor=order.household)
     before = order.total_cents
     order.total_cents = sum(
         times(line.unit_price_cents, line.quantity)

@@ -207,9 +207,66 @@ def credit_missed_weeks(*, distribution_id: int) -> list[int]:
     return credited
 
 
+@transaction.atomic
+def credit_week_without_distribution(*, subscription_id: int, week: date) -> CreditedWeek | None:
+    """A paid week is over and the subscription's point held no distribution that week (none
+    planned, or none that reached its sale: a cancelled one is credited when cancelled): its
+    price becomes credit, reason ``no_distribution``, once. Locks the subscription row."""
+    (subscription,) = lock_subscriptions([subscription_id]) or (None,)
+    if (
+        subscription is None
+        or subscription.status != Subscription.Status.ACTIVE
+        or not subscription.first_week <= week <= subscription.season.ends_on
+        or week >= week_over_before()
+        or week_settled(subscription, week)
+        or Distribution.objects.filter(pickup_point_id=subscription.pickup_point_id, week=week)
+        .exclude(status=Distribution.Status.CANCELLED)
+        .exists()
+    ):
+        return None
+    return credit_week(
+        subscription=subscription,
+        week=week,
+        reason=CreditedWeek.Reason.NO_DISTRIBUTION,
+        amount_cents=subscription.price_cents,
+    )
+
+
+def week_over_before() -> date:
+    """Weeks (Mondays) before this one are over: their Sunday has passed."""
+    today = timezone.localdate()
+    return today - timedelta(days=today.weekday())
+
+
+def credit_weeks_without_distribution() -> list[int]:
+    """Every active subscription's paid weeks that are over with no distribution at its point
+    (see :func:`credit_week_without_distribution`), each in its own transaction."""
+    over = week_over_before()
+    credited = []
+    active = Subscription.objects.filter(status=Subscription.Status.ACTIVE, first_week__lt=over)
+    for subscription in active.select_related("season").order_by("pk"):
+        settled = (
+            set(subscription.basket_orders.values_list("week", flat=True))
+            | set(subscription.skips.values_list("week", flat=True))
+            | set(subscription.credited_weeks.values_list("week", flat=True))
+        )
+        held = set(
+            Distribution.objects.filter(pickup_point_id=subscription.pickup_point_id)
+            .exclude(status=Distribution.Status.CANCELLED)
+            .values_list("week", flat=True)
+        )
+        for week in subscription.season.weeks(since=subscription.first_week):
+            if week < over and week not in settled and week not in held:
+                row = credit_week_without_distribution(subscription_id=subscription.pk, week=week)
+                if row is not None:
+                    credited.append(row.pk)
+    return credited
+
+
 def credit_all_missed_weeks() -> list[int]:
     """Periodic task: :func:`credit_missed_weeks` for every distribution closed (or done) in
-    the last :data:`MISSED_WEEKS_LOOKBACK_DAYS` days."""
+    the last :data:`MISSED_WEEKS_LOOKBACK_DAYS` days, then the weeks over that had no
+    distribution at all (:func:`credit_weeks_without_distribution`)."""
     since = timezone.now() - timedelta(days=MISSED_WEEKS_LOOKBACK_DAYS)
     closed = Distribution.objects.filter(
         status__in=(Distribution.Status.CLOSED, Distribution.Status.DONE), cutoff_at__gte=since
@@ -217,4 +274,4 @@ def credit_all_missed_weeks() -> list[int]:
     credited = []
     for pk in closed.values_list("pk", flat=True):
         credited += credit_missed_weeks(distribution_id=pk)
-    return credited
+    return credited + credit_weeks_without_distribution()

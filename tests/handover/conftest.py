@@ -23,7 +23,7 @@ def paid_order(sale, lines, *, household=None, key="k"):
 
 
 @pytest.fixture
-def closed_day(market, fake_stripe):  # noqa: F811
+def closed_day(market, fake_stripe, django_capture_on_commit_callbacks):  # noqa: F811
     """The market closed: farm A sold, farm B (minimum 20 €) below its minimum, one order
     left unpaid. Three households collect; the host hosts the point."""
     apples, pears = market.a.offers
@@ -51,7 +51,10 @@ def closed_day(market, fake_stripe):  # noqa: F811
         lines={apples.pk: 2},
         idempotency_key="4",
     )
-    with time_machine.travel(market.distribution.cutoff_at + timedelta(minutes=1)):
+    with (
+        time_machine.travel(market.distribution.cutoff_at + timedelta(minutes=1)),
+        django_capture_on_commit_callbacks(execute=True),  # the settling tasks
+    ):
         assert close_distribution(distribution=market.distribution)
     market.distribution.refresh_from_db()
     return SimpleNamespace(

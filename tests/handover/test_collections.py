@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def amap_day(fake_stripe):
+def amap_day(fake_stripe, django_capture_on_commit_callbacks):
     """A subscriber with a basket, an add-on order and a second order; two other households
     (one with two orders). The sale has closed."""
     amap = make_amap()
@@ -41,7 +41,10 @@ def amap_day(fake_stripe):
         paid_order(amap, [(farm.offers[1], 1)], household=twice, key="t2"),
     ]
     other = paid_order(amap, [(farm.offers[0], 1)], household=UserFactory(full_name="Anna Lys"))
-    with time_machine.travel(amap.distribution.cutoff_at + timedelta(minutes=1)):
+    with (
+        time_machine.travel(amap.distribution.cutoff_at + timedelta(minutes=1)),
+        django_capture_on_commit_callbacks(execute=True),  # the settling tasks
+    ):
         assert close_distribution(distribution=amap.distribution)
     amap.distribution.refresh_from_db()
     host = UserFactory(full_name="Hôte")

@@ -24,7 +24,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from common.errors import DomainError
 from handover.services import cancel_distribution, mark_collected, mark_no_shows
-from orders.models import Order
+from orders.models import Order, Settlement
 from orders.services import (
     cancel_order,
     change_order,
@@ -33,6 +33,8 @@ from orders.services import (
     pay_order,
     place_order,
 )
+from orders.services.closing import settle_order
+from orders.services.corrections import mark_delivered
 from payments.reconcile import reconcile
 from payments.services.wallet import add_credit, set_refund_preference
 from pickup.schedule import week_of
@@ -46,6 +48,7 @@ from subscriptions.services import (
     skip_week,
     subscribe,
 )
+from subscriptions.services.credited import credit_all_missed_weeks
 from tests.factories import DistributionFactory, UserFactory
 from tests.orders.conftest import stocked_farm
 from tests.payments.fakes import DECLINED, VISA
@@ -248,6 +251,33 @@ class Money(RuleBasedStateMachine):
         self.now = max(self.now, self.distribution.cutoff_at + timedelta(minutes=1))
         with self.at_now():
             self.closed = close_distribution(distribution=self.distribution) or self.closed
+            self.beat()
+
+    def beat(self):
+        """Days went by: the periodic passes ran (basket weeks that brought no basket)."""
+        credit_all_missed_weeks()
+
+    @rule()
+    def settle(self):
+        """The settling tasks run (until then, settlements are pending)."""
+        with self.at_now():
+            for order_id in Settlement.objects.filter(status="pending").values_list(
+                "order_id", flat=True
+            ):
+                self.attempt(settle_order, order_id=order_id)
+
+    @rule(n=index, line=index, delivered=st.integers(0, 3))
+    def short(self, n, line, delivered):
+        """A farm brought less than it sold (or nothing) of one line, after the close."""
+        order = self.order(n)
+        if order is None or not self.closed:
+            return
+        lines = list(order.lines.order_by("pk").select_related("producer"))
+        if lines:
+            chosen = lines[line % len(lines)]
+            self.attempt(
+                mark_delivered, producer=chosen.producer, line_id=chosen.pk, delivered=delivered
+            )
 
     @rule(n=index)
     def collect(self, n):
@@ -262,6 +292,7 @@ class Money(RuleBasedStateMachine):
             self.now = max(self.now, self.distribution.ends_at + grace)
             with self.at_now():
                 mark_no_shows(distribution=self.distribution)
+                self.beat()
 
     def teardown(self):
         if hasattr(self, "savepoint"):

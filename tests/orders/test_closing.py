@@ -4,12 +4,17 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from celery.exceptions import Retry
 from django.core import mail
 
 from handover.reports import reconcile
-from orders.models import Order, OrderLine
+from orders.models import Order, OrderLine, Settlement
 from orders.services import close_distribution, place_order
-from orders.tasks import close_due_distributions_task
+from orders.tasks import (
+    close_due_distributions_task,
+    settle_order_task,
+    settle_pending_orders_task,
+)
 from payments.models import Refund
 from tests.factories import UserFactory
 from tests.payments.fakes import VISA
@@ -44,7 +49,7 @@ def _captured(fake, orders):
 
 @pytest.mark.parametrize("market_fixture", ["market", "far_market"])
 def test_a_farm_below_its_minimum_is_not_charged_and_everything_reconciles(
-    market_fixture, request, fake_stripe
+    market_fixture, request, fake_stripe, django_capture_on_commit_callbacks
 ):
     market = request.getfixturevalue(market_fixture)
     apples, pears = market.a.offers
@@ -59,7 +64,8 @@ def test_a_farm_below_its_minimum_is_not_charged_and_everything_reconciles(
         idempotency_key="4",
     )
 
-    with _after_cutoff(market):
+    # the settling tasks run after the close's commit
+    with _after_cutoff(market), django_capture_on_commit_callbacks(execute=True):
         assert close_distribution(distribution=market.distribution) is True
 
     market.distribution.refresh_from_db()
@@ -148,20 +154,70 @@ def test_before_the_cutoff_nothing_closes(market, fake_stripe):
     assert Order.objects.get().status == "paid"
 
 
-def test_the_periodic_task_closes_every_due_distribution(market, fake_stripe):
+def test_the_periodic_task_closes_every_due_distribution(
+    market, fake_stripe, django_capture_on_commit_callbacks
+):
     _paid_order(market, [(market.a.offers[0], 1)])
-    with _after_cutoff(market):
+    with _after_cutoff(market), django_capture_on_commit_callbacks(execute=True):
         assert close_due_distributions_task.delay().get() == 1
     assert Order.objects.get().status == "confirmed"
 
 
-def test_stripe_down_during_the_close_leaves_it_open_for_the_next_run(market, fake_stripe):
-    _paid_order(market, [(market.a.offers[0], 1)])
+def test_stripe_down_during_the_close_closes_it_and_the_sweep_settles_later(
+    market, fake_stripe, django_capture_on_commit_callbacks
+):
+    order = _paid_order(market, [(market.a.offers[0], 1)])
+    (payment,) = order.payments
     fake_stripe.down = True
-    with _after_cutoff(market):
-        assert close_due_distributions_task.delay().get() == 0
-        market.distribution.refresh_from_db()
-        assert market.distribution.status == "open"
-        fake_stripe.down = False
+    with _after_cutoff(market), django_capture_on_commit_callbacks(execute=True):
         assert close_due_distributions_task.delay().get() == 1
+    market.distribution.refresh_from_db()
+    assert market.distribution.status == "closed"
     assert Order.objects.get().status == "confirmed"
+    settlement = Settlement.objects.get(order=order)
+    # the task tried (and retried) while Stripe was away: nothing captured, still to do
+    assert settlement.status == "pending" and settlement.attempts == 1
+    assert settlement.last_error == "payment_unavailable"
+    # the task asks Celery to try again later (with a backoff), it does not give up
+    with pytest.raises(Retry):
+        settle_order_task.apply(args=(order.pk,))
+    settlement.refresh_from_db()
+    assert settlement.attempts == 2 and settlement.status == "pending"
+    assert fake_stripe.intents[payment.intent_id].status == "requires_capture"
+
+    fake_stripe.down = False
+    with time_machine.travel(market.distribution.cutoff_at + timedelta(minutes=10)):
+        assert settle_pending_orders_task.delay().get() == 1
+        assert settle_pending_orders_task.delay().get() == 0
+    settlement.refresh_from_db()
+    assert settlement.status == "done" and settlement.settled_at is not None
+    assert fake_stripe.captured(payment.intent_id) == 300
+
+
+def test_settling_happens_in_the_tasks_and_twice_is_once(market, fake_stripe, monkeypatch):
+    """Under the distribution's lock nothing is asked of Stripe; each order's task then
+    captures (or releases) once, however often it runs."""
+    (apples, _pears), (honey,) = market.a.offers, market.b.offers
+    sold = _paid_order(market, [(apples, 2)], key="1")
+    not_sold = _paid_order(market, [(honey, 1)], key="2")  # farm B below its minimum
+    asked = []
+    for name in ("retrieve_payment_intent", "capture_payment_intent", "cancel_payment_intent"):
+        real = getattr(fake_stripe, name)
+        monkeypatch.setattr(
+            f"payments.gateway.{name}",
+            lambda _real=real, _name=name, **kw: asked.append(_name) or _real(**kw),
+        )
+    with _after_cutoff(market):  # the on-commit callbacks do not run: nothing settled yet
+        assert close_distribution(distribution=market.distribution)
+    assert asked == []
+    assert {s.order_id: (s.status, s.card_keep_cents) for s in Settlement.objects.all()} == {
+        sold.pk: ("pending", 600),
+        not_sold.pk: ("pending", 0),
+    }
+    for _ in range(2):
+        for order in (sold, not_sold):
+            settle_order_task.delay(order.pk)
+    assert asked.count("capture_payment_intent") == 1
+    assert asked.count("cancel_payment_intent") == 1
+    assert _captured(fake_stripe, [sold]) == 600 and _captured(fake_stripe, [not_sold]) == 0
+    assert set(Settlement.objects.values_list("status", flat=True)) == {"done"}

@@ -195,3 +195,38 @@ def test_overlapping_baskets_at_once_never_deadlock_and_sell_exactly_the_stock(m
         )
         assert offer.remaining >= 0
         assert sold + offer.remaining == 20
+
+
+def test_concurrent_settles_of_one_order_capture_once(market, fake_stripe, monkeypatch):
+    """The close queues nothing here; then four settles of the same order at once: the order
+    and settlement rows are locked, the PaymentIntent re-read, so Stripe is asked once."""
+    from orders.models import Settlement
+    from orders.services import pay_order, place_order
+    from orders.services.closing import settle_order
+
+    monkeypatch.setattr("orders.services.closing.enqueue_settlements", lambda ids: None)
+    captures = []
+    capture = fake_stripe.capture_payment_intent
+
+    def counting_capture(**kwargs):
+        captures.append(kwargs["intent_id"])
+        return capture(**kwargs)
+
+    monkeypatch.setattr("payments.gateway.capture_payment_intent", counting_capture)
+    order = place_order(
+        household=market.household,
+        distribution=market.distribution,
+        lines={market.a.offers[0].pk: 2},
+        idempotency_key="s",
+    )
+    pay_order(order=order, payment_method=VISA)
+    with time_machine.travel(market.distribution.cutoff_at + timedelta(minutes=1)):
+        assert close_distribution(distribution=market.distribution)
+    assert Settlement.objects.get(order=order).status == "pending"
+
+    results = run_together([lambda: settle_order(order_id=order.pk)] * 4)
+
+    assert sorted(results, key=str) == [False, False, False, True], results
+    assert len(captures) == 1
+    assert fake_stripe.captured(Payment.objects.get().intent_id) == 600
+    assert Settlement.objects.get(order=order).status == "done"

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from pypdf import PdfReader
@@ -75,7 +76,9 @@ def closed_order(far_market, fake_stripe):
 
 
 def _close(market):
-    with time_machine.travel(market.distribution.cutoff_at + timedelta(minutes=1)):
+    after_cutoff = market.distribution.cutoff_at + timedelta(minutes=1)
+    # The close, then each order's settling task (run after the commit).
+    with time_machine.travel(after_cutoff), TestCase.captureOnCommitCallbacks(execute=True):
         assert close_distribution(distribution=market.distribution)
     return Order.objects.get(pk=market.order.pk)
 

@@ -144,7 +144,9 @@ def test_a_bad_signature_is_refused(localstripe, client, db):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("market_fixture", ["market", "far_market"])
-def test_the_whole_sale_on_localstripe(localstripe, market_fixture, request):
+def test_the_whole_sale_on_localstripe(
+    localstripe, market_fixture, request, django_capture_on_commit_callbacks
+):
     """Order, pay with a saved card, close with a farm below its minimum: the household is
     charged exactly for what is sold (partial capture, or refund of the difference)."""
     market = request.getfixturevalue(market_fixture)
@@ -157,7 +159,10 @@ def test_the_whole_sale_on_localstripe(localstripe, market_fixture, request):
     result = pay_order(order=order, payment_method=checkout_card(localstripe, market.household))
     assert result.order.status == "paid"
 
-    with time_machine.travel(market.distribution.cutoff_at + timedelta(minutes=1)):
+    with (
+        time_machine.travel(market.distribution.cutoff_at + timedelta(minutes=1)),
+        django_capture_on_commit_callbacks(execute=True),  # the settling tasks
+    ):
         assert close_distribution(distribution=market.distribution)
         assert not close_distribution(distribution=market.distribution)
     order.refresh_from_db()

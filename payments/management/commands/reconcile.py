@@ -17,7 +17,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{report.accounts} accounts; card received {format_eur(report.card_received_cents)}"
             f", held {format_eur(report.card_authorised_cents)}, refunded {format_eur(report.card_refunded_cents)}; kept "
-            f"{format_eur(report.kept_cents)}; credit {format_eur(report.credit_balance_cents)}"
+            f"{format_eur(report.kept_cents)}; to give back by pending settlements "
+            f"{format_eur(report.to_settle_cents)}; credit {format_eur(report.credit_balance_cents)}"
         )
         for problem in report.problems:
             self.stdout.write(problem)
