@@ -170,7 +170,7 @@ def _pay_page(request, order: Order, *, action_secret: str = "", status: int = 2
                 "setupSecret": checkout.client_secret,
                 "actionSecret": action_secret,
             },
-            "saved_card": checkout.saved_card,
+            "cards": checkout.cards,
         },
         status=status,
     )

@@ -75,7 +75,7 @@ def _pay_page(request, subscription, *, action_secret: str = ""):
                 "setupSecret": checkout.client_secret,
                 "actionSecret": action_secret,
             },
-            "saved_card": checkout.saved_card,
+            "cards": checkout.cards,
         },
     )
 
