@@ -62,13 +62,19 @@ def card_to_charge(*, customer: StripeCustomer, payment_method: str = "") -> Cho
         customer_id=customer.customer_id,
         setup_intent_id=customer.setup_intent_id,
     )
+    # The SetupIntent has done its work (the card is the customer's now), whether the card
+    # then pays or is declined: the next checkout gets a fresh one (Stripe refuses to confirm
+    # a SetupIntent twice).
+    if customer.setup_intent_id:
+        StripeCustomer.objects.filter(
+            pk=customer.pk, setup_intent_id=customer.setup_intent_id
+        ).update(setup_intent_id="", setup_client_secret="")
     return ChosenCard(payment_method, card)
 
 
 def remember_card(*, customer: StripeCustomer, payment_method: str, card: gateway.Card) -> None:
     """A card that paid is saved, or becomes the one used last (called only once a payment
-    with it holds money: a declined card never gets here). The SetupIntent that saved a new
-    card has been used: the next checkout gets a fresh one."""
+    with it holds money: a declined card never gets here)."""
     now = timezone.now()
     if SavedCard.objects.filter(customer=customer, payment_method_id=payment_method).update(
         last_used_at=now

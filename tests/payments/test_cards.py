@@ -211,3 +211,37 @@ def test_the_cards_page_says_why_a_card_in_use_stays(client, market, api_client,
 
     assert "paiement en cours" in response.content.decode()
     assert SavedCard.objects.filter(pk=visa.pk).exists()
+
+
+def test_after_a_declined_card_the_next_checkout_gets_a_fresh_setup_intent(
+    market, api_client, fake_stripe
+):
+    """The SetupIntent that the declined card confirmed cannot be confirmed again (Stripe
+    refuses): the page offers a new one for the next card."""
+    api_client.force_authenticate(market.household)
+    placed = api_client.post(
+        "/api/v1/orders/",
+        {
+            "distribution": market.distribution.pk,
+            "lines": [{"offer": market.a.offers[0].pk, "quantity": 1}],
+        },
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="fresh",
+    ).json()
+    first_secret = placed["payment"]["client_secret"]
+    order = Order.objects.get(pk=placed["id"])
+    assert _pay(api_client, market, order, DECLINED).status_code == 402
+
+    second = _order(market, "after-decline")
+    again = api_client.post(
+        "/api/v1/orders/",
+        {
+            "distribution": market.distribution.pk,
+            "lines": [{"offer": market.a.offers[0].pk, "quantity": 1}],
+        },
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="fresh-2",
+    ).json()
+
+    assert again["payment"]["client_secret"] not in ("", first_secret)
+    assert _pay(api_client, market, second, VISA).status_code == 200
