@@ -38,8 +38,8 @@ def stripe_customer(*, household: User) -> StripeCustomer:
 
 def checkout(*, household: User) -> Checkout:
     """What the page needs to pay: the publishable key, the client secret of a SetupIntent
-    that saves a card (kept and reused until a card is saved with it), and the saved cards
-    (the one used last first)."""
+    that saves a card (kept and reused until a card confirmed with it is used), and the saved
+    cards (the one used last first)."""
     customer = stripe_customer(household=household)
     if not customer.setup_client_secret:
         intent = gateway.create_setup_intent(customer_id=customer.customer_id)
