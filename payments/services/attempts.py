@@ -85,8 +85,8 @@ def take_payment(
     under its row lock with its rules — gives the live attempt or a new one; a twin's attempt
     is waited for (:func:`outcome`), ours is sent and its answer applied; a card that paid
     (the payment holds money) is saved — not one declined, nor one still waiting for 3-D
-    Secure (saved by :func:`refresh` once it has paid). None when the claim found nothing left to pay. Stripe is called
-    outside any transaction."""
+    Secure (saved by :func:`refresh` once it has paid). None when the claim found nothing
+    left to pay. Stripe is called outside any transaction."""
     refresh_if_pending(kind, ref)
     customer = stripe_customer(household=household)
     chosen = card_to_charge(customer=customer, payment_method=payment_method)
