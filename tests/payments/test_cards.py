@@ -245,3 +245,14 @@ def test_after_a_declined_card_the_next_checkout_gets_a_fresh_setup_intent(
 
     assert again["payment"]["client_secret"] not in ("", first_secret)
     assert _pay(api_client, market, second, VISA).status_code == 200
+
+
+def test_operators_see_a_customers_saved_cards_in_the_admin(
+    operator, far_market, api_client, fake_stripe
+):
+    customer = _two_cards(api_client, far_market, fake_stripe)
+
+    page = operator.get(reverse("admin:payments_stripecustomer_change", args=[customer.pk]))
+
+    assert page.status_code == 200
+    assert MASTERCARD in page.content.decode() and VISA in page.content.decode()
