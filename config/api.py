@@ -10,5 +10,6 @@ urlpatterns = [
     path("orders/", include("orders.api.urls")),
     path("orders/", include("subscriptions.api.urls")),
     path("orders/", include("payments.api.urls")),
+    path("cards/", include("payments.api.urls_cards")),
     path("distribution-day/", include("handover.api.urls")),
 ]

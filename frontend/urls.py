@@ -1,11 +1,13 @@
 from django.urls import include, path
 
-from frontend.views import home
+from frontend.views import account, home
 
 app_name = "frontend"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("compte/cartes/", account.account_cards, name="account_cards"),
+    path("compte/cartes/<int:pk>/retirer/", account.remove_card, name="account_cards_remove"),
     path("jardins/", include("frontend.urls_gardens")),
     path("producteur/", include("frontend.urls_producer")),
     path("commandes/", include("frontend.urls_orders")),

@@ -4,6 +4,8 @@ written from the state in the database and sent by Celery tasks."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.mail import send_mail, send_mass_mail
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -256,3 +258,29 @@ def send_line_corrected(*, line_id: int, given_back_cents: int) -> int:
         "product": line.product_name,
     }
     return send_mail(subject, "\n".join(body), settings.DEFAULT_FROM_EMAIL, [household.email])
+
+
+@dataclass(frozen=True)
+class CloseAudience:
+    """Who the e-mails after a close reach (what the host is told on screen)."""
+
+    farms: int
+    hosts: int
+    households: int
+
+
+def close_audience(*, distribution: Distribution) -> CloseAudience:
+    """The farms (with a member to write to), hosts and households that
+    :func:`send_close_emails` writes to for this closed distribution: households only when
+    some of their lines were cancelled because a farm's minimum was not reached."""
+    farms = sum(1 for farm in _farms_to_tell(distribution=distribution) if farm.members.all())
+    households = (
+        OrderLine.objects.filter(
+            order__distribution=distribution,
+            cancel_reason=OrderLine.Reason.MINIMUM_NOT_REACHED,
+        )
+        .values("order__household")
+        .distinct()
+        .count()
+    )
+    return CloseAudience(farms, distribution.pickup_point.hosts.count(), households)

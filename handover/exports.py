@@ -65,11 +65,12 @@ def picking_csv(pickings: list[PointPicking]) -> str:
 
 
 def packing_filename(distribution: Distribution) -> str:
-    return f"colisage-{distribution.starts_at:%Y-%m-%d}-{distribution.pk}.csv"
+    return f"colisage-{timezone.localtime(distribution.starts_at):%Y-%m-%d}-{distribution.pk}.csv"
 
 
 def picking_filename(producer: Producer, distribution: Distribution) -> str:
-    return f"preparation-{producer.slug}-{distribution.starts_at:%Y-%m-%d}-{distribution.pk}.csv"
+    day = timezone.localtime(distribution.starts_at)
+    return f"preparation-{producer.slug}-{day:%Y-%m-%d}-{distribution.pk}.csv"
 
 
 def week_picking_filename(producer: Producer, monday: date) -> str:

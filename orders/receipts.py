@@ -8,13 +8,13 @@ calls it; ``orders.documents`` renders the same receipt as a PDF.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from common.money import VatBreakdown, vat_breakdown
 from orders.models import Order, OrderLine
-from payments.models import Capture, CreditEntry, Payment, Refund, StripeCustomer
+from payments.models import Capture, CreditEntry, Payment, Refund, SavedCard
 
 # Orders whose amounts the close has not settled yet: their receipt is provisional.
 PROVISIONAL_STATUSES = (Order.Status.AWAITING_PAYMENT, Order.Status.PAID)
@@ -130,7 +130,7 @@ def order_credit_references(order: Order, payments: Iterable[Payment]) -> tuple[
     return f"order-{order.pk}-", exact
 
 
-def _cards(order: Order, payments: Iterable[Payment], customer: StripeCustomer | None):
+def _cards(order: Order, payments: Iterable[Payment], saved_cards: Mapping[str, SavedCard]):
     cards = []
     for payment in payments:
         if payment.status == "succeeded" and payment.amount_received_cents:
@@ -139,7 +139,7 @@ def _cards(order: Order, payments: Iterable[Payment], customer: StripeCustomer |
             status, amount = "authorised", payment.amount_capturable_cents or payment.amount_cents
         else:  # failed, released or never confirmed: the card gave nothing
             continue
-        known = customer is not None and customer.payment_method_id == payment.payment_method_id
+        known = saved_cards.get(payment.payment_method_id)  # a card removed since: unnamed
         # An authorisation is captured at the close; a capture at once, when it was paid.
         manual = payment.capture_method == Capture.MANUAL and order.closed_at is not None
         at = order.closed_at if manual else payment.created_at
@@ -148,8 +148,8 @@ def _cards(order: Order, payments: Iterable[Payment], customer: StripeCustomer |
                 amount_cents=amount,
                 status=status,
                 at=at,
-                brand=customer.card_brand if known else "",
-                last4=customer.card_last4 if known else "",
+                brand=known.brand if known else "",
+                last4=known.last4 if known else "",
             )
         )
     return cards
@@ -169,7 +169,7 @@ def build_receipt(
     payments: Iterable[Payment],
     refunds: Iterable[Refund],
     credit_entries: Iterable[CreditEntry],
-    customer: StripeCustomer | None,
+    saved_cards: Mapping[str, SavedCard],
 ) -> Receipt:
     """The receipt of ``order`` from its rows (see ``orders.selectors.receipt``).
 
@@ -218,6 +218,6 @@ def build_receipt(
         vat=vat_breakdown(active),
         prepaid_cents=order.prepaid_cents,
         credit_used_cents=credit_used,
-        cards=_cards(order, payments, customer),
+        cards=_cards(order, payments, saved_cards),
         refunds=refunds_back,
     )

@@ -13,7 +13,7 @@ from accounts.models import User
 from common.money import times
 from orders.models import ACTIVE_STATUSES, PAYMENT_KIND, SOLD_STATUSES, Order, OrderLine
 from orders.receipts import Receipt, build_receipt, order_credit_references
-from payments.models import CreditEntry, Payment, Refund, StripeCustomer
+from payments.models import CreditEntry, Payment, Refund, SavedCard
 from pickup.models import Distribution
 from pickup.selectors import catalogue_offers
 from producers.models import Offer, Producer
@@ -69,7 +69,10 @@ def receipt(order: Order) -> Receipt:
         payments=payments,
         refunds=Refund.objects.filter(payment__in=payments).order_by("created_at", "pk"),
         credit_entries=credit,
-        customer=StripeCustomer.objects.filter(user_id=order.household_id).first(),
+        saved_cards=SavedCard.objects.filter(
+            customer__user_id=order.household_id,
+            payment_method_id__in=[p.payment_method_id for p in payments if p.payment_method_id],
+        ).in_bulk(field_name="payment_method_id"),
     )
 
 

@@ -6,7 +6,14 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from common.money import format_eur
-from payments.models import CreditEntry, Payment, Refund, StripeCustomer, StripeEvent
+from payments.models import (
+    CreditEntry,
+    Payment,
+    Refund,
+    SavedCard,
+    StripeCustomer,
+    StripeEvent,
+)
 from payments.reconcile import reconcile
 
 
@@ -79,10 +86,27 @@ class StripeEventAdmin(ReadOnlyAdmin):
     list_filter = ["type"]
 
 
+class SavedCardInline(admin.TabularInline):
+    """Cards are saved by a payment and removed by the household (detached at Stripe)."""
+
+    model = SavedCard
+    fields = ["brand", "last4", "payment_method_id", "saved_at", "last_used_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(StripeCustomer)
 class StripeCustomerAdmin(ReadOnlyAdmin):
-    list_display = ["user", "customer_id", "card_last4"]
+    list_display = ["user", "customer_id"]
     list_select_related = ["user"]
+    inlines = [SavedCardInline]
 
 
 @admin.register(CreditEntry)

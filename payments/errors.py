@@ -44,3 +44,21 @@ class BadSignature(DomainError):
 
 
 # --- Subscriptions and credit -------------------------------------------------------------
+
+
+# --- Saved cards ------------------------------------------------------------------------------
+
+
+class CardNotFound(DomainError):
+    code = "card_not_found"
+    status = 404
+    default_message = _("This card is not among your saved cards.")
+
+
+class CardInUse(DomainError):
+    code = "card_in_use"
+    status = 409
+    default_message = _(
+        "This card is needed by a payment under way (or an amount authorised until the sale "
+        "closes). You can remove it once that payment is settled."
+    )

@@ -231,6 +231,26 @@ def customer_card(*, payment_method: str, customer_id: str, setup_intent_id: str
     return _card(pm)
 
 
+def list_cards(*, customer_id: str) -> dict[str, Card]:
+    """The cards attached to ``customer_id`` at Stripe, by payment method id (first 100)."""
+    page = _plain(
+        _call(
+            client().v1.payment_methods.list,
+            params={"customer": customer_id, "type": "card", "limit": 100},
+        )
+    )
+    return {pm["id"]: _card(_plain(pm)) for pm in page.get("data") or []}
+
+
+def detach_card(*, payment_method: str) -> None:
+    """Detach a card from its customer: it can no longer pay. A card Stripe no longer has, or
+    has detached already, is done too (the answer to a retry)."""
+    try:
+        _call(client().v1.payment_methods.detach, payment_method)
+    except (PaymentRejected, InvalidPaymentMethod):
+        logger.info("Card %s was already detached or unknown to Stripe", payment_method)
+
+
 def create_payment_intent(
     *,
     amount_cents: int,

@@ -8,6 +8,7 @@ refund keys, each Stripe event stored once, each credit movement once.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,7 +18,7 @@ class Capture(models.TextChoices):
 
 
 class StripeCustomer(models.Model):
-    """The household's Stripe customer (created lazily) and its saved card, if any."""
+    """The household's Stripe customer (created lazily); its saved cards are :class:`SavedCard`."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stripe_customer"
@@ -26,9 +27,6 @@ class StripeCustomer(models.Model):
     # A SetupIntent not used yet: reused for the next checkout instead of creating another.
     setup_intent_id = models.CharField(max_length=255, blank=True)
     setup_client_secret = models.CharField(max_length=255, blank=True)
-    payment_method_id = models.CharField(max_length=255, blank=True)
-    card_brand = models.CharField(max_length=30, blank=True)
-    card_last4 = models.CharField(max_length=4, blank=True)
 
     class Meta:
         verbose_name = _("Stripe customer")
@@ -37,6 +35,27 @@ class StripeCustomer(models.Model):
 
     def __str__(self) -> str:
         return self.customer_id
+
+
+class SavedCard(models.Model):
+    """A card of the household's that has paid once (a declined card never gets here): the
+    household picks one at checkout and may remove it (detached at Stripe). The card used
+    last is the one offered first."""
+
+    customer = models.ForeignKey(StripeCustomer, on_delete=models.CASCADE, related_name="cards")
+    payment_method_id = models.CharField(max_length=255, unique=True)
+    brand = models.CharField(_("brand"), max_length=30, blank=True)
+    last4 = models.CharField(_("last 4 digits"), max_length=4, blank=True)
+    saved_at = models.DateTimeField(_("saved"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saved card")
+        verbose_name_plural = _("saved cards")
+        ordering = ["-last_used_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.brand.upper()} •••• {self.last4}"
 
 
 class Payment(models.Model):

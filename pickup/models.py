@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.models import Located
@@ -128,4 +129,5 @@ class Distribution(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pickup_point} — {self.starts_at:%Y-%m-%d %H:%M}"
+        # Europe/Paris, as the host and the households read it (the column is UTC).
+        return f"{self.pickup_point} — {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"

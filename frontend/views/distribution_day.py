@@ -10,11 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from common.csv import csv_response
 from common.errors import DomainError
+from frontend.views.host import cancelled_message
 from handover import exports, reports, services
 from orders.models import Order
 
@@ -124,13 +124,5 @@ def cancel(request, pk: int):
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(
-            request,
-            ngettext(
-                "Distribution cancelled; %(count)d order cancelled and refunded.",
-                "Distribution cancelled; %(count)d orders cancelled and refunded.",
-                count,
-            )
-            % {"count": count},
-        )
+        messages.success(request, cancelled_message(count))
     return redirect("frontend:host_dashboard")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
 from common.forms import add_domain_error
+from handover.emails import close_audience
 from handover.services import cancel_distribution
 from orders.services import close_distribution
 from pickup import selectors, services
@@ -180,15 +181,58 @@ def distribution_move(request, pk: int):
     if target not in Distribution.Status.values:
         raise Http404
     try:
-        if target == Distribution.Status.CANCELLED:  # orders cancelled and refunded too
-            cancel_distribution(distribution=distribution, by=request.user)
+        if target == Distribution.Status.CANCELLED:  # orders cancelled and paid back too
+            count = cancel_distribution(distribution=distribution, by=request.user)
+            messages.success(request, cancelled_message(count))
         else:
             services.move_distribution(distribution=distribution, to=target)
+            messages.success(request, _("Distribution updated."))
     except DomainError as exc:
         messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Distribution updated."))
     return redirect("frontend:host_dashboard")
+
+
+def cancelled_message(count: int) -> str:
+    """What a host is told after cancelling a distribution: what ``cancel_distribution`` did
+    (orders cancelled, each household e-mailed and paid back: card or credit)."""
+    if not count:
+        return _("Distribution cancelled. It had no order.")
+    return ngettext(
+        "Distribution cancelled: %(count)d order cancelled; its household is told by e-mail "
+        "and paid back.",
+        "Distribution cancelled: %(count)d orders cancelled; their households are told by "
+        "e-mail and paid back.",
+        count,
+    ) % {"count": count}
+
+
+def closed_message(distribution: Distribution) -> str:
+    """What a host is told after closing a sale: who the e-mails after the close reach —
+    farms their picking lists, hosts the orders to hand over, and households only when a
+    farm's minimum was not reached and some of their products will not come."""
+    audience = close_audience(distribution=distribution)
+    parts = [_("The sale is closed.")]
+    if audience.farms:
+        parts.append(
+            ngettext(
+                "%(count)d farm gets its picking list by e-mail.",
+                "%(count)d farms get their picking list by e-mail.",
+                audience.farms,
+            )
+            % {"count": audience.farms}
+        )
+    if audience.hosts:
+        parts.append(_("The hosts get the orders to hand over by e-mail."))
+    if audience.households:
+        parts.append(
+            ngettext(
+                "%(count)d household is told by e-mail that products will not come.",
+                "%(count)d households are told by e-mail that products will not come.",
+                audience.households,
+            )
+            % {"count": audience.households}
+        )
+    return " ".join(parts)
 
 
 @login_required
@@ -202,7 +246,7 @@ def distribution_close(request, pk: int):
         messages.error(request, str(exc.message))
     else:
         if closed:
-            messages.success(request, _("The sale is closed; farms and households are told."))
+            messages.success(request, closed_message(distribution))
         else:
             messages.error(request, _("This sale cannot be closed now (before the cutoff?)."))
     return redirect("frontend:host_dashboard")

@@ -191,7 +191,7 @@ def _pay_page(request, order: Order, *, action_secret: str = "", status: int = 2
                 "setupSecret": checkout.client_secret,
                 "actionSecret": action_secret,
             },
-            "saved_card": checkout.saved_card,
+            "cards": checkout.cards,
         },
         status=status,
     )
@@ -199,8 +199,8 @@ def _pay_page(request, order: Order, *, action_secret: str = "", status: int = 2
 
 @login_required
 def order_pay(request, pk: int):
-    """GET: the card form (or the saved card). POST ``payment_method`` (from
-    ``stripe.confirmCardSetup``, empty for the saved card): the server creates and confirms
+    """GET: the saved cards to pick from and the card form. POST ``payment_method`` (a saved
+    card's, or one from ``stripe.confirmCardSetup``): the server creates and confirms
     the PaymentIntent; 3-D Secure comes back to this page with the secret to confirm."""
     order = selectors.household_order(user=request.user, pk=pk)
     if order.status != Order.Status.AWAITING_PAYMENT:

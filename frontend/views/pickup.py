@@ -165,7 +165,8 @@ def producer_supply_request(request):
     else:
         messages.success(
             request,
-            _("Request sent: the hosts of %(point)s will answer soon.") % {"point": point.name},
+            _("Request recorded: the hosts of %(point)s see it on their page and decide.")
+            % {"point": point.name},
         )
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):

@@ -75,7 +75,7 @@ def _pay_page(request, subscription, *, action_secret: str = ""):
                 "setupSecret": checkout.client_secret,
                 "actionSecret": action_secret,
             },
-            "saved_card": checkout.saved_card,
+            "cards": checkout.cards,
         },
     )
 
@@ -90,7 +90,7 @@ def _after_payment(request, result):
 
 @login_required
 def pay(request, pk: int):
-    """GET: the card form (or the saved card). POST ``payment_method``: the server creates and
+    """GET: the saved cards and the card form. POST ``payment_method``: the server creates and
     confirms the PaymentIntent (3-D Secure comes back here with the secret to confirm)."""
     subscription = selectors.household_subscription(user=request.user, pk=pk)
     if subscription.status != Subscription.Status.PENDING:

@@ -116,7 +116,8 @@ class OrderPayInput(serializers.Serializer):
         required=False,
         allow_blank=True,
         max_length=255,
-        help_text="pm_… from stripe.confirmCardSetup; empty: the saved card.",
+        help_text="pm_… of a saved card (GET /api/v1/cards/) or from stripe.confirmCardSetup; "
+        "empty: the card used last.",
     )
 
 

@@ -29,7 +29,8 @@ from payments.errors import (
     PaymentUnavailable,
 )
 from payments.models import HOLDING_MONEY, LIVE_PAYMENT_STATUSES, Capture, Payment
-from payments.services.customers import card_to_charge, remember_card, stripe_customer
+from payments.services.cards import card_to_charge, remember_card, remember_if_paid
+from payments.services.customers import stripe_customer
 
 # How far a PaymentIntent has gone; a mirror only ever moves forward (events come out of order).
 RANK = {
@@ -83,8 +84,9 @@ def take_payment(
     400 ``invalid_payment_method`` otherwise); ``claim(payment_method)`` — the owner's, run
     under its row lock with its rules — gives the live attempt or a new one; a twin's attempt
     is waited for (:func:`outcome`), ours is sent and its answer applied; a card that paid
-    becomes the saved card. None when the claim found nothing left to pay. Stripe is called
-    outside any transaction."""
+    (the payment holds money) is saved — not one declined, nor one still waiting for 3-D
+    Secure (saved by :func:`refresh` once it has paid). None when the claim found nothing
+    left to pay. Stripe is called outside any transaction."""
     refresh_if_pending(kind, ref)
     customer = stripe_customer(household=household)
     chosen = card_to_charge(customer=customer, payment_method=payment_method)
@@ -95,7 +97,7 @@ def take_payment(
         payment = outcome(claimed.payment)
         return Taken(payment.status, payment.client_secret)
     intent = send_and_apply(claimed.payment, customer_id=customer.customer_id)
-    if chosen is not None and intent.status != "requires_payment_method":
+    if chosen is not None and intent.status in HOLDING_MONEY:
         remember_card(customer=customer, payment_method=chosen.payment_method, card=chosen.card)
     return Taken(intent.status, intent.client_secret)
 
@@ -351,13 +353,16 @@ def apply_intent(
 
 
 def refresh(payment: Payment | None) -> gateway.Intent | None:
-    """Read the attempt's PaymentIntent again and apply it (after 3-D Secure in the browser)."""
+    """Read the attempt's PaymentIntent again and apply it (after 3-D Secure in the browser);
+    its card is saved if it has paid now. Outside any transaction."""
     if payment is None or not payment.intent_id:
         return None
     intent = gateway.retrieve_payment_intent(intent_id=payment.intent_id)
-    apply_intent(
+    applied = apply_intent(
         intent=intent, kind=payment.purpose_kind, ref=payment.purpose_id, attempt=payment.attempt
     )
+    if applied is not None:
+        remember_if_paid(applied)
     return intent
 
 

@@ -109,7 +109,13 @@ class SubscribeInput(ModelBounds, serializers.Serializer):
 
 
 class PayInput(serializers.Serializer):
-    payment_method = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    payment_method = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text="pm_… of a saved card (GET /api/v1/cards/) or from stripe.confirmCardSetup; "
+        "empty: the card used last.",
+    )
 
 
 class SkipInput(serializers.Serializer):

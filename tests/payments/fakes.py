@@ -23,6 +23,7 @@ class FakeStripe:
         self.refunds: list[tuple[str, int]] = []
         self.calls: list[str] = []
         self.owners: dict[str, str] = {}  # payment method → customer it is attached to
+        self.detached: list[str] = []  # payment methods detached, in order
         self.delay = 0.0  # seconds each PaymentIntent creation takes (races)
         self.create_requests = 0  # calls to create a PaymentIntent, idempotent replays included
         self.lose_next_answer = False  # Stripe did it, but the answer never reached us
@@ -71,7 +72,22 @@ class FakeStripe:
         return self._idempotent(None, make)
 
     def retrieve_card(self, *, payment_method):
-        return gateway.Card(brand="visa", last4="4242")
+        return gateway.Card(brand="visa", last4=TEST_CARDS.get(payment_method, "4242"))
+
+    def list_cards(self, *, customer_id):
+        return {
+            pm: gateway.Card(brand="visa", last4=TEST_CARDS.get(pm, "4242"))
+            for pm, owner in self.owners.items()
+            if owner == customer_id
+        }
+
+    def detach_card(self, *, payment_method):
+        with self._lock:
+            if self.down:
+                raise PaymentUnavailable()
+            self.calls.append("detach_card")
+            self.detached.append(payment_method)
+            self.owners.pop(payment_method, None)
 
     def customer_card(self, *, payment_method, customer_id, setup_intent_id=""):
         """The test cards (VISA, DECLINED, THREE_D_SECURE) stand for a card the paying household
@@ -179,6 +195,8 @@ class FakeStripe:
         "create_customer",
         "create_setup_intent",
         "retrieve_card",
+        "list_cards",
+        "detach_card",
         "customer_card",
         "create_payment_intent",
         "retrieve_payment_intent",

@@ -63,7 +63,7 @@ def test_another_households_card_is_refused_and_not_saved(market, api_client, fa
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_payment_method"
     assert fake_stripe.create_requests == 0
-    assert not market.household.stripe_customer.payment_method_id
+    assert not market.household.stripe_customer.cards.exists()
 
 
 def test_a_declined_card_never_becomes_the_saved_card(market, api_client, fake_stripe):
@@ -71,7 +71,7 @@ def test_a_declined_card_never_becomes_the_saved_card(market, api_client, fake_s
 
     order = _order(market)
     assert _pay(api_client, market, order, card=DECLINED).status_code == 402
-    assert market.household.stripe_customer.payment_method_id == ""
+    assert not market.household.stripe_customer.cards.exists()
 
 
 # --- Twins and dead senders -----------------------------------------------------------------

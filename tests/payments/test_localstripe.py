@@ -249,7 +249,7 @@ def test_only_the_households_own_card_pays(localstripe, market, api_client):
     from payments.models import StripeCustomer
 
     customer = StripeCustomer.objects.get(user=market.household)
-    assert customer.payment_method_id == own
+    assert customer.cards.get().payment_method_id == own
     pm = _get(localstripe, f"/v1/payment_methods/{own}")
     assert pm["customer"] == customer.customer_id
 
@@ -259,3 +259,47 @@ def _get(base, path):
         f"{base}{path}", headers={"Authorization": f"Bearer {settings.STRIPE_SECRET_KEY}"}
     )
     return json.load(urllib.request.urlopen(request, timeout=5))
+
+
+@pytest.mark.django_db
+def test_a_declined_card_is_not_offered_and_a_saved_card_is_listed_then_detached(
+    localstripe, market, api_client, client
+):
+    """The 0341 card: Stripe attaches it through the SetupIntent, then declines the charge; it
+    is never offered at checkout. A card that paid is listed by Stripe for the customer;
+    removing it detaches it there."""
+    from django.urls import reverse
+
+    from payments.services.cards import remove_card
+
+    order = place_order(
+        household=market.household,
+        distribution=market.distribution,
+        lines={market.a.offers[0].pk: 1},
+        idempotency_key="declined-then-visa",
+    )
+    api_client.force_authenticate(market.household)
+    path = f"/api/v1/orders/{order.pk}/pay/"
+    declined = checkout_card(localstripe, market.household, "4000000000000341")
+    assert api_client.post(path, {"payment_method": declined}, format="json").status_code == 402
+
+    client.force_login(market.household)
+    page = client.get(reverse("frontend:orders:pay", args=[order.pk])).content.decode()
+    assert "0341" not in page
+    assert "Payer avec" not in page.split('id="card-form"')[0]  # no saved card offered
+
+    visa = checkout_card(localstripe, market.household)
+    assert api_client.post(path, {"payment_method": visa}, format="json").status_code == 200
+    customer = market.household.stripe_customer
+    assert gateway.list_cards(customer_id=customer.customer_id)[visa] == gateway.Card(
+        "visa", "4242"
+    )
+    page = client.get(reverse("frontend:account_cards")).content.decode()
+    assert "VISA •••• 4242" in page and "0341" not in page
+
+    Payment.objects.filter(payment_method_id=visa).update(status="succeeded")  # captured
+    remove_card(household=market.household, card_id=customer.cards.get().pk)
+
+    assert visa not in gateway.list_cards(customer_id=customer.customer_id)
+    assert _get(localstripe, f"/v1/payment_methods/{visa}")["customer"] is None
+    assert not customer.cards.exists()

@@ -1,11 +1,13 @@
 """Operators change pickup points in the admin through the services, as hosts do."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.urls import reverse
 
 from pickup.models import PickupPoint
 from tests.admin_forms import admin_form_data, post_admin_form
-from tests.factories import PickupPointFactory, UserFactory
+from tests.factories import DistributionFactory, PickupPointFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +57,19 @@ def test_operators_change_the_slug_and_the_hosts(operator):
     point.refresh_from_db()
     assert point.slug == "nouveau-nom"
     assert list(point.hosts.all()) == [host]
+
+
+def test_a_distributions_title_in_the_admin_is_in_paris_time(operator):
+    """17:00 UTC on a December day is 18:00 in Paris: the operator reads 18:00, as the host."""
+    starts = datetime(2031, 12, 5, 17, 0, tzinfo=UTC)
+    distribution = DistributionFactory(
+        pickup_point=PickupPointFactory(name="La Grange"),
+        starts_at=starts,
+        opens_at=starts - timedelta(days=6),
+        cutoff_at=starts - timedelta(days=2),
+    )
+
+    assert str(distribution) == "La Grange — 2031-12-05 18:00"
+    page = operator.get(reverse("admin:pickup_distribution_change", args=[distribution.pk]))
+    assert "La Grange — 2031-12-05 18:00" in page.content.decode()
+    assert "17:00" not in page.content.decode().split("<title>")[1].split("</title>")[0]
