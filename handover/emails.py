@@ -7,20 +7,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail, send_mass_mail
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.money import format_eur
+from common.emails import format_slot
 from handover.reports import producer_picking, sold_lines
+from orders.emails import orders_to_tell_after_close, send_close_result
 from orders.models import Order, OrderLine
 from pickup.models import Distribution
 from producers.models import Producer
 
 
 def _when(distribution: Distribution) -> str:
-    start = timezone.localtime(distribution.starts_at)
-    end = timezone.localtime(distribution.ends_at)
-    return f"{start:%d/%m/%Y %H:%M}–{end:%H:%M}"
+    """The slot in Europe/Paris, whatever time zone the worker has active."""
+    return format_slot(distribution.starts_at, distribution.ends_at, year=True)
 
 
 def send_reminder(*, order_id: int) -> int:
@@ -97,7 +96,7 @@ def _farms_to_tell(*, distribution: Distribution) -> QuerySet[Producer]:
 
 def send_close_emails(*, distribution_id: int) -> int:
     distribution = Distribution.objects.select_related("pickup_point").get(pk=distribution_id)
-    when = distribution.starts_at.strftime("%d/%m/%Y %H:%M")
+    when = _when(distribution)
     point = distribution.pickup_point
     messages = []
     for farm in _farms_to_tell(distribution=distribution):
@@ -116,26 +115,8 @@ def send_close_emails(*, distribution_id: int) -> int:
         subject = _("Orders for %(point)s, %(when)s") % {"point": point.name, "when": when}
         body = _("%(count)d orders to hand over.") % {"count": confirmed.count()}
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, hosts))
-    cancelled = (
-        OrderLine.objects.filter(
-            order__distribution=distribution,
-            cancel_reason=OrderLine.Reason.MINIMUM_NOT_REACHED,
-        )
-        .select_related("order__household")
-        .order_by("order_id", "pk")
-    )
-    per_household: dict[str, list[OrderLine]] = {}
-    for line in cancelled:
-        per_household.setdefault(line.order.household.email, []).append(line)
-    for email, lines in per_household.items():
-        subject = _("Some products of your order will not come")
-        body = "\n".join(
-            _("%(product)s (%(farm)s): the farm's minimum was not reached, you are not charged.")
-            % {"product": line.product_name, "farm": line.producer_name}
-            for line in lines
-        )
-        body += "\n" + _("Amount charged: %(amount)s") % {
-            "amount": format_eur(lines[0].order.total_cents)
-        }
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
-    return send_mass_mail(messages, fail_silently=False) if messages else 0
+    sent = send_mass_mail(messages, fail_silently=False) if messages else 0
+    # Households whose lines the close cancelled: what comes back, line by line (once each).
+    for order_id in orders_to_tell_after_close(distribution_id=distribution.pk):
+        sent += send_close_result(order_id=order_id)
+    return sent
