@@ -4,12 +4,16 @@ written from the state in the database and sent by Celery tasks."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
-from django.core.mail import send_mail, send_mass_mail
+from django.core.mail import send_mass_mail
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from common.emails import format_slot
+from accounts.emails import send_once
+from common.emails import Email, Section, absolute_url, format_slot
 from handover.reports import producer_picking, sold_lines
 from orders.emails import orders_to_tell_after_close, send_close_result
 from orders.models import Order, OrderLine
@@ -23,23 +27,37 @@ def _when(distribution: Distribution) -> str:
 
 
 def send_reminder(*, order_id: int) -> int:
+    """The day before: where, when, the pickup code. Once per order."""
     order = Order.objects.select_related("household", "distribution__pickup_point").get(pk=order_id)
     if order.status != Order.Status.CONFIRMED:
         return 0
     point = order.distribution.pickup_point
-    lines = [
-        _("Your order at %(point)s is ready to collect: %(when)s.")
-        % {"point": point.name, "when": _when(order.distribution)},
-        _("Pickup code: %(code)s") % {"code": order.pickup_code},
-        point.address,
-    ]
-    if point.access_instructions:
-        lines.append(point.access_instructions)
-    lines.append(f"{settings.SITE_URL.rstrip('/')}/commandes/{order.pk}/")
-    subject = _("Reminder: your order at %(point)s") % {"point": point.name}
-    return send_mail(
-        subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, [order.household.email]
-    )
+
+    def build() -> Email:
+        rows = [
+            (_("Pickup code"), order.pickup_code),
+            (_("Pickup point"), point.name),
+            (_("Address"), point.address),
+            (_("Slot"), format_slot(order.distribution.starts_at, order.distribution.ends_at)),
+        ]
+        if point.access_instructions:
+            rows.append((_("Access"), " ".join(point.access_instructions.split())))
+        return Email(
+            subject=_("Reminder: your order at %(point)s") % {"point": point.name},
+            greeting=_("Hello %(name)s,") % {"name": order.household.get_short_name()},
+            sections=[
+                Section(
+                    paragraphs=[
+                        _("Your order at %(point)s is ready to collect: %(when)s.")
+                        % {"point": point.name, "when": _when(order.distribution)}
+                    ],
+                    rows=rows,
+                )
+            ],
+            action=(_("See my order"), absolute_url(f"/commandes/{order.pk}/")),
+        )
+
+    return send_once(order.household, build, key=f"order-{order.pk}-reminder")
 
 
 def send_cancelled_distribution_emails(*, distribution_id: int) -> int:
@@ -95,28 +113,72 @@ def _farms_to_tell(*, distribution: Distribution) -> QuerySet[Producer]:
 
 
 def send_close_emails(*, distribution_id: int) -> int:
+    """After the close, each person in their language, once: each farm member its picking
+    list (or why there is nothing to bring), each host the number of orders, each household
+    whose lines the close cancelled what comes back (:func:`orders.emails.send_close_result`)."""
     distribution = Distribution.objects.select_related("pickup_point").get(pk=distribution_id)
-    when = _when(distribution)
     point = distribution.pickup_point
-    messages = []
+    sent = 0
     for farm in _farms_to_tell(distribution=distribution):
-        members = [member.email for member in farm.members.all()]
-        if not members:
-            continue
         (picking,) = producer_picking(producer=farm, distributions=[distribution])
-        body = "\n".join(f"{quantity} × {name}" for name, quantity in picking.quantities())
-        if not picking.lines:
-            body = _("Your minimum was not reached: nothing to bring this time.")
-        subject = _("Picking list for %(point)s, %(when)s") % {"point": point.name, "when": when}
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, members))
-    confirmed = Order.objects.filter(distribution=distribution, status=Order.Status.CONFIRMED)
-    hosts = list(point.hosts.values_list("email", flat=True))
-    if hosts:
-        subject = _("Orders for %(point)s, %(when)s") % {"point": point.name, "when": when}
-        body = _("%(count)d orders to hand over.") % {"count": confirmed.count()}
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, hosts))
-    sent = send_mass_mail(messages, fail_silently=False) if messages else 0
-    # Households whose lines the close cancelled: what comes back, line by line (once each).
+        quantities = list(picking.quantities())
+        for member in farm.members.all():
+            key = f"distribution-{distribution.pk}-picking-{farm.pk}-{member.pk}"
+            sent += send_once(
+                member, partial(_picking_email, distribution, farm, quantities), key=key
+            )
+    orders = Order.objects.filter(distribution=distribution, status=Order.Status.CONFIRMED)
+    count = orders.count()
+    for host in point.hosts.all():
+        key = f"distribution-{distribution.pk}-host-{host.pk}"
+        sent += send_once(host, partial(_host_email, distribution, count), key=key)
     for order_id in orders_to_tell_after_close(distribution_id=distribution.pk):
         sent += send_close_result(order_id=order_id)
     return sent
+
+
+def _picking_email(distribution: Distribution, farm: Producer, quantities) -> Email:
+    point = distribution.pickup_point
+    if quantities:
+        section = Section(
+            paragraphs=[
+                _("The sale is closed. Bring, for %(point)s:") % {"point": point.name},
+                *(f"{quantity} × {name}" for name, quantity in quantities),
+            ],
+        )
+    else:
+        section = Section(
+            paragraphs=[_("Your minimum was not reached: nothing to bring this time.")]
+        )
+    return Email(
+        subject=_("Picking list for %(point)s, %(when)s")
+        % {"point": point.name, "when": _when(distribution)},
+        sections=[section, Section(rows=[(_("Slot"), _when(distribution))])],
+        action=(
+            _("See the picking list"),
+            absolute_url(
+                reverse(
+                    "frontend:day:producer_picking",
+                    kwargs={"slug": farm.slug, "pk": distribution.pk},
+                )
+            ),
+        ),
+    )
+
+
+def _host_email(distribution: Distribution, count: int) -> Email:
+    point = distribution.pickup_point
+    return Email(
+        subject=_("Orders for %(point)s, %(when)s")
+        % {"point": point.name, "when": _when(distribution)},
+        sections=[
+            Section(
+                paragraphs=[_("%(count)d orders to hand over.") % {"count": count}],
+                rows=[(_("Slot"), _when(distribution))],
+            )
+        ],
+        action=(
+            _("See the packing list"),
+            absolute_url(reverse("frontend:day:packing_list", kwargs={"pk": distribution.pk})),
+        ),
+    )
