@@ -146,8 +146,8 @@ def send_order_changed(*, order_id: int, revision: int) -> int:
     """The household lowered or cancelled the order (its change number ``revision``): once
     per change, what is left and what comes back, to the credit or to the card."""
     order = _order(order_id)
-    if order is None or order.revision < revision:
-        return 0
+    if order is None or order.revision < revision or order.paid_at is None:
+        return 0  # an order never paid has nothing to give back: the page said it all
     cancelled = order.status == Order.Status.CANCELLED
 
     def build() -> Email:

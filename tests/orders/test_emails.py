@@ -325,3 +325,14 @@ def test_the_host_and_the_household_read_18_00_for_an_18_00_slot(
     assert expected in to_host.subject
     assert "17:00" not in to_host.subject and "16:00" not in to_host.subject
     assert Order.objects.get().status == "confirmed"
+
+
+def test_changing_an_order_not_paid_yet_sends_nothing(
+    market, fake_stripe, django_capture_on_commit_callbacks
+):
+    order = order_for(market, [(market.a.offers[0], 3)])
+    line = order.lines.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        change_order(order=order, quantities={line.pk: 1})
+        cancel_order(order=order)
+    assert mail.outbox == []
