@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from accounts.emails import send_once
 from common.emails import Email, Section, absolute_url, format_datetime, format_slot
 from common.money import format_eur
-from orders.models import Order, OrderLine
+from orders.models import PAYMENT_KIND, Order, OrderLine
 from orders.services.credit import credit_spent_on
 from payments.models import Capture, CreditEntry, Payment, Refund
 from payments.services.attempts import holding_money, live_payment
@@ -103,7 +103,7 @@ def send_order_paid(*, order_id: int) -> int:
             },
             _("Give your pickup code at the pickup point."),
         ]
-        held = holding_money("order", order.pk).filter(capture_method=Capture.MANUAL).exists()
+        held = holding_money(PAYMENT_KIND, order.pk).filter(capture_method=Capture.MANUAL).exists()
         if held:
             paragraphs.append(
                 _(
@@ -135,7 +135,7 @@ def send_order_paid(*, order_id: int) -> int:
 def _card_refunds(order: Order, *, reason: str, revision: int | None = None) -> int:
     """Card refunds of the order's payments for ``reason`` (not what was kept as credit)."""
     refunds = Refund.objects.filter(
-        payment__purpose_kind="order", payment__purpose_id=order.pk, reason=reason
+        payment__purpose_kind=PAYMENT_KIND, payment__purpose_id=order.pk, reason=reason
     ).exclude(stripe_refund_id="credit")
     if revision is not None:
         refunds = refunds.filter(key__endswith=f"-r{revision}")
@@ -153,7 +153,7 @@ def send_order_changed(*, order_id: int, revision: int) -> int:
     def build() -> Email:
         credit_back = _credit_movements(order, [f"order-{order.pk}-change-r{revision}"])
         card_back = _card_refunds(order, reason=Refund.Reason.HOUSEHOLD, revision=revision)
-        payments = Payment.objects.filter(purpose_kind="order", purpose_id=order.pk)
+        payments = Payment.objects.filter(purpose_kind=PAYMENT_KIND, purpose_id=order.pk)
         authorised = payments.filter(capture_method=Capture.MANUAL)
         if cancelled:
             intro = _("Your order no. %(number)s is cancelled, as you asked.") % {
@@ -209,13 +209,13 @@ def send_payment_failed(*, order_id: int, attempt: int) -> int:
     if order is None or order.status != Order.Status.AWAITING_PAYMENT:
         return 0
     failed = (
-        Payment.objects.filter(purpose_kind="order", purpose_id=order.pk, attempt=attempt)
+        Payment.objects.filter(purpose_kind=PAYMENT_KIND, purpose_id=order.pk, attempt=attempt)
         .order_by("-pk")
         .first()
     )
     if failed is None or failed.is_live or failed.payer_id != order.household_id:
         return 0
-    if live_payment("order", order.pk) is not None:
+    if live_payment(PAYMENT_KIND, order.pk) is not None:
         return 0
     expires = min(
         order.created_at + timedelta(minutes=settings.ORDER_EXPIRY_MINUTES),
@@ -289,8 +289,10 @@ def send_close_result(*, order_id: int) -> int:
         rows = [
             (_line_label(line), f"{format_eur(line.total_cents)} — {_why(line)}") for line in lines
         ]
-        payments = list(holding_money("order", order.pk)) + list(
-            Payment.objects.filter(purpose_kind="order", purpose_id=order.pk, status="canceled")
+        payments = list(holding_money(PAYMENT_KIND, order.pk)) + list(
+            Payment.objects.filter(
+                purpose_kind=PAYMENT_KIND, purpose_id=order.pk, status="canceled"
+            )
         )
         references = [f"order-{order.pk}-close", f"basket-order-{order.pk}-close"]
         references += [f"payment-{payment.pk}-close" for payment in payments]
