@@ -76,6 +76,10 @@ def _order_link(order: Order) -> tuple[str, str]:
     return (_("See my order"), absolute_url(f"/commandes/{order.pk}/"))
 
 
+def _receipt_row(order: Order) -> tuple[str, str]:
+    return (_("Receipt"), absolute_url(f"/commandes/{order.pk}/recu/"))
+
+
 # --- Paid -----------------------------------------------------------------------------------
 
 
@@ -95,6 +99,7 @@ def send_order_paid(*, order_id: int) -> int:
             rows.append((_("Paid with your credit"), format_eur(credit)))
         if card:
             rows.append((_("Paid by card"), format_eur(card)))
+        rows.append(_receipt_row(order))
         paragraphs = [
             _("Your order no. %(number)s is confirmed and paid. See you on %(slot)s.")
             % {
@@ -334,6 +339,7 @@ def send_close_result(*, order_id: int) -> int:
             money.append((_("Not charged to your card"), format_eur(rest)))
         if not unpaid:
             money.append((_("Kept for what you collect"), format_eur(order.total_cents)))
+            money.append(_receipt_row(order))
         sections = [Section(paragraphs=paragraphs, rows=rows)]
         if money:
             sections.append(Section(title=_("What comes back"), rows=money))

@@ -93,6 +93,7 @@ def test_paid_order_in_french_with_code_point_slot_and_access(
         "6,00\xa0€",
         "Payé par carte",
         f"/commandes/{order.pk}/",
+        f"/commandes/{order.pk}/recu/",
         "Votre carte est autorisée",
     ):
         assert text.count(fact) >= 2, fact  # in both alternatives
@@ -247,6 +248,7 @@ def test_the_close_tells_each_household_line_by_line_why_and_where_the_money_goe
     assert f"2 × {honey.product.name}" in text
     assert "8.70" in text and "the farm's minimum order was not reached" in text
     assert "Not charged to your card" in text and "Kept for what you collect" in text
+    assert f"/commandes/{order.pk}/recu/" in text
     assert order.pickup_code in text
 
     told = only_mail(market.household)
