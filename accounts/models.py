@@ -34,6 +34,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # The language the person chose with the switcher (their e-mails are written in it);
+    # empty until they choose: French.
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
 
     objects = UserManager()
 
@@ -84,3 +87,23 @@ class ApiToken(models.Model):
 
     def is_expired(self, now) -> bool:
         return self.expires_at <= now
+
+
+class SentEmail(models.Model):
+    """An e-mail that must reach a person once (an order paid, a card declined…): its ``key``
+    says what it is about (``order-12-paid``) and is unique, so a task run twice, or two at
+    once, sends it once (:func:`accounts.emails.send_once`)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="sent_emails", verbose_name=_("user")
+    )
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sent e-mail")
+        verbose_name_plural = _("sent e-mails")
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.key

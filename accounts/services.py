@@ -171,3 +171,13 @@ def delete_expired_tokens(*, now: datetime | None = None) -> int:
     """Delete every token past its expiry (they are refused already); returns how many."""
     deleted, _ = ApiToken.objects.filter(expires_at__lte=now or timezone.now()).delete()
     return deleted
+
+
+def set_language(*, user: User, language: str) -> bool:
+    """Remember the language a person chose with the switcher (their e-mails are written in
+    it). An unknown code is ignored. Returns whether it changed."""
+    if language not in {code for code, _name in settings.LANGUAGES} or user.language == language:
+        return False
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return True

@@ -5,7 +5,7 @@ from celery import shared_task
 
 
 @shared_task
-def send_offer_email_task(offer_id: int) -> None:
+def send_offer_email_task(offer_id: int) -> int:
     """E-mail a plot offer to its gardener (only while the offer is still open)."""
     from gardens.emails import send_offer_email
     from gardens.models import Offer
@@ -15,8 +15,7 @@ def send_offer_email_task(offer_id: int) -> None:
         .filter(pk=offer_id, status=Offer.Status.OPEN)
         .first()
     )
-    if offer is not None:
-        send_offer_email(offer)
+    return send_offer_email(offer) if offer is not None else 0
 
 
 @shared_task

@@ -5,16 +5,20 @@ written from the state in the database and sent by Celery tasks."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
-from django.core.mail import send_mail, send_mass_mail
+from django.core.mail import send_mass_mail
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.emails import send_once
 from accounts.models import User
+from common.emails import Email, Section, absolute_url, format_slot
 from common.money import format_eur
 from handover.reports import producer_picking, sold_lines
+from orders.emails import orders_to_tell_after_close, send_close_result
 from orders.models import PAYMENT_KIND as ORDER_KIND
 from orders.models import Order, OrderLine
 from payments.models import Capture, CreditEntry, Payment, Refund
@@ -25,29 +29,42 @@ from subscriptions.models import CreditedWeek
 
 
 def _when(distribution: Distribution) -> str:
-    start = timezone.localtime(distribution.starts_at)
-    end = timezone.localtime(distribution.ends_at)
-    return f"{start:%d/%m/%Y %H:%M}–{end:%H:%M}"
+    """The slot in Europe/Paris, whatever time zone the worker has active."""
+    return format_slot(distribution.starts_at, distribution.ends_at, year=True)
 
 
 def send_reminder(*, order_id: int) -> int:
+    """The day before: where, when, the pickup code. Once per order."""
     order = Order.objects.select_related("household", "distribution__pickup_point").get(pk=order_id)
     if order.status != Order.Status.CONFIRMED:
         return 0
     point = order.distribution.pickup_point
-    lines = [
-        _("Your order at %(point)s is ready to collect: %(when)s.")
-        % {"point": point.name, "when": _when(order.distribution)},
-        _("Pickup code: %(code)s") % {"code": order.pickup_code},
-        point.address,
-    ]
-    if point.access_instructions:
-        lines.append(point.access_instructions)
-    lines.append(f"{settings.SITE_URL.rstrip('/')}/commandes/{order.pk}/")
-    subject = _("Reminder: your order at %(point)s") % {"point": point.name}
-    return send_mail(
-        subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, [order.household.email]
-    )
+
+    def build() -> Email:
+        rows = [
+            (_("Pickup code"), order.pickup_code),
+            (_("Pickup point"), point.name),
+            (_("Address"), point.address),
+            (_("Slot"), format_slot(order.distribution.starts_at, order.distribution.ends_at)),
+        ]
+        if point.access_instructions:
+            rows.append((_("Access"), " ".join(point.access_instructions.split())))
+        return Email(
+            subject=_("Reminder: your order at %(point)s") % {"point": point.name},
+            greeting=_("Hello %(name)s,") % {"name": order.household.get_short_name()},
+            sections=[
+                Section(
+                    paragraphs=[
+                        _("Your order at %(point)s is ready to collect: %(when)s.")
+                        % {"point": point.name, "when": _when(order.distribution)}
+                    ],
+                    rows=rows,
+                )
+            ],
+            action=(_("See my order"), absolute_url(f"/commandes/{order.pk}/")),
+        )
+
+    return send_once(order.household, build, key=f"order-{order.pk}-reminder")
 
 
 def given_back_after_cancel(*, distribution: Distribution) -> dict[int, dict[str, int]]:
@@ -175,54 +192,81 @@ def _farms_to_tell(*, distribution: Distribution) -> QuerySet[Producer]:
 
 
 def send_close_emails(*, distribution_id: int) -> int:
+    """After the close, each person in their language, once: each farm member its picking
+    list (or why there is nothing to bring), each host the number of orders, each household
+    whose lines the close cancelled what comes back (:func:`orders.emails.send_close_result`)."""
     distribution = Distribution.objects.select_related("pickup_point").get(pk=distribution_id)
-    when = distribution.starts_at.strftime("%d/%m/%Y %H:%M")
     point = distribution.pickup_point
-    messages = []
+    sent = 0
     for farm in _farms_to_tell(distribution=distribution):
-        members = [member.email for member in farm.members.all()]
-        if not members:
-            continue
         (picking,) = producer_picking(producer=farm, distributions=[distribution])
-        body = "\n".join(f"{quantity} × {name}" for name, quantity in picking.quantities())
-        if not picking.lines:
-            body = _("Your minimum was not reached: nothing to bring this time.")
-        subject = _("Picking list for %(point)s, %(when)s") % {"point": point.name, "when": when}
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, members))
-    confirmed = Order.objects.filter(distribution=distribution, status=Order.Status.CONFIRMED)
-    hosts = list(point.hosts.values_list("email", flat=True))
-    if hosts:
-        subject = _("Orders for %(point)s, %(when)s") % {"point": point.name, "when": when}
-        body = _("%(count)d orders to hand over.") % {"count": confirmed.count()}
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, hosts))
-    cancelled = (
-        OrderLine.objects.filter(
-            order__distribution=distribution,
-            cancel_reason=OrderLine.Reason.MINIMUM_NOT_REACHED,
+        quantities = list(picking.quantities())
+        for member in farm.members.all():
+            key = f"distribution-{distribution.pk}-picking-{farm.pk}-{member.pk}"
+            sent += send_once(
+                member, partial(_picking_email, distribution, farm, quantities), key=key
+            )
+    orders = Order.objects.filter(distribution=distribution, status=Order.Status.CONFIRMED)
+    count = orders.count()
+    for host in point.hosts.all():
+        key = f"distribution-{distribution.pk}-host-{host.pk}"
+        sent += send_once(host, partial(_host_email, distribution, count), key=key)
+    for order_id in orders_to_tell_after_close(distribution_id=distribution.pk):
+        sent += send_close_result(order_id=order_id)
+    return sent
+
+
+def _picking_email(distribution: Distribution, farm: Producer, quantities) -> Email:
+    point = distribution.pickup_point
+    if quantities:
+        section = Section(
+            paragraphs=[
+                _("The sale is closed. Bring, for %(point)s:") % {"point": point.name},
+                *(f"{quantity} × {name}" for name, quantity in quantities),
+            ],
         )
-        .select_related("order__household")
-        .order_by("order_id", "pk")
+    else:
+        section = Section(
+            paragraphs=[_("Your minimum was not reached: nothing to bring this time.")]
+        )
+    return Email(
+        subject=_("Picking list for %(point)s, %(when)s")
+        % {"point": point.name, "when": _when(distribution)},
+        sections=[section, Section(rows=[(_("Slot"), _when(distribution))])],
+        action=(
+            _("See the picking list"),
+            absolute_url(
+                reverse(
+                    "frontend:day:producer_picking",
+                    kwargs={"slug": farm.slug, "pk": distribution.pk},
+                )
+            ),
+        ),
     )
-    per_household: dict[str, list[OrderLine]] = {}
-    for line in cancelled:
-        per_household.setdefault(line.order.household.email, []).append(line)
-    for email, lines in per_household.items():
-        subject = _("Some products of your order will not come")
-        body = "\n".join(
-            _("%(product)s (%(farm)s): the farm's minimum was not reached, you are not charged.")
-            % {"product": line.product_name, "farm": line.producer_name}
-            for line in lines
-        )
-        body += "\n" + _("Amount charged: %(amount)s") % {
-            "amount": format_eur(lines[0].order.total_cents)
-        }
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
-    return send_mass_mail(messages, fail_silently=False) if messages else 0
+
+
+def _host_email(distribution: Distribution, count: int) -> Email:
+    point = distribution.pickup_point
+    return Email(
+        subject=_("Orders for %(point)s, %(when)s")
+        % {"point": point.name, "when": _when(distribution)},
+        sections=[
+            Section(
+                paragraphs=[_("%(count)d orders to hand over.") % {"count": count}],
+                rows=[(_("Slot"), _when(distribution))],
+            )
+        ],
+        action=(
+            _("See the packing list"),
+            absolute_url(reverse("frontend:day:packing_list", kwargs={"pk": distribution.pk})),
+        ),
+    )
 
 
 def send_line_corrected(*, line_id: int, given_back_cents: int) -> int:
-    """A farm marked a line short after the close: the household is told which product, how
-    many were delivered, and what comes back where (its card or its credit)."""
+    """A farm marked a line short after the close: the household is told, in its language and
+    once per correction, which product, how many were delivered, and what comes back where
+    (its card or its credit)."""
     line = OrderLine.objects.select_related(
         "order__household", "order__distribution__pickup_point"
     ).get(pk=line_id)
@@ -232,32 +276,40 @@ def send_line_corrected(*, line_id: int, given_back_cents: int) -> int:
     ordered = line.ordered_quantity or line.quantity
     paid_by_card = any(p.holds_money for p in order.payments)
     to_credit = refunds_to_credit(household=household) or not paid_by_card
-    body = [
-        _("%(farm)s could not deliver all of your order no. %(order)s at %(point)s, %(when)s.")
-        % {
-            "farm": line.producer_name,
-            "order": order.pk,
-            "point": order.distribution.pickup_point.name,
-            "when": _when(order.distribution),
-        },
-        _("%(product)s: %(ordered)s ordered, %(delivered)s delivered.")
-        % {"product": line.product_name, "ordered": ordered, "delivered": delivered},
-    ]
-    if given_back_cents > 0:
-        body.append(
-            (
-                _("%(amount)s is added to your credit.")
-                if to_credit
-                else _("%(amount)s is given back to your card (or not charged).")
+
+    def build() -> Email:
+        paragraphs = [
+            _("%(farm)s could not deliver all of your order no. %(order)s at %(point)s, %(when)s.")
+            % {
+                "farm": line.producer_name,
+                "order": order.pk,
+                "point": order.distribution.pickup_point.name,
+                "when": _when(order.distribution),
+            },
+            _("%(product)s: %(ordered)s ordered, %(delivered)s delivered.")
+            % {"product": line.product_name, "ordered": ordered, "delivered": delivered},
+        ]
+        if given_back_cents > 0:
+            paragraphs.append(
+                (
+                    _("%(amount)s is added to your credit.")
+                    if to_credit
+                    else _("%(amount)s is given back to your card (or not charged).")
+                )
+                % {"amount": format_eur(given_back_cents)}
             )
-            % {"amount": format_eur(given_back_cents)}
+        return Email(
+            subject=_("Order no. %(order)s: %(product)s missing")
+            % {"order": order.pk, "product": line.product_name},
+            sections=[Section(paragraphs=paragraphs)],
+            action=(
+                _("See my order"),
+                absolute_url(f"/commandes/{order.pk}/"),
+            ),
         )
-    body.append(f"{settings.SITE_URL.rstrip('/')}/commandes/{order.pk}/")
-    subject = _("Order no. %(order)s: %(product)s missing") % {
-        "order": order.pk,
-        "product": line.product_name,
-    }
-    return send_mail(subject, "\n".join(body), settings.DEFAULT_FROM_EMAIL, [household.email])
+
+    key = f"order-{order.pk}-line-{line.pk}-delivered-{delivered}"
+    return send_once(household, build, key=key)
 
 
 @dataclass(frozen=True)
@@ -272,15 +324,8 @@ class CloseAudience:
 def close_audience(*, distribution: Distribution) -> CloseAudience:
     """The farms (with a member to write to), hosts and households that
     :func:`send_close_emails` writes to for this closed distribution: households only when
-    some of their lines were cancelled because a farm's minimum was not reached."""
+    the close cancelled some of their lines (:func:`orders.emails.orders_to_tell_after_close`)."""
     farms = sum(1 for farm in _farms_to_tell(distribution=distribution) if farm.members.all())
-    households = (
-        OrderLine.objects.filter(
-            order__distribution=distribution,
-            cancel_reason=OrderLine.Reason.MINIMUM_NOT_REACHED,
-        )
-        .values("order__household")
-        .distinct()
-        .count()
-    )
+    orders = orders_to_tell_after_close(distribution_id=distribution.pk)
+    households = Order.objects.filter(pk__in=orders).values("household_id").distinct().count()
     return CloseAudience(farms, distribution.pickup_point.hosts.count(), households)

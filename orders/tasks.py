@@ -43,3 +43,35 @@ def settle_pending_orders_task() -> int:
     from orders.services.closing import settle_pending_orders
 
     return len(settle_pending_orders())
+
+
+# The household's e-mails: each written from the state when it runs, and sent once.
+MAIL_RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
+
+
+@shared_task(**MAIL_RETRY)
+def send_order_paid_task(order_id: int) -> int:
+    from orders.emails import send_order_paid
+
+    return send_order_paid(order_id=order_id)
+
+
+@shared_task(**MAIL_RETRY)
+def send_order_changed_task(order_id: int, revision: int) -> int:
+    from orders.emails import send_order_changed
+
+    return send_order_changed(order_id=order_id, revision=revision)
+
+
+@shared_task(**MAIL_RETRY)
+def send_payment_failed_task(order_id: int, attempt: int) -> int:
+    from orders.emails import send_payment_failed
+
+    return send_payment_failed(order_id=order_id, attempt=attempt)
+
+
+@shared_task(**MAIL_RETRY)
+def send_close_result_task(order_id: int) -> int:
+    from orders.emails import send_close_result
+
+    return send_close_result(order_id=order_id)

@@ -1,4 +1,5 @@
-"""E-mails about basket subscriptions, written from the state in the database (Celery)."""
+"""E-mails about basket subscriptions, written from the state in the database (Celery), in
+the household's language, text and HTML, times in Europe/Paris."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from django.core.mail import send_mail
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from accounts.emails import send_once
+from common.emails import Email, Section, format_datetime
 from common.money import format_eur
 from subscriptions.models import CreditedWeek, SubscriptionWaitlistEntry
 
 
 def send_basket_offer(*, entry_id: int) -> int:
-    """Tell a waiting household a place is theirs until the offer expires (if still open)."""
+    """Tell a waiting household a place is theirs until the offer expires (if still open);
+    once per offer (an entry offered again later is a new offer, with a new expiry)."""
     entry = (
         SubscriptionWaitlistEntry.objects.select_related("season__product", "household")
         .filter(pk=entry_id, status=SubscriptionWaitlistEntry.Status.OFFERED)
@@ -20,12 +24,26 @@ def send_basket_offer(*, entry_id: int) -> int:
     )
     if entry is None:
         return 0
-    subject = _("A place is free: %(basket)s") % {"basket": entry.season.product.name}
-    body = _(
-        "A place in the basket season is offered to you until %(expires)s. "
-        "Subscribe before then, or it passes to the next household."
-    ) % {"expires": formats.date_format(entry.offer_expires_at, "DATETIME_FORMAT")}
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [entry.household.email])
+
+    def build() -> Email:
+        return Email(
+            subject=_("A place is free: %(basket)s") % {"basket": entry.season.product.name},
+            greeting=_("Hello %(name)s,") % {"name": entry.household.get_short_name()},
+            sections=[
+                Section(
+                    paragraphs=[
+                        _(
+                            "A place in the basket season is offered to you until %(expires)s. "
+                            "Subscribe before then, or it passes to the next household."
+                        )
+                        % {"expires": format_datetime(entry.offer_expires_at)}
+                    ]
+                )
+            ],
+        )
+
+    expires = int(entry.offer_expires_at.timestamp())
+    return send_once(entry.household, build, key=f"basket-offer-{entry.pk}-{expires}")
 
 
 def week_credited_text(credited: CreditedWeek) -> str:

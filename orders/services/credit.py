@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from orders.models import Order
+from orders.services import notices
 from payments.models import CreditEntry, Payment, Refund
 from payments.services.refunds import record_kept_as_credit, refunded
 from payments.services.wallet import add_credit, refunds_to_credit, spend_credit, spent_on
@@ -35,9 +36,11 @@ def pay_with_credit(*, order: Order, attempt: int) -> int:
         )
     left = max(order.total_cents - credit_spent_on(order), 0)
     if left == 0:
-        Order.objects.filter(pk=order.pk, status=Order.Status.AWAITING_PAYMENT).update(
+        paid = Order.objects.filter(pk=order.pk, status=Order.Status.AWAITING_PAYMENT).update(
             status=Order.Status.PAID, paid_at=timezone.now()
         )
+        if paid:
+            notices.order_paid(order.pk)
     return left
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from common.errors import Invalid
 from orders.errors import NotPayable, OrderingClosed
 from orders.models import PAYMENT_KIND, Order, Settlement
+from orders.services import notices
 from orders.services.credit import give_back_order_credit, pay_with_credit
 from payments.models import Payment, Refund
 from payments.purposes import Purpose
@@ -147,6 +148,7 @@ def payment_changed(order: Order, payment: Payment) -> None:
         order.status = Order.Status.PAID
         order.paid_at = timezone.now()
         order.save(update_fields=["status", "paid_at"])
+        notices.order_paid(order.pk)
     elif order.status in (Order.Status.EXPIRED, Order.Status.CANCELLED):
         if _settling(order):  # cancelled at the close: its settlement gives the money back
             return
@@ -168,6 +170,7 @@ def attempt_ended(order: Order, payment: Payment) -> None:
             give_back_order_credit(
                 order=order, keep_cents=0, reference=f"declined-{payment.attempt}"
             )
+            notices.payment_failed(order.pk, payment.attempt)
 
 
 ORDER_PURPOSE = Purpose(

@@ -28,6 +28,7 @@ from orders.errors import (
 )
 from orders.models import ACTIVE_STATUSES, LineChange, Order, OrderLine
 from orders.pickup_codes import assign_pickup_code
+from orders.services import notices
 from orders.services.credit import give_back_order_credit
 from orders.services.paying import release_or_refund
 from payments.models import Refund
@@ -386,6 +387,7 @@ def change_order(*, order: Order, quantities: Mapping[int, int]) -> Order:
             order=order, keep_cents=order.total_cents, reference=f"change-r{order.revision}"
         )
         release_or_refund(order=order, keep_cents=keep, reason=Refund.Reason.HOUSEHOLD)
+    notices.order_changed(order.pk, order.revision)
     return order
 
 
