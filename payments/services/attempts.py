@@ -133,9 +133,12 @@ def new_attempt(
     amount_cents: int,
     payment_method: str,
     capture_method: str = Capture.AUTOMATIC,
+    credit_cents: int = 0,
 ) -> Claim:
-    """A new ``creating`` attempt of the caller's, written before Stripe is called. The caller
-    holds the payable's row lock and has checked it has no live attempt."""
+    """A new ``creating`` attempt of the caller's, written before Stripe is called; it
+    reserves ``credit_cents`` of the payer's credit while it is live and holds no money. The
+    caller holds the payable's row lock (and the payer's, when it reserves credit) and has
+    checked it has no live attempt."""
     payment = Payment.objects.create(
         purpose_kind=kind,
         purpose_id=ref,
@@ -144,6 +147,7 @@ def new_attempt(
         capture_method=capture_method,
         status="creating",
         amount_cents=amount_cents,
+        credit_cents=credit_cents,
         payment_method_id=payment_method,
     )
     return Claim(payment, send=True)
