@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from orders.models import PAYMENT_KIND, Order
@@ -47,10 +48,17 @@ def credit_spent_on(order: Order) -> int:
 
 def credit_split(*, order: Order, use_credit: bool = True) -> CreditSplit:
     """What paying the order now would take from the credit and from the card (a read, for
-    the pay page and the API; the pay itself decides again under the locks)."""
-    owed = max(order.total_cents - credit_spent_on(order), 0)
+    the pay page and the API; the pay itself decides again under the locks). An order that no
+    longer awaits payment owes nothing."""
     household = order.household
-    use = min(owed, available(household=household)) if use_credit else 0
+    if order.status != Order.Status.AWAITING_PAYMENT:
+        return CreditSplit(balance(household=household), 0, 0, use_credit)
+    owed = max(order.total_cents - credit_spent_on(order), 0)
+    # What the order's own live attempt reserved is the order's to use.
+    own = Payment.objects.filter(
+        purpose_kind=PAYMENT_KIND, purpose_id=order.pk, status__in=RESERVING_CREDIT
+    ).aggregate(total=Sum("credit_cents"))["total"]
+    use = min(owed, available(household=household) + (own or 0)) if use_credit else 0
     return CreditSplit(balance(household=household), use, owed - use, use_credit)
 
 
