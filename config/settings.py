@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "handover.tasks.send_due_reminders_task",
         "schedule": timedelta(minutes=15),
     },
+    "payments-send-pending-withdrawals": {
+        "task": "payments.tasks.send_pending_withdrawals_task",
+        "schedule": timedelta(minutes=10),
+    },
 }
 
 # --- Payments (Stripe; localstripe on 127.0.0.1 in the embedded mode) ----------------------

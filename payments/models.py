@@ -254,6 +254,10 @@ class Topup(models.Model):
         max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT
     )
     payment_attempts = models.PositiveIntegerField(default=0)
+    # The payment whose money became the credit; any other that holds money is given back.
+    paid_by = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="topup_paid"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     credited_at = models.DateTimeField(null=True, blank=True)
 

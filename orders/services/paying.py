@@ -178,12 +178,22 @@ def attempt_ended(order: Order, payment: Payment) -> None:
             )
 
 
+def settled_orders(ids: list[int]) -> set[int]:
+    """Orders past their sale's close (confirmed, cancelled, expired, not collected): no rule
+    of the order will still refund its payments, so credit may go back through them."""
+    open_ = (Order.Status.AWAITING_PAYMENT, Order.Status.PAID)
+    return set(
+        Order.objects.filter(pk__in=ids).exclude(status__in=open_).values_list("pk", flat=True)
+    )
+
+
 ORDER_PURPOSE = Purpose(
     kind=KIND,
     lock=lock_order,
     payer=lambda order: order.household_id,
     changed=payment_changed,
     ended=attempt_ended,
+    settled=settled_orders,
 )
 
 
