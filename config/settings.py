@@ -366,6 +366,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.Order.Status",
         "OrderLineStatusEnum": "orders.models.OrderLine.Status",
         "SubscriptionStatusEnum": "subscriptions.models.Subscription.Status",
+        "TopupStatusEnum": "payments.models.Topup.Status",
     },
 }
 

@@ -138,7 +138,9 @@ def _paid(result: topups.TopupPayResult) -> Response:
 
 class TopupListCreateApi(APIView):
     @extend_schema(
-        summary="Top-up amounts offered, and my latest top-ups", responses={200: TopupChoicesOutput}
+        summary="Top-up amounts offered, and my latest top-ups",
+        operation_id="v1_orders_credit_topups_choices",
+        responses={200: TopupChoicesOutput},
     )
     def get(self, request):
         choices = topups.topup_choices()
