@@ -12,8 +12,10 @@ from orders.models import Order
 from orders.services import expire_order
 from payments.models import CreditEntry, Payment
 from payments.services.wallet import add_credit, available, balance
+from subscriptions.services import subscribe
 from tests.orders.helpers import place
 from tests.payments.fakes import DECLINED, THREE_D_SECURE, VISA
+from tests.subscriptions.conftest import make_amap
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +182,22 @@ def test_the_pay_page_says_when_credit_covers_everything(market, api_client, cli
 
     client.post(url, {"use_credit": "1"})
     assert Order.objects.get(pk=order_id).status == Order.Status.PAID
+
+
+def test_a_season_subscribed_meanwhile_does_not_take_credit_an_order_counts_on(
+    market, api_client, fake_stripe
+):
+    amap = make_amap()
+    _credit(market.household, 450)
+    order_id = _order(api_client, market)
+    _pay(api_client, order_id, payment_method=THREE_D_SECURE)  # reserves the 4,50 €
+
+    subscription = subscribe(
+        household=market.household, season=amap.season, pickup_point=amap.point
+    )
+
+    assert subscription.credit_used_cents == 0
+    assert subscription.card_cents == subscription.total_cents
+    fake_stripe.authenticate(Payment.objects.get(purpose_id=order_id).intent_id)
+    api_client.post(f"/api/v1/orders/{order_id}/payment/refresh/")
+    assert balance(household=market.household) == 0
