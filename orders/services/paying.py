@@ -154,7 +154,7 @@ def payment_changed(order: Order, payment: Payment) -> None:
     refunded), once, and no credit is spent."""
     if not payment.holds_money:
         return
-    paid_by_another = attempts.holding_money(KIND, order.pk).exclude(pk=payment.pk).exists()
+    paid_by_another = attempts.paid_by_another(KIND, order.pk, payment)
     if order.status == Order.Status.AWAITING_PAYMENT and not paid_by_another:
         spend_reserved_credit(order=order, payment=payment)
         order.status = Order.Status.PAID

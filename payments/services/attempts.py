@@ -28,7 +28,7 @@ from payments.errors import (
     PaymentRejected,
     PaymentUnavailable,
 )
-from payments.models import HOLDING_MONEY, LIVE_PAYMENT_STATUSES, Capture, Payment
+from payments.models import HOLDING_MONEY, LIVE_PAYMENT_STATUSES, Capture, Payment, Refund
 from payments.services.customers import card_to_charge, remember_card, stripe_customer
 
 # How far a PaymentIntent has gone; a mirror only ever moves forward (events come out of order).
@@ -381,3 +381,11 @@ def latest_sent(kind: str, ref: int) -> Payment | None:
 def holding_money(kind: str, ref: int) -> QuerySet[Payment]:
     """The purpose's payments that hold money (captured, or authorised)."""
     return payments_of(kind, ref).filter(status__in=HOLDING_MONEY)
+
+
+def paid_by_another(kind: str, ref: int, payment: Payment) -> bool:
+    """Does another of the purpose's payments hold money for it? A payment already given back
+    as a duplicate (refunded, its status still ``succeeded``) does not count: otherwise the
+    paying payment, applied again later (a repeated webhook), would be given back too."""
+    others = holding_money(kind, ref).exclude(pk=payment.pk)
+    return others.exclude(refunds__reason=Refund.Reason.DUPLICATE).exists()
