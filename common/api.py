@@ -1,5 +1,5 @@
 """Small pieces every API view uses: validating input, input fields bounded by their columns,
-what OPTIONS answers."""
+what OPTIONS answers, a PDF next to the JSON."""
 
 from typing import Any
 
@@ -7,7 +7,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from rest_framework import serializers
+from rest_framework import renderers, serializers
 from rest_framework.metadata import SimpleMetadata
 from rest_framework.utils.formatting import lazy_format
 
@@ -135,3 +135,21 @@ class ApiMetadata(SimpleMetadata):
             "parses": [parser.media_type for parser in view.parser_classes],
             "schema": reverse("schema"),
         }
+
+
+# --- A document download next to the JSON ---------------------------------------------------
+
+
+class PDFRenderer(renderers.BaseRenderer):
+    """Accepts ``?format=pdf`` (the view then answers with ``common.pdf.pdf_response``).
+    Anything else rendered through it — an error — goes out as JSON, like every API error."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return renderers.JSONRenderer().render(data, "application/json", renderer_context)

@@ -233,6 +233,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "subscriptions.tasks.expire_basket_offers_task",
         "schedule": timedelta(minutes=5),
     },
+    "subscriptions-credit-missed-weeks": {
+        "task": "subscriptions.tasks.credit_all_missed_weeks_task",
+        "schedule": timedelta(minutes=15),
+    },
     "handover-mark-no-shows": {
         "task": "handover.tasks.mark_due_no_shows_task",
         "schedule": timedelta(minutes=5),
@@ -376,5 +380,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint (PDFs) and its fontTools tell every step at INFO.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

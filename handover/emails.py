@@ -10,11 +10,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from common.money import format_eur
 from handover.reports import producer_picking, sold_lines
+from orders.models import PAYMENT_KIND as ORDER_KIND
 from orders.models import Order, OrderLine
+from payments.models import Capture, CreditEntry, Payment, Refund
 from pickup.models import Distribution
 from producers.models import Producer
+from subscriptions.models import CreditedWeek
 
 
 def _when(distribution: Distribution) -> str:
@@ -43,23 +47,95 @@ def send_reminder(*, order_id: int) -> int:
     )
 
 
+def given_back_after_cancel(*, distribution: Distribution) -> dict[int, dict[str, int]]:
+    """What each household gets back from a cancelled distribution, and where: refunded to its
+    card, a hold released on its card (nothing was taken), added to its credit (credit spent on
+    its orders, and the basket weeks its season prepaid). Read from the money rows (refunds,
+    payments, the credit ledger): what the e-mail says is what happened."""
+    orders = list(
+        Order.objects.filter(
+            distribution=distribution,
+            status=Order.Status.CANCELLED,
+            lines__cancel_reason=OrderLine.Reason.DISTRIBUTION_CANCELLED,
+        )
+        .values_list("pk", "household_id")
+        .distinct()
+    )
+    household_of = dict(orders)
+    back: dict[int, dict[str, int]] = {
+        household: {"refunded": 0, "released": 0, "credited": 0}
+        for household in household_of.values()
+    }
+    refunds = Refund.objects.filter(
+        payment__purpose_kind=ORDER_KIND,
+        payment__purpose_id__in=list(household_of),
+        reason=Refund.Reason.DISTRIBUTION_CANCELLED,
+    ).values_list("payment__purpose_id", "amount_cents")
+    for order_id, amount in refunds:
+        back[household_of[order_id]]["refunded"] += amount
+    released = Payment.objects.filter(
+        purpose_kind=ORDER_KIND,
+        purpose_id__in=list(household_of),
+        capture_method=Capture.MANUAL,
+        status="canceled",
+    ).values_list("purpose_id", "amount_cents")
+    for order_id, amount in released:
+        back[household_of[order_id]]["released"] += amount
+    references = [f"order-{pk}-distribution" for pk in household_of]
+    references += [
+        f"basket-week-{pk}"
+        for pk in CreditedWeek.objects.filter(distribution=distribution).values_list(
+            "pk", flat=True
+        )
+    ]
+    credited = CreditEntry.objects.filter(
+        household_id__in=list(back), reference__in=references
+    ).values_list("household_id", "amount_cents")
+    for household, amount in credited:
+        back[household]["credited"] += amount
+    return back
+
+
+def cancelled_distribution_text(*, distribution: Distribution, back: dict[str, int]) -> str:
+    """The household's e-mail: the distribution is cancelled, and each sum that comes back."""
+    lines = [
+        _("The distribution of %(when)s at %(point)s is cancelled; your orders there are too.")
+        % {"when": _when(distribution), "point": distribution.pickup_point.name}
+    ]
+    if back["refunded"]:
+        lines.append(
+            _("Refunded to your card: %(amount)s (it shows on your account within a few days).")
+            % {"amount": format_eur(back["refunded"])}
+        )
+    if back["released"]:
+        lines.append(
+            _("The hold of %(amount)s on your card is released: nothing was charged.")
+            % {"amount": format_eur(back["released"])}
+        )
+    if back["credited"]:
+        lines.append(
+            _("Added to your credit: %(amount)s (it pays first for your next orders).")
+            % {"amount": format_eur(back["credited"])}
+        )
+    if not any(back.values()):
+        lines.append(_("Nothing had been charged to you."))
+    return "\n".join(lines)
+
+
 def send_cancelled_distribution_emails(*, distribution_id: int) -> int:
     distribution = Distribution.objects.select_related("pickup_point").get(pk=distribution_id)
     point = distribution.pickup_point
     when = _when(distribution)
     messages = []
-    households = (
-        Order.objects.filter(distribution=distribution, status=Order.Status.CANCELLED)
-        .values_list("household__email", flat=True)
-        .distinct()
-    )
     subject = _("Distribution cancelled: %(point)s, %(when)s") % {
         "point": point.name,
         "when": when,
     }
-    for email in households:
-        body = _("The distribution was cancelled. Your order is cancelled and refunded in full.")
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+    back = given_back_after_cancel(distribution=distribution)
+    emails = dict(User.objects.filter(pk__in=list(back)).values_list("pk", "email"))
+    for household in sorted(back):
+        body = cancelled_distribution_text(distribution=distribution, back=back[household])
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [emails[household]]))
     producer_ids = (
         OrderLine.objects.filter(
             order__distribution=distribution,

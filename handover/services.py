@@ -20,6 +20,7 @@ from orders.services.placing import cancel_lines, lock_distribution
 from payments.models import Refund
 from pickup.models import Distribution
 from pickup.services import move_distribution
+from subscriptions.services.credited import credit_cancelled_distribution
 
 logger = logging.getLogger(__name__)
 
@@ -173,16 +174,23 @@ def claim_due_reminders() -> list[int]:
 @transaction.atomic
 def cancel_distribution(*, distribution: Distribution) -> int:
     """A host cancels a distribution before its sale closes: every order is cancelled and
-    refunded in full (authorisations released, captured money refunded through
-    :func:`orders.services.paying.release_or_refund`), stock goes back, the distribution
-    becomes cancelled; households and farms are told after the commit.
+    given back in full — authorisations released, captured money refunded through
+    :func:`orders.services.paying.release_or_refund`, credit spent on it credited back, and
+    what an AMAP season prepaid for its basket credited to the household, the week recorded
+    as credited (:func:`subscriptions.services.credited.credit_cancelled_distribution`, which
+    also credits the subscriptions due that week whose basket order was not made yet). Stock
+    goes back, the distribution becomes cancelled; households (what comes back, and where)
+    and farms are told after the commit.
 
     Only scheduled or open distributions (409 ``distribution_not_cancellable`` otherwise).
-    Locks: the distribution, then its orders in pk order. Returns the orders cancelled.
+    Locks: the distribution, then the subscriptions of its basket weeks in pk order, then its
+    orders in pk order. Returns the orders cancelled.
     """
     distribution = lock_distribution(distribution.pk)
     if not cancellable(distribution):
         raise DistributionNotCancellable()
+    # The basket weeks prepaid by a season become credit (subscriptions locked before orders).
+    credit_cancelled_distribution(distribution=distribution)
     orders = list(
         Order.objects.select_for_update(of=("self",))
         .filter(distribution=distribution, status__in=ACTIVE_STATUSES)

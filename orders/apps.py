@@ -12,3 +12,13 @@ class OrdersConfig(AppConfig):
         from payments.purposes import register
 
         register(ORDER_PURPOSE)
+
+        from orders.books import ORDER_LEDGER
+        from payments.books import register as register_books
+
+        register_books(ORDER_LEDGER)
+
+        # The credit ledger names the movements of orders in our words.
+        from orders.ledger import register as register_ledger_words
+
+        register_ledger_words()

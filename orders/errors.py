@@ -45,3 +45,15 @@ class IdempotencyKeyReused(DomainError):
         "This idempotency key was already used for a different order. Use a new key for a new "
         "order."
     )
+
+
+class BasketManagedBySubscription(DomainError):
+    """An order prepaid by an AMAP season (its basket): its week is skipped through the
+    subscription (within the season's limit and deadline, credited), never changed here."""
+
+    code = "basket_managed_by_subscription"
+    status = 409
+    default_message = _(
+        "This basket comes with your subscription: skip the week from your subscription's "
+        "page (within its limit and deadline), and its price becomes credit."
+    )

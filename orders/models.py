@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.money import times
 from payments.models import Capture, Payment
+from producers.models import Product
 
 # The payments of an order name it by this purpose kind (and its id).
 PAYMENT_KIND = "order"
@@ -147,6 +148,11 @@ class OrderLine(models.Model):
     product_name = models.CharField(_("product"), max_length=150)
     producer_name = models.CharField(_("producer"), max_length=150)
     unit_price_cents = models.PositiveIntegerField(_("unit price (cents)"))
+    # The product's VAT rate when the line was placed, in basis points like
+    # ``Product.vat_rate`` (550 = 5.5 %): the receipt's VAT is computed from it.
+    vat_rate = models.PositiveIntegerField(
+        _("VAT rate"), choices=Product.VatRate.choices, default=Product.VatRate.REDUCED
+    )
     quantity = models.PositiveIntegerField(_("quantity"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     cancel_reason = models.CharField(max_length=30, choices=Reason.choices, blank=True)

@@ -1,8 +1,13 @@
 """Read-only views of the money: every change goes through the services (refunds, ledger)."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
 
+from common.money import format_eur
 from payments.models import CreditEntry, Payment, Refund, StripeCustomer, StripeEvent
+from payments.reconcile import reconcile
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -38,6 +43,28 @@ class PaymentAdmin(ReadOnlyAdmin):
     list_filter = ["purpose_kind", "status"]
     search_fields = ["intent_id", "payer__email", "purpose_id"]
     list_select_related = ["payer"]
+    change_list_template = "admin/payments/payment/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.reconcile_view)
+        return [path("reconcile/", view, name="payments_reconcile"), *super().get_urls()]
+
+    def reconcile_view(self, request):
+        """What ``manage.py reconcile`` prints, for operators (staff who may see payments)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        report = reconcile()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "report": report,
+            "received": format_eur(report.card_received_cents),
+            "held": format_eur(report.card_authorised_cents),
+            "refunded": format_eur(report.card_refunded_cents),
+            "kept": format_eur(report.kept_cents),
+            "credit": format_eur(report.credit_balance_cents),
+        }
+        return TemplateResponse(request, "admin/payments/reconcile.html", context)
 
 
 @admin.register(Refund)

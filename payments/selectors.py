@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounts.models import User
+from payments.ledger import label_entries
 from payments.models import CreditEntry
 from payments.services.wallet import balance
 
@@ -16,8 +17,7 @@ class Ledger:
 
 
 def credit_ledger(*, user: User, limit: int = 100) -> Ledger:
-    """The balance (sum of every row) and the latest movements."""
-    entries = list(
-        CreditEntry.objects.filter(household=user).order_by("-created_at", "-pk")[:limit]
-    )
-    return Ledger(balance(household=user), entries)
+    """The balance (sum of every row) and the latest movements, each with its ``label`` in
+    the active language, as its owner names it (:mod:`payments.ledger`)."""
+    entries = CreditEntry.objects.filter(household=user).order_by("-created_at", "-pk")[:limit]
+    return Ledger(balance(household=user), label_entries(entries))

@@ -7,7 +7,12 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from common.errors import DomainError
-from subscriptions.models import BasketSeason, Subscription, SubscriptionWaitlistEntry
+from subscriptions.models import (
+    BasketSeason,
+    CreditedWeek,
+    Subscription,
+    SubscriptionWaitlistEntry,
+)
 from subscriptions.services.seasons import create_season
 
 
@@ -89,4 +94,20 @@ class SubscriptionWaitlistEntryAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in SubscriptionWaitlistEntry._meta.fields]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(CreditedWeek)
+class CreditedWeekAdmin(admin.ModelAdmin):
+    """Basket weeks credited with a reason (money rows: read-only, made by the services)."""
+
+    list_display = ["subscription", "week", "reason", "credited_cents", "created_at"]
+    list_filter = ["reason"]
+    list_select_related = ["subscription__household", "subscription__season__product"]
+    readonly_fields = [f.name for f in CreditedWeek._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -12,3 +12,24 @@ class SubscriptionsConfig(AppConfig):
         from subscriptions.services.subscribing import SUBSCRIPTION_PURPOSE
 
         register(SUBSCRIPTION_PURPOSE)
+
+        from payments.books import register as register_books
+        from subscriptions.books import SUBSCRIPTION_LEDGER
+
+        register_books(SUBSCRIPTION_LEDGER)
+
+        # The credit ledger names the movements of subscriptions in our words.
+        from subscriptions.ledger import register as register_ledger_words
+
+        register_ledger_words()
+
+        # After a close, weeks that brought no basket become credit (orders is below us).
+        from orders.signals import sale_closed
+        from subscriptions.tasks import credit_missed_weeks_task
+
+        def credit_missed_weeks(sender, *, distribution_id: int, **kwargs) -> None:
+            credit_missed_weeks_task.delay(distribution_id)
+
+        sale_closed.connect(
+            credit_missed_weeks, weak=False, dispatch_uid="subscriptions-credit-missed-weeks"
+        )

@@ -3,7 +3,7 @@ pauses, the waiting list, and the link between a subscription and each week's ba
 
 Tables keep the names they had when this lived in ``orders`` (``db_table``). The database keeps
 the last line of defence: one live subscription per household and season,
-one skip per subscription and week, one basket order per subscription and distribution (and
+one skip per subscription and week, one credited week per subscription and week, one basket order per subscription and distribution (and
 per week), one live waiting-list entry per household and season.
 """
 
@@ -208,6 +208,50 @@ class BasketOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscription} → {self.order}"
+
+
+class CreditedWeek(models.Model):
+    """A paid basket week that brought no basket, credited to the household with its reason:
+    the distribution was cancelled, or the farm's basket offer was missing or sold out. With
+    the basket orders (delivered) and the skips (credited by the household's choice), every
+    basket week is in exactly one of three states; one row per subscription and week."""
+
+    class Reason(models.TextChoices):
+        DISTRIBUTION_CANCELLED = "distribution_cancelled", _("distribution cancelled")
+        BASKET_MISSING = "basket_missing", _("basket not offered by the farm")
+        SOLD_OUT = "sold_out", _("basket sold out")
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.PROTECT, related_name="credited_weeks"
+    )
+    week = models.DateField(_("week (Monday)"))
+    distribution = models.ForeignKey(
+        "pickup.Distribution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credited_weeks",
+    )
+    reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
+    credited_cents = models.PositiveIntegerField(_("credited (cents)"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credited week")
+        verbose_name_plural = _("credited weeks")
+        ordering = ["week", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "week"], name="subscriptions_credited_once_per_week"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(credited_cents__gt=0),
+                name="subscriptions_credited_week_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription} {self.week} ({self.reason})"
 
 
 class SubscriptionWaitlistEntry(models.Model):

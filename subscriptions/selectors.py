@@ -20,11 +20,18 @@ from subscriptions.models import (
     LIVE_SUBSCRIPTION,
     BasketOrder,
     BasketSeason,
+    CreditedWeek,
     Subscription,
     SubscriptionSkip,
     SubscriptionWaitlistEntry,
 )
 from subscriptions.services import skip_deadlines
+
+
+def basket_subscription(*, order_id: int) -> Subscription | None:
+    """The subscription whose basket ``order_id`` is (None for any other order)."""
+    basket = BasketOrder.objects.filter(order_id=order_id).select_related("subscription").first()
+    return basket.subscription if basket is not None else None
 
 
 def open_seasons() -> QuerySet[BasketSeason]:
@@ -73,14 +80,17 @@ class SubscriptionWeek:
     week: date
     skipped: bool
     basket: BasketOrder | None  # with its order and distribution's pickup point
-    can_skip: bool  # active, not skipped yet, before the week's skip deadline
+    credited: CreditedWeek | None  # no basket that week, credited with its reason
+    can_skip: bool  # active, not skipped or credited yet, before the week's skip deadline
     orderable: bool  # its basket order's distribution still takes orders (add products)
 
 
 def subscription_weeks(*, subscription: Subscription) -> list[SubscriptionWeek]:
     """Each paid week of ``subscription`` (skips prefetched, as by
-    :func:`household_subscription`): skipped, its basket order, or to come. Two queries."""
+    :func:`household_subscription`): skipped, its basket order, credited with a reason, or
+    to come. Three queries."""
     skips = {skip.week for skip in subscription.skips.all()}
+    credited = {c.week: c for c in CreditedWeek.objects.filter(subscription=subscription)}
     baskets = {
         b.week: b
         for b in BasketOrder.objects.filter(subscription=subscription).select_related(
@@ -96,7 +106,11 @@ def subscription_weeks(*, subscription: Subscription) -> list[SubscriptionWeek]:
             week=week,
             skipped=week in skips,
             basket=baskets.get(week),
-            can_skip=active and week not in skips and now <= deadlines[week],
+            credited=credited.get(week),
+            can_skip=active
+            and week not in skips
+            and week not in credited
+            and now <= deadlines[week],
             orderable=week in baskets and ordering_open(baskets[week].distribution),
         )
         for week in weeks

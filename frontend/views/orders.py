@@ -1,5 +1,6 @@
 """Households' pages about orders: the basket on a distribution's catalogue (htmx), checkout,
-paying by card (Stripe.js), "My orders", an order's page with changes and cancellation.
+paying by card (Stripe.js), "My orders", an order's page with changes and cancellation, its
+receipt (page and PDF).
 
 The basket lives in the session until the order is placed; every rule is in
 ``orders.services`` and a refusal comes back as a message on the page it was sent from.
@@ -17,12 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
-from orders import selectors, services
+from common.pdf import pdf_response
+from orders import documents, selectors, services
 from orders.models import Order
 from orders.services.placing import MAX_QUANTITY
 from payments.services import customers
 from pickup import selectors as pickup_selectors
 from pickup.models import Distribution
+from subscriptions import selectors as subscription_selectors
 
 
 def _baskets(request) -> dict:
@@ -121,6 +124,7 @@ def _detail(request, order: Order, *, status: int = 200):
             "show_access": pickup_selectors.can_see_access_instructions(request.user, point),
             "collected_with": list(selectors.collected_with(order=order)),
             "changeable": services.order_changeable(order),
+            "basket_subscription": subscription_selectors.basket_subscription(order_id=order.pk),
             "shows_pickup_code": selectors.shows_pickup_code(order),
         },
         status=status,
@@ -131,6 +135,23 @@ def _detail(request, order: Order, *, status: int = 200):
 @require_GET
 def order_detail(request, pk: int):
     return _detail(request, selectors.household_order(user=request.user, pk=pk))
+
+
+@login_required
+@require_GET
+def order_receipt(request, pk: int):
+    """The order's receipt (the household's own; staff see any): provisional until the close."""
+    order = selectors.receipt_order(user=request.user, pk=pk)
+    return render(request, "frontend/orders/receipt.html", {"receipt": selectors.receipt(order)})
+
+
+@login_required
+@require_GET
+def order_receipt_pdf(request, pk: int):
+    """The same receipt as a PDF download."""
+    order = selectors.receipt_order(user=request.user, pk=pk)
+    pdf = documents.receipt_pdf(selectors.receipt(order))
+    return pdf_response(pdf, documents.receipt_filename(order))
 
 
 @login_required

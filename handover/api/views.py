@@ -142,7 +142,10 @@ class HandoverApi(APIView):
 
 class DistributionCancelApi(APIView):
     @extend_schema(
-        summary="Cancel a distribution I host: every order cancelled and refunded in full",
+        summary=(
+            "Cancel a distribution I host: every order cancelled and given back in full "
+            "(card refunded, basket weeks and credit credited)"
+        ),
         request=None,
         responses={
             200: CancelledOutput,

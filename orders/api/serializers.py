@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from common.api import BoundedModelSerializer
+from common.money import format_vat_rate
 from orders.models import Order, OrderLine
 
 
@@ -113,3 +114,82 @@ class CreditSplitOutput(serializers.Serializer):
     )
     card_cents = serializers.IntegerField(help_text="What is left for the card (0: no card).")
     use_credit = serializers.BooleanField()
+
+
+# --- The receipt (orders.receipts) ------------------------------------------------------------
+
+
+class ReceiptLineOutput(serializers.Serializer):
+    product_name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price_cents = serializers.IntegerField(help_text="VAT included")
+    total_cents = serializers.IntegerField(help_text="VAT included")
+    vat_rate = serializers.IntegerField(help_text="basis points: 550 = 5.5 %")
+    status = serializers.CharField(help_text="`active`, or `cancelled` (not charged)")
+    cancel_reason = serializers.CharField()
+
+
+class SellerOutput(serializers.Serializer):
+    producer = serializers.IntegerField(source="producer_id")
+    name = serializers.CharField()
+    address = serializers.CharField()
+    lines = ReceiptLineOutput(many=True)
+    total_cents = serializers.IntegerField(help_text="active lines, VAT included")
+
+
+class VatRateOutput(serializers.Serializer):
+    rate = serializers.IntegerField(help_text="basis points: 550 = 5.5 %")
+    label = serializers.SerializerMethodField(help_text="the rate as the language writes it")
+    total_incl_cents = serializers.IntegerField()
+    vat_cents = serializers.IntegerField()
+    total_excl_cents = serializers.IntegerField()
+
+    def get_label(self, amount) -> str:
+        return format_vat_rate(amount.rate)
+
+
+class CardPaymentOutput(serializers.Serializer):
+    amount_cents = serializers.IntegerField()
+    status = serializers.ChoiceField(
+        choices=["charged", "authorised"],
+        help_text="`authorised`: held on the card, captured at the close for what is delivered",
+    )
+    at = serializers.DateTimeField()
+    brand = serializers.CharField(help_text="empty when not known")
+    last4 = serializers.CharField(help_text="empty when not known")
+
+
+class MoneyBackOutput(serializers.Serializer):
+    to = serializers.ChoiceField(choices=["card", "credit"])
+    amount_cents = serializers.IntegerField()
+    reason = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class ReceiptOutput(serializers.Serializer):
+    """An order's receipt: per farm, VAT per rate (one rounding per rate, on the VAT-inclusive
+    total), and the money from the ledgers. ``provisional`` until the sale closes."""
+
+    order = serializers.IntegerField(source="order.pk")
+    status = serializers.CharField(source="order.status")
+    provisional = serializers.BooleanField()
+    placed_at = serializers.DateTimeField(source="order.created_at")
+    paid_at = serializers.DateTimeField(source="order.paid_at", allow_null=True)
+    closed_at = serializers.DateTimeField(source="order.closed_at", allow_null=True)
+    sellers = SellerOutput(many=True)
+    vat = VatRateOutput(many=True, source="vat.rates")
+    total_incl_cents = serializers.IntegerField(source="vat.total_incl_cents")
+    vat_cents = serializers.IntegerField(source="vat.vat_cents")
+    total_excl_cents = serializers.IntegerField(source="vat.total_excl_cents")
+    prepaid_cents = serializers.IntegerField(help_text="paid in advance by a basket season")
+    credit_used_cents = serializers.IntegerField()
+    cards = CardPaymentOutput(many=True)
+    refunds = MoneyBackOutput(many=True)
+    paid_cents = serializers.IntegerField(help_text="prepaid + credit + cards charged")
+    refunded_cents = serializers.IntegerField(help_text="to the card and to credit")
+    kept_cents = serializers.IntegerField(
+        help_text="paid − refunded: after the close, the total VAT included"
+    )
+    due_cents = serializers.IntegerField(
+        help_text="before the close: what a card hold will be charged at most"
+    )

@@ -1,23 +1,28 @@
 """Orders API: thin views — parse with ``validated``, call a service, shape the answer.
-Every lookup goes through the household's own orders, so anyone else's order is a 404."""
+Every lookup goes through the household's own orders, so anyone else's order is a 404 (staff
+also read any order's receipt)."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import renderers, serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import ModelBounds, integer_field, validated
+from common.api import ModelBounds, PDFRenderer, integer_field, validated
+from common.pdf import pdf_response
 from common.schema import refusals
-from orders import selectors, services
+from orders import documents, selectors, services
 from orders.api.serializers import (
     CreditSplitOutput,
     OrderOutput,
     PayOutput,
     PlacedOrderOutput,
+    ReceiptOutput,
     order_output,
 )
 from orders.errors import (
+    BasketManagedBySubscription,
     IdempotencyKeyReused,
     NotPayable,
     OrderingClosed,
@@ -52,7 +57,9 @@ PAY_REFUSALS = refusals(
 
 
 # Changing or cancelling gives money back at once where it was captured (Stripe may be down).
-CHANGE_REFUSALS = refusals(OrderingClosed, OrderNotChangeable, PaymentUnavailable)
+CHANGE_REFUSALS = refusals(
+    OrderingClosed, OrderNotChangeable, BasketManagedBySubscription, PaymentUnavailable
+)
 
 
 def _placed(order, checkout) -> dict:
@@ -264,3 +271,30 @@ class OrderPaymentRefreshApi(APIView):
     def post(self, request, pk: int):
         order = selectors.household_order(user=request.user, pk=pk)
         return _paid(request, pk, services.refresh_payment(order=order))
+
+
+class OrderReceiptApi(APIView):
+    renderer_classes = [renderers.JSONRenderer, PDFRenderer]
+
+    @extend_schema(
+        summary="The receipt of one of my orders (JSON, or the PDF with ?format=pdf)",
+        description="Per farm, the lines VAT included; the VAT per rate (computed once per "
+        "rate on its VAT-inclusive total, rounded half up); the credit used, the cards "
+        "charged, the refunds to the card and to credit. `provisional` until the sale "
+        "closes. Staff may read any order's receipt.",
+        parameters=[
+            OpenApiParameter(
+                "format", str, enum=["json", "pdf"], description="pdf: the receipt as a PDF"
+            )
+        ],
+        responses={
+            (200, "application/json"): ReceiptOutput,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+        },
+    )
+    def get(self, request, pk: int):
+        order = selectors.receipt_order(user=request.user, pk=pk)
+        receipt = selectors.receipt(order)
+        if getattr(request.accepted_renderer, "format", "") == "pdf":
+            return pdf_response(documents.receipt_pdf(receipt), documents.receipt_filename(order))
+        return Response(ReceiptOutput(receipt).data)

@@ -18,6 +18,7 @@ from common.bounds import field_bounds
 from common.errors import Invalid
 from common.money import times
 from orders.errors import (
+    BasketManagedBySubscription,
     IdempotencyKeyReused,
     OrderingClosed,
     OrderNotChangeable,
@@ -108,9 +109,20 @@ def take_stock(quantities: Mapping[int, int]) -> list[int]:
 CHANGEABLE_STATUSES = (Order.Status.AWAITING_PAYMENT, Order.Status.PAID)
 
 
+def prepaid_elsewhere(order: Order) -> bool:
+    """An order prepaid by its owner (an AMAP season's basket order): born with its prepaid
+    line only, it is changed through that owner's rules (a skip), never here."""
+    return order.prepaid_cents > 0
+
+
 def order_changeable(order: Order) -> bool:
-    """Whether :func:`change_order` would take ``order`` now: unpaid or paid, ordering open."""
-    return order.status in CHANGEABLE_STATUSES and ordering_open(order.distribution)
+    """Whether :func:`change_order` would take ``order`` now: unpaid or paid, ordering open,
+    not prepaid elsewhere."""
+    return (
+        order.status in CHANGEABLE_STATUSES
+        and not prepaid_elsewhere(order)
+        and ordering_open(order.distribution)
+    )
 
 
 def give_back_stock(lines: Iterable[OrderLine]) -> None:
@@ -173,7 +185,7 @@ def place_order(
     any stock is taken — the twin's INSERT waits for the first transaction and fails once it
     commits; the whole attempt is then rolled back and the first order returned (no savepoint
     needed). The same key with another request is ``idempotency_key_reused`` (422). Lines
-    snapshot product name, producer and unit price. The new order keeps its lines in memory (as if prefetched), so the answer reads
+    snapshot product name, producer, unit price and VAT rate. The new order keeps its lines in memory (as if prefetched), so the answer reads
     nothing back. ``distribution`` may be given by id: the row is read (and locked) here anyway,
     and an unknown id is ``invalid``.
 
@@ -251,6 +263,7 @@ def _place_new_order(
             product_name=offers[offer_id].product.name,
             producer_name=offers[offer_id].catalogue.producer.name,
             unit_price_cents=offers[offer_id].price_cents,
+            vat_rate=offers[offer_id].product.vat_rate,
             quantity=int(lines[offer_id]),
         )
         for offer_id in sorted(lines)
@@ -291,7 +304,9 @@ def _keep_lines(order: Order, lines: list[OrderLine]) -> None:
 def change_order(*, order: Order, quantities: Mapping[int, int]) -> Order:
     """The household lowers quantities (0 removes a line) before the cutoff.
 
-    Quantities only go down: more of something is a new order, paid on its own. Stock is given
+    Quantities only go down: more of something is a new order, paid on its own. An order
+    prepaid by an AMAP season (its basket) is refused (409 ``basket_managed_by_subscription``):
+    its week is skipped through the subscription, within its limit and deadline. Stock is given
     back; the money follows: an order captured at once is refunded the difference now (a
     ``Refund`` row keyed by order, reason, amount and revision); an authorisation is captured
     at the close for the final amount only, and released when nothing is left. Locks: the
@@ -303,6 +318,8 @@ def change_order(*, order: Order, quantities: Mapping[int, int]) -> Order:
         raise OrderingClosed()
     if order.status not in CHANGEABLE_STATUSES:
         raise OrderNotChangeable()
+    if prepaid_elsewhere(order):
+        raise BasketManagedBySubscription()
     lines = {line.pk: line for line in order.lines.filter(status=OrderLine.Status.ACTIVE)}
     unknown = set(quantities) - set(lines)
     if unknown or any(int(q) < 0 for q in quantities.values()):

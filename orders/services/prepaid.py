@@ -43,6 +43,7 @@ def place_prepaid_order(
         product_name=offer.product.name,
         producer_name=producer.name,
         unit_price_cents=unit_price_cents,
+        vat_rate=offer.product.vat_rate,
         quantity=1,
     )
     return order

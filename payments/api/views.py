@@ -28,9 +28,13 @@ TOPUP_CEILING_CENTS = 10_000_000
 
 
 class CreditEntryOutput(BoundedModelSerializer):
+    label = serializers.CharField(
+        read_only=True, help_text="The movement in words, in the language of the request."
+    )
+
     class Meta:
         model = CreditEntry
-        fields = ["id", "amount_cents", "reason", "reference", "created_at"]
+        fields = ["id", "amount_cents", "reason", "reference", "label", "created_at"]
 
 
 class LedgerOutput(serializers.Serializer):

@@ -66,6 +66,11 @@ def skip_weeks(subscription: Subscription, weeks: list[date], pause=None) -> lis
     weeks = sorted({monday(w) for w in weeks} - already)
     if any(week not in paid for week in weeks):
         raise Invalid(errors={"week": [_("This week is not part of your subscription.")]})
+    # A week credited already (distribution cancelled, basket missing) has nothing to skip.
+    credited = set(subscription.credited_weeks.values_list("week", flat=True))
+    if pause is None and credited.intersection(weeks):
+        raise Invalid(errors={"week": [_("This week is already credited to you.")]})
+    weeks = [week for week in weeks if week not in credited]
     deadlines = skip_deadlines(subscription, weeks)  # of paid weeks only: dates that exist
     for week in weeks:
         if now > deadlines[week]:
@@ -128,12 +133,14 @@ def pause_subscription(
 
 
 def weeks_to_credit(subscription: Subscription) -> list[date]:
-    """Paid weeks not delivered yet: no basket order made, not skipped, from this week on."""
+    """Paid weeks not delivered yet: no basket order made, not skipped, not credited already
+    (distribution cancelled, basket missing), from this week on."""
     made = set(subscription.basket_orders.values_list("week", flat=True))
     skipped = set(subscription.skips.values_list("week", flat=True))
+    credited = set(subscription.credited_weeks.values_list("week", flat=True))
     this_week = monday(timezone.localdate())
     return [
         week
         for week in subscription.season.weeks(since=subscription.first_week)
-        if week >= this_week and week not in made and week not in skipped
+        if week >= this_week and week not in made | skipped | credited
     ]

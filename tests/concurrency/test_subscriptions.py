@@ -2,14 +2,19 @@
 
 import pytest
 
+from common.errors import Invalid
+from handover.services import cancel_distribution
 from orders.models import Order
 from payments.models import CreditEntry
 from payments.services.wallet import add_credit, balance, spend_credit
-from subscriptions.models import BasketOrder
+from pickup.models import Distribution
+from subscriptions.models import BasketOrder, CreditedWeek
+from subscriptions.services import skip_week
 from subscriptions.services.baskets import generate_basket_orders, make_basket_order
+from subscriptions.services.credited import credit_missed_weeks
 from tests.concurrency.race import run_together
 from tests.factories import UserFactory
-from tests.subscriptions.conftest import active_subscription, make_amap
+from tests.subscriptions.conftest import PRICE, active_subscription, make_amap
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -71,3 +76,39 @@ def test_many_payments_at_once_leave_the_balance_at_or_above_zero():
     results = run_together([pay(n) for n in range(THREADS)])
     assert sum(results) == 1000
     assert balance(household=household) == 0
+
+
+def test_missed_weeks_credited_from_many_threads_are_credited_once():
+    amap = make_amap(stock=0)  # sold out: no basket this week
+    subscriptions = [active_subscription(amap) for _ in range(3)]
+    Distribution.objects.filter(pk=amap.distribution.pk).update(status="closed")
+    results = run_together(
+        [lambda: credit_missed_weeks(distribution_id=amap.distribution.pk)] * THREADS
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert CreditedWeek.objects.count() == 3
+    for subscription in subscriptions:
+        assert balance(household=subscription.household) == PRICE
+
+
+def test_a_host_cancel_racing_a_skip_credits_the_week_once():
+    amap = make_amap(stock=10)
+    subscription = active_subscription(amap)
+    generate_basket_orders()
+    week = amap.distribution.week
+
+    def skip():
+        return skip_week(subscription=subscription, week=week)
+
+    def cancel():
+        return cancel_distribution(distribution=amap.distribution)
+
+    results = run_together([skip, cancel])
+    # the cancel always goes through (the basket order is cancelled by it, or already by the
+    # skip); the skip either came first or is refused (the week already credited)
+    assert results[1] in (0, 1), results
+    assert not isinstance(results[0], Exception) or isinstance(results[0], Invalid), results
+    assert balance(household=subscription.household) == PRICE
+    skipped = subscription.skips.filter(week=week).exists()
+    credited = CreditedWeek.objects.filter(subscription=subscription, week=week).exists()
+    assert skipped != credited

@@ -41,8 +41,8 @@ def active_subscription(amap, household=None, **extra):
     return Subscription.objects.create(**{**fields, **extra})
 
 
-def make_amap(*, max_subscribers=5, max_skips=2, stock=10):
-    distribution = DistributionFactory()
+def make_amap(*, max_subscribers=5, max_skips=2, stock=10, **distribution_fields):
+    distribution = DistributionFactory(**distribution_fields)
     point = distribution.pickup_point
     producer = ProducerFactory(name="Les Jardins de la Deûle")
     SupplierFactory(producer=producer, pickup_point=point)

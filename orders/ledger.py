@@ -1,0 +1,128 @@
+"""How the credit ledger names the movements of orders (``order-<id>-…``,
+``basket-order-<id>-…``, ``payment-<id>-close``), in the active language. Registered with
+:mod:`payments.ledger` in ``OrdersConfig.ready``; each describer reads its orders in a fixed
+number of queries, whatever the number of movements."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from django.db.models import Prefetch
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from orders.models import PAYMENT_KIND, Order, OrderLine
+from payments.ledger import register_describer
+from payments.models import CreditEntry, Payment
+
+ORDER_REFERENCE = re.compile(r"^order-(?P<order>\d+)-(?P<what>[a-z]+)(?:-r?(?P<n>\d+))?$")
+BASKET_REFERENCE = re.compile(r"^basket-order-(?P<order>\d+)-(?P<what>[a-z]+)$")
+PAYMENT_REFERENCE = re.compile(r"^payment-(?P<payment>\d+)-(?P<what>[a-z]+)$")
+
+
+def orders_by_id(ids) -> dict[int, Order]:
+    """The orders with their distribution and the lines cancelled at the close (two queries)."""
+    at_close = OrderLine.objects.filter(
+        cancel_reason__in=(OrderLine.Reason.MINIMUM_NOT_REACHED, OrderLine.Reason.UNPAID)
+    ).order_by("pk")
+    return {
+        order.pk: order
+        for order in Order.objects.filter(pk__in=set(ids))
+        .select_related("distribution")
+        .prefetch_related(Prefetch("lines", queryset=at_close, to_attr="not_delivered"))
+    }
+
+
+def day(order: Order) -> str:
+    return formats.date_format(timezone.localtime(order.distribution.starts_at), "j F")
+
+
+def close_label(order: Order) -> str:
+    """Money given back at the sale close: what was not delivered, and why."""
+    lines = order.not_delivered
+    if lines:
+        return _("Order no. %(number)d: refund for %(products)s (%(why)s)") % {
+            "number": order.pk,
+            "products": ", ".join(line.product_name for line in lines),
+            "why": lines[0].get_cancel_reason_display(),
+        }
+    return _("Order no. %(number)d: adjusted at the sale close, the difference refunded") % {
+        "number": order.pk
+    }
+
+
+def order_label(entry: CreditEntry, order: Order, what: str, revision: int | None) -> str:
+    values = {"number": order.pk, "day": day(order)}
+    if what == "payment" or entry.amount_cents < 0:
+        return _("Order no. %(number)d paid with your credit") % values
+    if what == "declined":
+        return _("Order no. %(number)d: card declined, your credit given back") % values
+    if what == "expired":
+        return _("Order no. %(number)d not paid in time: your credit given back") % values
+    if what == "distribution":
+        return (
+            _("Order no. %(number)d: distribution of %(day)s cancelled, your credit given back")
+            % values
+        )
+    if what == "change":
+        if order.status == Order.Status.CANCELLED and order.revision == revision:
+            return _("Order no. %(number)d cancelled by you: your credit given back") % values
+        return _("Order no. %(number)d changed by you: your credit given back") % values
+    if what == "close":
+        return close_label(order)
+    return _("Order no. %(number)d: credit given back") % values
+
+
+def describe_orders(entries: list[CreditEntry]) -> Mapping[int, str]:
+    parsed = {entry.pk: ORDER_REFERENCE.match(entry.reference) for entry in entries}
+    orders = orders_by_id(int(m["order"]) for m in parsed.values() if m)
+    labels = {}
+    for entry in entries:
+        match = parsed[entry.pk]
+        order = orders.get(int(match["order"])) if match else None
+        if order is not None:
+            revision = int(match["n"]) if match["n"] else None
+            labels[entry.pk] = order_label(entry, order, match["what"], revision)
+    return labels
+
+
+def describe_basket_orders(entries: list[CreditEntry]) -> Mapping[int, str]:
+    parsed = {entry.pk: BASKET_REFERENCE.match(entry.reference) for entry in entries}
+    orders = orders_by_id(int(m["order"]) for m in parsed.values() if m)
+    labels = {}
+    for entry in entries:
+        match = parsed[entry.pk]
+        order = orders.get(int(match["order"])) if match else None
+        if order is not None:
+            labels[entry.pk] = close_label(order)
+    return labels
+
+
+def describe_payments(entries: list[CreditEntry]) -> Mapping[int, str]:
+    """``payment-<id>-close``: what a captured card payment held beyond the final amount,
+    kept as credit by the household's choice."""
+    parsed = {entry.pk: PAYMENT_REFERENCE.match(entry.reference) for entry in entries}
+    order_of = dict(
+        Payment.objects.filter(
+            pk__in={int(m["payment"]) for m in parsed.values() if m}, purpose_kind=PAYMENT_KIND
+        ).values_list("pk", "purpose_id")
+    )
+    orders = orders_by_id(order_of.values())
+    labels = {}
+    for entry in entries:
+        match = parsed[entry.pk]
+        order = orders.get(order_of.get(int(match["payment"]))) if match else None
+        if order is not None:
+            labels[entry.pk] = close_label(order)
+    return labels
+
+
+def register() -> None:
+    from_payments = {
+        "order-": describe_orders,
+        "basket-order-": describe_basket_orders,
+        "payment-": describe_payments,
+    }
+    for prefix, describer in from_payments.items():
+        register_describer(prefix, describer)

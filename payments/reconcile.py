@@ -1,0 +1,230 @@
+"""Proof that nothing is lost: every euro a household paid is kept for goods, refunded to
+its card, or in its credit — once.
+
+Per payable thing (an order, a season, a top-up…), with its owner's books
+(:mod:`payments.books`)::
+
+    card received − card refunded − credit given back + credit spent + moved in − moved out
+        = what it keeps
+
+(a card authorised and not captured yet counts for what it must keep: the close captures that;
+the hold may be larger, never smaller). In total: card received and held − card refunded = kept + every household's credit balance − the
+movements no thing owns (adjustments). Each household's balance is the sum of its ledger and
+never negative; no payment is refunded beyond what it received.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q, Sum
+
+from common.money import format_eur
+from payments.books import ledgers
+from payments.models import CreditEntry, Payment, Refund
+
+# A refund row with this Stripe id gave money back as credit, not to the card.
+KEPT_AS_CREDIT = "credit"
+
+
+@dataclass
+class Account:
+    kind: str
+    ref: int
+    household_id: int
+    label: str = ""
+    card_received_cents: int = 0
+    card_authorised_cents: int = 0  # held on the card, not captured yet
+    card_refunded_cents: int = 0
+    credit_cents: int = 0  # signed: + given back as credit, − spent on it
+    moved_in_cents: int = 0
+    moved_out_cents: int = 0
+    kept_cents: int = 0
+
+    @property
+    def _base(self) -> int:
+        return (
+            self.card_received_cents
+            - self.card_refunded_cents
+            - self.credit_cents
+            + self.moved_in_cents
+            - self.moved_out_cents
+            - self.kept_cents
+        )
+
+    @property
+    def authorised_used_cents(self) -> int:
+        """Of the card's hold, what covers what the thing keeps (the close captures that)."""
+        return min(self.card_authorised_cents, max(-self._base, 0))
+
+    @property
+    def gap_cents(self) -> int:
+        """What the thing holds beyond (+) or short of (−) what it must keep; 0 when right.
+        A hold on a card may cover more than is kept (the household lowered its order: the
+        close captures less), never less."""
+        return self._base + self.authorised_used_cents
+
+    def describe(self) -> str:
+        return (
+            f"{self.kind} {self.ref} ({self.label or 'household ' + str(self.household_id)}): "
+            f"card {format_eur(self.card_received_cents)} (held "
+            f"{format_eur(self.card_authorised_cents)}) − refunded "
+            f"{format_eur(self.card_refunded_cents)}, credit {self.credit_cents:+d} c, "
+            f"moved in {format_eur(self.moved_in_cents)} / out "
+            f"{format_eur(self.moved_out_cents)}, keeps {format_eur(self.kept_cents)}: "
+            f"off by {self.gap_cents:+d} c"
+        )
+
+
+@dataclass
+class Report:
+    accounts: int = 0
+    card_received_cents: int = 0
+    card_authorised_cents: int = 0  # the part of holds on cards that covers what is kept
+    card_refunded_cents: int = 0
+    kept_cents: int = 0
+    credit_balance_cents: int = 0
+    unowned_credit_cents: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def total_gap_cents(self) -> int:
+        return (
+            self.card_received_cents
+            + self.card_authorised_cents
+            - self.card_refunded_cents
+            - self.kept_cents
+            - self.credit_balance_cents
+            + self.unowned_credit_cents
+        )
+
+
+def card_money() -> tuple[dict[tuple[str, int], list[int]], dict[int, tuple[str, int]]]:
+    """(kind, thing id) → [received, held, refunded to the card]; and payment id → thing."""
+    money: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    owners: dict[int, tuple[str, int]] = {}
+    rows = Payment.objects.values_list(
+        "pk", "purpose_kind", "purpose_id", "status", "amount_received_cents",
+        "amount_capturable_cents",
+    )  # fmt: skip
+    for pk, kind, ref, status, received, capturable in rows:
+        owners[pk] = (kind, ref)
+        if status == "succeeded":
+            money[(kind, ref)][0] += received
+        elif status == "requires_capture":
+            money[(kind, ref)][1] += capturable
+    refunds = (
+        Refund.objects.exclude(stripe_refund_id=KEPT_AS_CREDIT)
+        .values_list("payment_id")
+        .annotate(total=Sum("amount_cents"))
+    )
+    for payment_id, total in refunds:
+        money[owners[payment_id]][2] += total
+    return money, owners
+
+
+def reconcile() -> Report:
+    """Check every payable thing and every household's credit; what does not add up is in
+    ``problems`` (one line each, readable by an operator)."""
+    report = Report()
+    money, payment_owners = card_money()
+    references = dict(CreditEntry.objects.values_list("pk", "reference"))
+    amounts = dict(CreditEntry.objects.values_list("pk", "amount_cents"))
+    owned: dict[int, tuple[str, int]] = {}
+    accounts: dict[tuple[str, int], Account] = {}
+    for ledger in ledgers():
+        for entry, (kind, ref) in ledger.credit_owners(references, payment_owners).items():
+            if entry in owned:
+                report.problems.append(
+                    f"credit movement {entry} ({references[entry]}) is claimed by "
+                    f"{owned[entry][0]} {owned[entry][1]} and by {kind} {ref}"
+                )
+            owned[entry] = (kind, ref)
+        for holding in ledger.holdings():
+            accounts[(holding.kind, holding.ref)] = Account(
+                kind=holding.kind,
+                ref=holding.ref,
+                household_id=holding.household_id,
+                label=holding.label,
+                kept_cents=holding.kept_cents,
+                moved_in_cents=holding.moved_in_cents,
+                moved_out_cents=holding.moved_out_cents,
+            )
+            report.problems.extend(
+                f"{holding.kind} {holding.ref}: {problem}" for problem in holding.problems
+            )
+    for entry, (kind, ref) in owned.items():
+        account = accounts.get((kind, ref))
+        if account is None:
+            report.problems.append(f"credit movement {entry} names {kind} {ref}, which is gone")
+            continue
+        account.credit_cents += amounts[entry]
+    for (kind, ref), (received, held, refunded) in money.items():
+        account = accounts.get((kind, ref))
+        if account is None:
+            report.problems.append(f"payments for {kind} {ref}, which no app counts")
+            continue
+        account.card_received_cents += received
+        account.card_authorised_cents += held
+        account.card_refunded_cents += refunded
+    report.accounts = len(accounts)
+    moved = 0
+    for account in accounts.values():
+        report.card_received_cents += account.card_received_cents
+        report.card_authorised_cents += account.authorised_used_cents
+        report.card_refunded_cents += account.card_refunded_cents
+        report.kept_cents += account.kept_cents
+        moved += account.moved_in_cents - account.moved_out_cents
+        if account.gap_cents:
+            report.problems.append(account.describe())
+    if moved:
+        report.problems.append(f"money moved between things does not add up: {moved:+d} c")
+    report.unowned_credit_cents = sum(
+        amount for entry, amount in amounts.items() if entry not in owned
+    )
+    for entry in set(amounts) - set(owned):
+        if not CreditEntry.objects.filter(pk=entry, reason=CreditEntry.Reason.ADJUSTMENT).exists():
+            report.problems.append(
+                f"credit movement {entry} ({references[entry]}) belongs to nothing"
+            )
+    _check_balances(report)
+    _check_refunds(report)
+    if report.total_gap_cents:
+        report.problems.append(
+            f"in total, card money {format_eur(report.card_received_cents)} + held "
+            f"{format_eur(report.card_authorised_cents)} − refunded "
+            f"{format_eur(report.card_refunded_cents)} ≠ kept {format_eur(report.kept_cents)} "
+            f"+ credit {format_eur(report.credit_balance_cents)}: off by "
+            f"{report.total_gap_cents:+d} c"
+        )
+    return report
+
+
+def _check_balances(report: Report) -> None:
+    balances = CreditEntry.objects.values_list("household_id", "household__email").annotate(
+        total=Sum("amount_cents")
+    )
+    for household_id, email, total in balances:
+        report.credit_balance_cents += total
+        if total < 0:
+            report.problems.append(
+                f"household {household_id} ({email}) has a negative credit: {total} c"
+            )
+
+
+def _check_refunds(report: Report) -> None:
+    over = (
+        Payment.objects.annotate(refunded=Sum("refunds__amount_cents"))
+        .filter(Q(refunded__gt=0))
+        .values_list("pk", "amount_received_cents", "refunded")
+    )
+    for pk, received, refunded in over:
+        if refunded > received:
+            report.problems.append(
+                f"payment {pk} is refunded {format_eur(refunded)} of {format_eur(received)}"
+            )
