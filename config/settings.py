@@ -249,6 +249,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "handover.tasks.send_due_reminders_task",
         "schedule": timedelta(minutes=15),
     },
+    "payments-send-pending-withdrawals": {
+        "task": "payments.tasks.send_pending_withdrawals_task",
+        "schedule": timedelta(minutes=10),
+    },
 }
 
 # --- Payments (Stripe; localstripe on 127.0.0.1 in the embedded mode) ----------------------
@@ -316,6 +320,13 @@ GARDEN_OFFER_HOURS = env_int("GARDEN_OFFER_HOURS", 48)  # a freed plot's offer s
 NO_SHOW_GRACE_MINUTES = env_int("NO_SHOW_GRACE_MINUTES", 60)
 HANDOVER_UNDO_SECONDS = env_int("HANDOVER_UNDO_SECONDS", 60)  # "undo" after marking collected
 REMINDER_HOURS_BEFORE = env_int("REMINDER_HOURS_BEFORE", 24)  # households reminded this early
+# Credit top-ups by card: the amounts offered, and the bounds of a free amount (cents).
+CREDIT_TOPUP_AMOUNTS_CENTS = (1000, 2000, 5000)
+CREDIT_TOPUP_MIN_CENTS = env_int("CREDIT_TOPUP_MIN_CENTS", 500)
+CREDIT_TOPUP_MAX_CENTS = env_int("CREDIT_TOPUP_MAX_CENTS", 50000)
+# Credit asked back goes to the cards it came from, for payments at most this old (Stripe
+# refuses refunds of older charges); the rest stays as credit.
+CREDIT_REFUND_WINDOW_DAYS = env_int("CREDIT_REFUND_WINDOW_DAYS", 180)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -363,6 +374,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.Order.Status",
         "OrderLineStatusEnum": "orders.models.OrderLine.Status",
         "SubscriptionStatusEnum": "subscriptions.models.Subscription.Status",
+        "TopupStatusEnum": "payments.models.Topup.Status",
     },
 }
 

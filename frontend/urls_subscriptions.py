@@ -1,8 +1,8 @@
-"""Households' AMAP basket pages and the account's credit page (French paths)."""
+"""Households' AMAP basket pages and the account's credit pages (French paths)."""
 
 from django.urls import path
 
-from frontend.views import subscriptions
+from frontend.views import credit, subscriptions
 
 app_name = "subscriptions"
 
@@ -21,4 +21,12 @@ urlpatterns = [
         "producteur/<slug:slug>/paniers/", subscriptions.producer_baskets, name="producer_baskets"
     ),
     path("compte/credit/", subscriptions.account_credit, name="account_credit"),
+    path("compte/credit/recharger/", credit.topup, name="credit_topup"),
+    path("compte/credit/recharger/<int:pk>/", credit.topup_pay, name="credit_topup_pay"),
+    path(
+        "compte/credit/recharger/<int:pk>/verifier/",
+        credit.topup_payment_refresh,
+        name="credit_topup_refresh",
+    ),
+    path("compte/credit/rembourser/", credit.withdraw, name="credit_withdraw"),
 ]

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class PaymentsConfig(AppConfig):
     name = "payments"
     verbose_name = _("Payments")
+
+    def ready(self) -> None:
+        # Credit top-ups are paid like any other purpose.
+        from payments.purposes import register
+        from payments.services.topups import TOPUP_PURPOSE
+
+        register(TOPUP_PURPOSE)
+
+        # What top-ups and credit given back to a card hold, for the reconciliation.
+        from payments.books import register as register_books
+        from payments.topup_books import TOPUP_LEDGER
+
+        register_books(TOPUP_LEDGER)

@@ -62,3 +62,26 @@ class CardInUse(DomainError):
         "This card is needed by a payment under way (or an amount authorised until the sale "
         "closes). You can remove it once that payment is settled."
     )
+
+
+# --- Top-ups and credit given back to the card ---------------------------------------------
+
+
+class TopupAmountOutOfRange(DomainError):
+    code = "topup_amount_out_of_range"
+    status = 400
+    default_message = _("Choose an amount between the smallest and the largest top-up.")
+
+
+class WithdrawalExceedsCredit(DomainError):
+    code = "withdrawal_exceeds_credit"
+    status = 409
+    default_message = _("You cannot ask back more than your credit.")
+
+
+class NothingRefundable(DomainError):
+    code = "nothing_refundable"
+    status = 409
+    default_message = _(
+        "None of your credit can go back to a card: it does not come from a recent card payment."
+    )

@@ -88,6 +88,10 @@ class Payment(models.Model):
     client_secret = models.CharField(max_length=255, blank=True)
     # The code of the refusal a ``failed`` attempt met (``card_declined``...).
     failure_code = models.CharField(max_length=40, blank=True)
+    # Credit reserved for this attempt: written to the ledger only when the attempt holds
+    # money; while it is live and holds none, it is kept out of the credit others may spend
+    # (``payments.services.wallet.available``). A failed attempt leaves no ledger line.
+    credit_cents = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -134,6 +138,9 @@ LIVE_PAYMENT_STATUSES = (
     "succeeded",
 )
 
+# A live attempt that holds no money yet keeps its reserved credit (``credit_cents``) aside.
+RESERVING_CREDIT = tuple(s for s in LIVE_PAYMENT_STATUSES if s not in HOLDING_MONEY)
+
 
 class Refund(models.Model):
     """Money given back. ``key`` (what is refunded and why) is unique and is also Stripe's
@@ -146,6 +153,7 @@ class Refund(models.Model):
         DISTRIBUTION_CANCELLED = "distribution", _("the distribution was cancelled")
         DUPLICATE = "duplicate", _("paid twice: the second payment is given back")
         SHORT = "short", _("not delivered: marked short after the close")
+        WITHDRAWAL = "withdrawal", _("credit given back to the card")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     key = models.CharField(max_length=255, unique=True)
@@ -203,6 +211,8 @@ class CreditEntry(models.Model):
         PAYMENT = "payment", _("spent on a payment")
         REFUND = "refund", _("refund kept as credit")
         ADJUSTMENT = "adjustment", _("adjustment")
+        TOPUP = "topup", _("credit topped up by card")
+        WITHDRAWAL = "withdrawal", _("credit given back to the card")
 
     household = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credit_entries"
@@ -245,3 +255,41 @@ class CreditPreference(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class Topup(models.Model):
+    """The household adds credit by card: one amount, paid by one PaymentIntent captured at
+    once (the ``topup`` purpose, :mod:`payments.services.topups`). The credit is added once,
+    when a payment of it has succeeded (``credited_at``)."""
+
+    class Status(models.TextChoices):
+        AWAITING_PAYMENT = "awaiting_payment", _("awaiting payment")
+        PAID = "paid", _("paid")
+
+    household = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="topups"
+    )
+    amount_cents = models.PositiveIntegerField(_("amount (cents)"))
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT
+    )
+    payment_attempts = models.PositiveIntegerField(default=0)
+    # The payment whose money became the credit; any other that holds money is given back.
+    paid_by = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="topup_paid"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    credited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("credit top-up")
+        verbose_name_plural = _("credit top-ups")
+        ordering = ["-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0), name="payments_topup_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"topup-{self.pk}"

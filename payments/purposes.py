@@ -28,7 +28,10 @@ class Purpose:
       back because it lapsed or was paid twice).
     - ``ended(thing, payment)``: an attempt ended without money (refused before any
       PaymentIntent, failed, cancelled): the next attempt may be made.
-    All run inside the caller's transaction, the thing locked.
+    - ``settled(ids)``: of these things, those whose captured money no rule of their own will
+      still refund (an order once its sale has closed): credit asked back to the card may be
+      refunded from their payments. None: all of them, always.
+    All but ``settled`` run inside the caller's transaction, the thing locked.
     """
 
     kind: str
@@ -36,6 +39,7 @@ class Purpose:
     payer: Callable[[Any], int]
     changed: Callable[[Any, Payment], None]
     ended: Callable[[Any, Payment], None]
+    settled: Callable[[list[int]], set[int]] | None = None
 
 
 _REGISTRY: dict[str, Purpose] = {}

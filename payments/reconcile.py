@@ -24,8 +24,9 @@ from common.money import format_eur
 from payments.books import ledgers
 from payments.models import CreditEntry, Payment, Refund
 
-# A refund row with this Stripe id gave money back as credit, not to the card.
-KEPT_AS_CREDIT = "credit"
+# Refund rows with these Stripe ids gave nothing back to the card: money kept as credit
+# instead, and a withdrawal refund Stripe refused (its money became credit again).
+NOT_TO_THE_CARD = ("credit", "refused")
 
 
 @dataclass
@@ -143,7 +144,7 @@ def card_money() -> tuple[dict[tuple[str, int], list[int]], dict[int, tuple[str,
         elif status == "requires_capture":
             money[(kind, ref)][1] += capturable
     refunds = (
-        Refund.objects.exclude(stripe_refund_id=KEPT_AS_CREDIT)
+        Refund.objects.exclude(stripe_refund_id__in=NOT_TO_THE_CARD)
         .values_list("payment_id")
         .annotate(total=Sum("amount_cents"))
     )

@@ -178,13 +178,20 @@ def order_change(request, pk: int):
     return redirect("frontend:orders:detail", pk=pk)
 
 
+def _use_credit(data) -> bool:
+    """The household's choice on the pay page: credit is used unless it unticked it."""
+    return data.get("use_credit", "1") != "0"
+
+
 def _pay_page(request, order: Order, *, action_secret: str = "", status: int = 200):
     checkout = customers.checkout(household=request.user)
+    split = services.credit_split(order=order, use_credit=_use_credit(request.GET))
     return render(
         request,
         "frontend/orders/pay.html",
         {
             "order": order,
+            "split": split,
             "stripe_js_url": settings.STRIPE_JS_URL,
             "stripe_data": {
                 "publishableKey": checkout.publishable_key,
@@ -213,11 +220,14 @@ def order_pay(request, pk: int):
             return redirect("frontend:orders:detail", pk=pk)
     try:
         result = services.pay_order(
-            order=order, payment_method=request.POST.get("payment_method", "")[:255]
+            order=order,
+            payment_method=request.POST.get("payment_method", "")[:255],
+            use_credit=_use_credit(request.POST),
         )
     except DomainError as exc:
         messages.error(request, str(exc.message))
-        return redirect("frontend:orders:pay", pk=pk)
+        again = reverse("frontend:orders:pay", args=[pk])
+        return redirect(again if _use_credit(request.POST) else f"{again}?use_credit=0")
     if result.status == "requires_action":
         return _pay_page(request, result.order, action_secret=result.client_secret)
     return _paid_redirect(request, result)

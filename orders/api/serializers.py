@@ -106,6 +106,16 @@ class PayOutput(serializers.Serializer):
     )
 
 
+class CreditSplitOutput(serializers.Serializer):
+    credit_balance_cents = serializers.IntegerField(help_text="The household's credit balance.")
+    credit_to_use_cents = serializers.IntegerField(
+        help_text="What of it paying this order now would use (0 when use_credit is false, "
+        "or the order no longer awaits payment)."
+    )
+    card_cents = serializers.IntegerField(help_text="What is left for the card (0: no card).")
+    use_credit = serializers.BooleanField()
+
+
 # --- The receipt (orders.receipts) ------------------------------------------------------------
 
 

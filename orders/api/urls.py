@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.OrderDetailApi.as_view(), name="order-detail"),
     path("<int:pk>/cancel/", views.OrderCancelApi.as_view(), name="order-cancel"),
     path("<int:pk>/pay/", views.OrderPayApi.as_view(), name="order-pay"),
+    path("<int:pk>/credit-split/", views.OrderCreditSplitApi.as_view(), name="order-credit-split"),
     path("<int:pk>/receipt/", views.OrderReceiptApi.as_view(), name="order-receipt"),
     path(
         "<int:pk>/payment/refresh/",

@@ -14,6 +14,7 @@ from common.pdf import pdf_response
 from common.schema import refusals
 from orders import documents, selectors, services
 from orders.api.serializers import (
+    CreditSplitOutput,
     OrderOutput,
     PayOutput,
     PlacedOrderOutput,
@@ -117,8 +118,17 @@ class OrderPayInput(serializers.Serializer):
         allow_blank=True,
         max_length=255,
         help_text="pm_… of a saved card (GET /api/v1/cards/) or from stripe.confirmCardSetup; "
-        "empty: the card used last.",
+        "empty: the card used last (not needed when credit covers the order).",
     )
+    use_credit = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="Pay with the household's credit first (default). False: the card pays all.",
+    )
+
+
+class CreditSplitInput(serializers.Serializer):
+    use_credit = serializers.BooleanField(required=False, default=True)
 
 
 class OrderListCreateApi(ListAPIView):
@@ -218,8 +228,38 @@ class OrderPayApi(APIView):
     def post(self, request, pk: int):
         order = selectors.household_order(user=request.user, pk=pk)
         data = validated(OrderPayInput, request.data)
-        result = services.pay_order(order=order, payment_method=data.get("payment_method", ""))
+        result = services.pay_order(
+            order=order,
+            payment_method=data.get("payment_method", ""),
+            use_credit=data["use_credit"],
+        )
         return _paid(request, pk, result)
+
+
+class OrderCreditSplitApi(APIView):
+    @extend_schema(
+        summary="How paying the order now would split between credit and card",
+        description="The credit balance, what of it this order would use, and what is left "
+        "for the card (0: no card needed). Credit that a card attempt counts on is only spent "
+        "when that attempt holds money.",
+        parameters=[
+            OpenApiParameter(
+                "use_credit",
+                bool,
+                OpenApiParameter.QUERY,
+                description="false: the split without using credit (default true).",
+            )
+        ],
+        responses={200: CreditSplitOutput},
+    )
+    def get(self, request, pk: int):
+        order = selectors.household_order(user=request.user, pk=pk)
+        data = validated(CreditSplitInput, request.query_params)
+        return Response(
+            CreditSplitOutput(
+                services.credit_split(order=order, use_credit=data["use_credit"])
+            ).data
+        )
 
 
 class OrderPaymentRefreshApi(APIView):

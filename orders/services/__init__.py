@@ -1,6 +1,7 @@
 """Every write about orders: placing, changing and expiring, paying, closing the sale."""
 
 from orders.services.closing import close_distribution, close_due_distributions, split_fees
+from orders.services.credit import CreditSplit, credit_split
 from orders.services.paying import (
     PayResult,
     pay_order,
@@ -18,11 +19,13 @@ from orders.services.placing import (
 )
 
 __all__ = [
+    "CreditSplit",
     "PayResult",
     "cancel_order",
     "change_order",
     "close_distribution",
     "close_due_distributions",
+    "credit_split",
     "expire_order",
     "expire_unpaid_orders",
     "order_changeable",

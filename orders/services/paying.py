@@ -15,7 +15,11 @@ from common.errors import Invalid
 from orders.errors import NotPayable, OrderingClosed
 from orders.models import PAYMENT_KIND, Order, Settlement
 from orders.services import notices
-from orders.services.credit import give_back_order_credit, pay_with_credit
+from orders.services.credit import (
+    give_back_order_credit,
+    pay_with_credit,
+    spend_reserved_credit,
+)
 from payments.models import Payment, Refund
 from payments.purposes import Purpose
 from payments.services import attempts, refunds
@@ -39,9 +43,10 @@ def capture_method_for(order: Order) -> str:
     return Order.Capture.MANUAL if soon else Order.Capture.AUTOMATIC
 
 
-def pay_order(*, order: Order, payment_method: str = "") -> PayResult:
-    """Pay what credit does not cover with the household's card: one PaymentIntent, created
-    and confirmed in one call.
+def pay_order(*, order: Order, payment_method: str = "", use_credit: bool = True) -> PayResult:
+    """Pay what credit does not cover (all of it when ``use_credit`` is false) with the
+    household's card: one PaymentIntent, created and confirmed in one call. Credit that covers
+    the whole order pays it at once, no card needed.
 
     The attempt is claimed first, under the order's row lock (:func:`claim_order_payment`): a
     second pay while one is live gets that one (waiting while it is being sent, or 409
@@ -60,7 +65,9 @@ def pay_order(*, order: Order, payment_method: str = "") -> PayResult:
         ref=order.pk,
         household=order.household,
         payment_method=payment_method,
-        claim=lambda card: claim_order_payment(order_id=order.pk, payment_method=card),
+        claim=lambda card: claim_order_payment(
+            order_id=order.pk, payment_method=card, use_credit=use_credit
+        ),
     )
     order = Order.objects.get(pk=order.pk)
     if taken is None:
@@ -76,10 +83,13 @@ def _already_paid(order: Order) -> PayResult:
 
 
 @transaction.atomic
-def claim_order_payment(*, order_id: int, payment_method: str) -> attempts.Claim:
+def claim_order_payment(
+    *, order_id: int, payment_method: str, use_credit: bool = True
+) -> attempts.Claim:
     """Under the order's row lock: the live attempt (see :func:`payments.services.attempts.
-    reuse_live`), or credit spent and a new attempt of ours for what it does not cover.
-    Without a card for the rest, nothing is spent (400). Locks the order row, then the
+    reuse_live`), or the order paid by credit alone, or a new attempt of ours for what credit
+    does not cover, which reserves that credit (spent only if the attempt holds money).
+    Without a card for the rest, nothing is reserved (400). Locks the order row, then the
     household's."""
     order = lock_order(order_id)
     if order.status != Order.Status.AWAITING_PAYMENT:
@@ -88,17 +98,18 @@ def claim_order_payment(*, order_id: int, payment_method: str) -> attempts.Claim
     if live is not None:
         return attempts.reuse_live(live)
     attempt = order.payment_attempts
-    card_cents = pay_with_credit(order=order, attempt=attempt)
-    if card_cents == 0:
+    split = pay_with_credit(order=order, attempt=attempt, use_credit=use_credit)
+    if split.card_cents == 0:
         return attempts.Claim()
-    if not payment_method:  # raised inside the transaction: the credit is not spent
+    if not payment_method:  # raised inside the transaction: nothing is reserved
         raise Invalid(errors={"payment_method": [_("Enter a card to pay with.")]})
     return attempts.new_attempt(
         kind=KIND,
         ref=order.pk,
         payer_id=order.household_id,
         attempt=attempt,
-        amount_cents=card_cents,
+        amount_cents=split.card_cents,
+        credit_cents=split.credit_cents,
         payment_method=payment_method,
         capture_method=capture_method_for(order),
     )
@@ -138,13 +149,15 @@ def lock_order(order_id: int) -> Order | None:
 
 
 def payment_changed(order: Order, payment: Payment) -> None:
-    """Money held for an order awaiting payment makes it paid; money held for an order that
-    expired or was cancelled meanwhile, or that another attempt already paid, is given back
-    (hold released or refunded), once."""
+    """Money held for an order awaiting payment makes it paid, and the credit the attempt
+    reserved is spent then (once); money held for an order that expired or was cancelled
+    meanwhile, or that another attempt already paid, is given back (hold released or
+    refunded), once, and no credit is spent."""
     if not payment.holds_money:
         return
-    paid_by_another = attempts.holding_money(KIND, order.pk).exclude(pk=payment.pk).exists()
+    paid_by_another = attempts.paid_by_another(KIND, order.pk, payment)
     if order.status == Order.Status.AWAITING_PAYMENT and not paid_by_another:
+        spend_reserved_credit(order=order, payment=payment)
         order.status = Order.Status.PAID
         order.paid_at = timezone.now()
         order.save(update_fields=["status", "paid_at"])
@@ -162,7 +175,8 @@ def _settling(order: Order) -> bool:
 
 
 def attempt_ended(order: Order, payment: Payment) -> None:
-    """A failed attempt: the next one gets a new key, and the credit it spent comes back."""
+    """A failed attempt: the next one gets a new key. It spent no credit (its reservation
+    ended with it); credit spent by attempts made before reservations comes back."""
     if order.payment_attempts == payment.attempt:
         order.payment_attempts = payment.attempt + 1
         order.save(update_fields=["payment_attempts"])
@@ -173,12 +187,22 @@ def attempt_ended(order: Order, payment: Payment) -> None:
             notices.payment_failed(order.pk, payment.attempt)
 
 
+def settled_orders(ids: list[int]) -> set[int]:
+    """Orders past their sale's close (confirmed, cancelled, expired, not collected): no rule
+    of the order will still refund its payments, so credit may go back through them."""
+    open_ = (Order.Status.AWAITING_PAYMENT, Order.Status.PAID)
+    return set(
+        Order.objects.filter(pk__in=ids).exclude(status__in=open_).values_list("pk", flat=True)
+    )
+
+
 ORDER_PURPOSE = Purpose(
     kind=KIND,
     lock=lock_order,
     payer=lambda order: order.household_id,
     changed=payment_changed,
     ended=attempt_ended,
+    settled=settled_orders,
 )
 
 

@@ -28,7 +28,7 @@ from payments.errors import (
     PaymentRejected,
     PaymentUnavailable,
 )
-from payments.models import HOLDING_MONEY, LIVE_PAYMENT_STATUSES, Capture, Payment
+from payments.models import HOLDING_MONEY, LIVE_PAYMENT_STATUSES, Capture, Payment, Refund
 from payments.services.cards import card_to_charge, remember_card, remember_if_paid
 from payments.services.customers import stripe_customer
 
@@ -80,7 +80,7 @@ def take_payment(
     *, kind: str, ref: int, household: User, payment_method: str, claim: Callable[[str], Claim]
 ) -> Taken | None:
     """The pay request every purpose shares. A PaymentIntent waiting for 3-D Secure is read
-    again; the card is the household's own (:func:`payments.services.customers.card_to_charge`:
+    again; the card is the household's own (:func:`payments.services.cards.card_to_charge`:
     400 ``invalid_payment_method`` otherwise); ``claim(payment_method)`` — the owner's, run
     under its row lock with its rules — gives the live attempt or a new one; a twin's attempt
     is waited for (:func:`outcome`), ours is sent and its answer applied; a card that paid
@@ -135,9 +135,12 @@ def new_attempt(
     amount_cents: int,
     payment_method: str,
     capture_method: str = Capture.AUTOMATIC,
+    credit_cents: int = 0,
 ) -> Claim:
-    """A new ``creating`` attempt of the caller's, written before Stripe is called. The caller
-    holds the payable's row lock and has checked it has no live attempt."""
+    """A new ``creating`` attempt of the caller's, written before Stripe is called; it
+    reserves ``credit_cents`` of the payer's credit while it is live and holds no money. The
+    caller holds the payable's row lock (and the payer's, when it reserves credit) and has
+    checked it has no live attempt."""
     payment = Payment.objects.create(
         purpose_kind=kind,
         purpose_id=ref,
@@ -146,6 +149,7 @@ def new_attempt(
         capture_method=capture_method,
         status="creating",
         amount_cents=amount_cents,
+        credit_cents=credit_cents,
         payment_method_id=payment_method,
     )
     return Claim(payment, send=True)
@@ -382,3 +386,11 @@ def latest_sent(kind: str, ref: int) -> Payment | None:
 def holding_money(kind: str, ref: int) -> QuerySet[Payment]:
     """The purpose's payments that hold money (captured, or authorised)."""
     return payments_of(kind, ref).filter(status__in=HOLDING_MONEY)
+
+
+def paid_by_another(kind: str, ref: int, payment: Payment) -> bool:
+    """Does another of the purpose's payments hold money for it? A payment already given back
+    as a duplicate (refunded, its status still ``succeeded``) does not count: otherwise the
+    paying payment, applied again later (a repeated webhook), would be given back too."""
+    others = holding_money(kind, ref).exclude(pk=payment.pk)
+    return others.exclude(refunds__reason=Refund.Reason.DUPLICATE).exists()

@@ -179,7 +179,7 @@ def payment_changed(subscription: Subscription, payment: Payment) -> None:
         subscription.save(update_fields=["intent_id"])
     if payment.status != "succeeded":
         return
-    paid_by_another = attempts.holding_money(KIND, subscription.pk).exclude(pk=payment.pk).exists()
+    paid_by_another = attempts.paid_by_another(KIND, subscription.pk, payment)
     if subscription.status == Subscription.Status.PENDING and not paid_by_another:
         subscription.status = Subscription.Status.ACTIVE
         subscription.paid_at = timezone.now()

@@ -2,7 +2,10 @@
 still adds up (``payments.reconcile``): every euro kept for goods, refunded to its card, or in
 a credit, once; nobody's credit negative.
 
-Hypothesis drives a state machine over one distribution (two farms — one with a minimum — and
+Hypothesis drives a state machine (orders paid with and without credit, declined cards,
+top-ups, credit asked back to the card, lowered and cancelled orders, seasons subscribed,
+skipped, paused and cancelled, the close with a farm below its minimum and its settlements,
+lines delivered short, hand-overs, no-shows, a host cancelling) over one distribution (two farms — one with a minimum — and
 an AMAP season delivered there), three households, and a fake Stripe (declines included). The
 number of examples is bounded for CI (``MONEY_INVARIANT_EXAMPLES``, default 20).
 """
@@ -36,7 +39,9 @@ from orders.services import (
 from orders.services.closing import settle_order
 from orders.services.corrections import mark_delivered
 from payments.reconcile import reconcile
+from payments.services.topups import pay_topup, start_topup
 from payments.services.wallet import add_credit, set_refund_preference
+from payments.services.withdrawals import withdraw_credit
 from pickup.schedule import week_of
 from producers.models import Product
 from subscriptions.models import BasketSeason, Subscription
@@ -147,11 +152,24 @@ class Money(RuleBasedStateMachine):
         if order is not None:
             self.orders.append(order.pk)
 
-    @rule(n=index, declined=st.booleans())
-    def pay(self, n, declined):
+    @rule(n=index, declined=st.booleans(), use_credit=st.booleans())
+    def pay(self, n, declined, use_credit):
         order = self.order(n)
         if order is not None:
-            self.attempt(pay_order, order=order, payment_method=DECLINED if declined else VISA)
+            card = DECLINED if declined else VISA
+            self.attempt(pay_order, order=order, payment_method=card, use_credit=use_credit)
+
+    @rule(who=index, cents=st.sampled_from([1000, 2000, 5000, 500, 1234]), declined=st.booleans())
+    def top_up(self, who, cents, declined):
+        topup = self.attempt(start_topup, household=self.household(who), amount_cents=cents)
+        if topup is not None:
+            card = DECLINED if declined else VISA
+            self.attempt(pay_topup, topup=topup, payment_method=card)
+
+    @rule(who=index, cents=st.integers(1, 6000))
+    def withdraw(self, who, cents):
+        """Credit asked back to the card (the latest card payments refunded first)."""
+        self.attempt(withdraw_credit, household=self.household(who), amount_cents=cents)
 
     @rule(n=index, line=index, quantity=st.integers(0, 3))
     def lower(self, n, line, quantity):

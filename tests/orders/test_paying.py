@@ -5,6 +5,7 @@ import pytest
 
 from orders.models import Order
 from payments.models import Payment, Refund, StripeCustomer
+from payments.services import attempts
 from tests.orders.helpers import place
 from tests.payments.fakes import DECLINED, THREE_D_SECURE, VISA
 
@@ -206,3 +207,27 @@ def test_another_household_cannot_pay_or_read_an_order(market, api_client, fake_
     )
     assert pay.status_code == 404
     assert not Payment.objects.exists()
+
+
+def test_the_paying_payment_applied_again_after_a_duplicate_was_refunded_is_kept(
+    far_market, api_client, fake_stripe
+):
+    """A second PaymentIntent is given back; a late webhook of the first one (the one that
+    paid) must not give that one back too."""
+    order = _ordered(api_client, far_market)
+    api_client.post(f"/api/v1/orders/{order['id']}/pay/", {"payment_method": VISA}, format="json")
+    first = Payment.objects.get()
+    twin = fake_stripe.create_payment_intent(
+        amount_cents=600,
+        customer_id="cus",
+        payment_method=VISA,
+        capture_method="automatic",
+        idempotency_key="another-key",
+        metadata={"order_id": str(order["id"]), "attempt": "0"},
+    )
+    attempts.apply_intent(intent=twin)
+    attempts.apply_intent(intent=fake_stripe.retrieve_payment_intent(intent_id=first.intent_id))
+    attempts.apply_intent(intent=twin)
+
+    assert fake_stripe.refunds == [(twin.id, 600)]
+    assert Order.objects.get().status == "paid"

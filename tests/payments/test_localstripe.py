@@ -15,6 +15,10 @@ from orders.models import Order
 from orders.services import close_distribution, pay_order, place_order
 from payments import gateway
 from payments.models import Payment, Refund, StripeEvent
+from payments.services.attempts import apply_intent
+from payments.services.topups import pay_topup, start_topup
+from payments.services.wallet import balance
+from payments.services.withdrawals import withdraw_credit
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.localstripe
@@ -303,3 +307,42 @@ def test_a_declined_card_is_not_offered_and_a_saved_card_is_listed_then_detached
     assert visa not in gateway.list_cards(customer_id=customer.customer_id)
     assert _get(localstripe, f"/v1/payment_methods/{visa}")["customer"] is None
     assert not customer.cards.exists()
+
+
+@pytest.mark.django_db
+def test_a_top_up_on_localstripe_is_captured_once_and_credited_once(localstripe):
+    """A top-up paid with a card saved through the checkout SetupIntent: captured at once
+    (localstripe omits amount_received: the seam fills it), credited once even when the
+    PaymentIntent is applied again."""
+    household = UserFactory()
+    topup = start_topup(household=household, amount_cents=2000)
+    result = pay_topup(topup=topup, payment_method=checkout_card(localstripe, household))
+
+    assert (result.status, result.topup.status) == ("succeeded", "paid")
+    payment = Payment.objects.get(purpose_kind="topup")
+    apply_intent(intent=gateway.retrieve_payment_intent(intent_id=payment.intent_id))
+    assert balance(household=household) == 2000
+    charge = _latest_charge(localstripe, payment.intent_id)
+    assert (charge["amount"], charge["amount_refunded"]) == (2000, 0)
+
+
+@pytest.mark.django_db
+def test_a_withdrawal_on_localstripe_refunds_the_latest_card_payments(localstripe):
+    """Credit asked back is refunded at Stripe through the latest payment first; the ledger is
+    debited by exactly what Stripe took back."""
+    household = UserFactory()
+    card = checkout_card(localstripe, household)
+    first = start_topup(household=household, amount_cents=1000)
+    pay_topup(topup=first, payment_method=card)
+    second = start_topup(household=household, amount_cents=1500)
+    pay_topup(topup=second, payment_method="")  # the saved card
+
+    result = withdraw_credit(household=household, amount_cents=2000)
+
+    assert (result.refunded_cents, result.kept_cents) == (2000, 0)
+    older = Payment.objects.get(purpose_kind="topup", purpose_id=first.pk)
+    latest = Payment.objects.get(purpose_kind="topup", purpose_id=second.pk)
+    assert _latest_charge(localstripe, latest.intent_id)["amount_refunded"] == 1500
+    assert _latest_charge(localstripe, older.intent_id)["amount_refunded"] == 500
+    assert all(r.stripe_refund_id.startswith("re_") for r in Refund.objects.all())
+    assert balance(household=household) == 500

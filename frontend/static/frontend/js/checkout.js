@@ -3,6 +3,11 @@
 // with a secret for confirmCardPayment, after which the server re-reads the payment.
 (function () {
   "use strict";
+  // Ticking or unticking "use my credit" shows the new split at once.
+  var useCredit = document.getElementById("use-credit");
+  if (useCredit) {
+    useCredit.addEventListener("change", function () { useCredit.form.submit(); });
+  }
   var data = JSON.parse(document.getElementById("stripe-data").textContent);
   if (typeof Stripe === "undefined") { return; }
   var stripe = Stripe(data.publishableKey);
@@ -21,6 +26,7 @@
   }
 
   var form = document.getElementById("card-form");
+  if (!form) { return; }  // credit covers the order: no card
   var elements = stripe.elements();
   var card = elements.create("card");
   card.mount("#card-element");
