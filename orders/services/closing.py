@@ -22,6 +22,7 @@ from orders.services.credit import (
     card_share_at_close,
     close_refund_to_credit,
     give_back_order_credit,
+    refund_to_credit,
 )
 from orders.services.paying import give_back, lock_order
 from orders.services.placing import cancel_lines, lock_distribution
@@ -30,8 +31,6 @@ from orders.tasks import settle_order_task
 from payments import gateway
 from payments.models import CreditEntry, Payment
 from payments.services.attempts import mirror
-from payments.services.refunds import record_kept_as_credit, refunded
-from payments.services.wallet import add_credit, refunds_to_credit
 from pickup.models import Distribution
 from pickup.services import move_distribution
 from producers.models import Producer
@@ -280,27 +279,17 @@ def _settle_payment(
 def _correction_to_credit(
     order: Order, payment: Payment, *, keep_cents: int, settlement: Settlement
 ) -> int:
-    """A correction after the close, for a household that keeps refunds as credit: what a
-    captured payment holds beyond ``keep_cents`` becomes credit (a refund row without a card
-    refund marks it given back). Once per round (the keys name it)."""
-    if payment.status != "succeeded" or not refunds_to_credit(household=order.household):
-        return 0
-    extra = payment.amount_received_cents - refunded(payment) - keep_cents
-    if extra <= 0:
-        return 0
-    record_kept_as_credit(
+    """A correction after the close, for a household that keeps refunds as credit: once per
+    round (the keys name it); see :func:`orders.services.credit.refund_to_credit`."""
+    reason, round_ = settlement.reason, settlement.round
+    return refund_to_credit(
+        order=order,
         payment=payment,
-        reason=settlement.reason,
-        amount_cents=extra,
-        key=f"order-{order.pk}-{settlement.reason}-{extra}-s{settlement.round}",
+        keep_cents=keep_cents,
+        reason=reason,
+        refund_key=lambda extra: f"order-{order.pk}-{reason}-{extra}-s{round_}",
+        reference=f"payment-{payment.pk}-{reason}-s{round_}",
     )
-    add_credit(
-        household=order.household,
-        amount_cents=extra,
-        reason=CreditEntry.Reason.REFUND,
-        reference=f"payment-{payment.pk}-{settlement.reason}-s{settlement.round}",
-    )
-    return extra
 
 
 def _record_failure(order_id: int, error: DomainError) -> None:

@@ -152,27 +152,38 @@ def card_share_at_close(*, order: Order, final_cents: int) -> int:
     )
 
 
-def close_refund_to_credit(*, order: Order, payment: Payment, keep_cents: int) -> int:
-    """At the sale close, for a household that keeps refunds as credit: what a captured
-    payment holds beyond ``keep_cents`` becomes credit instead of a card refund. A refund row
-    (no Stripe refund) marks it given back, so the close's card refund finds nothing left.
-    Idempotent (the refund key and the ledger reference are unique). Runs in the close's
-    transaction; returns the cents credited."""
+def refund_to_credit(
+    *, order: Order, payment: Payment, keep_cents: int, reason: str, refund_key, reference: str
+) -> int:
+    """For a household that keeps refunds as credit: what a captured payment holds beyond
+    ``keep_cents`` becomes credit instead of a card refund. A refund row (no Stripe refund,
+    keyed by ``refund_key(amount)``) marks it given back, so a card refund after it finds
+    nothing left. Idempotent (the refund key and the ledger ``reference`` are unique). Runs
+    in the caller's transaction; returns the cents credited."""
     if payment.status != "succeeded" or not refunds_to_credit(household=order.household):
         return 0
     extra = payment.amount_received_cents - refunded(payment) - keep_cents
     if extra <= 0:
         return 0
-    record_kept_as_credit(
-        payment=payment,
-        reason=Refund.Reason.CLOSE,
-        amount_cents=extra,
-        key=f"order-{order.pk}-{Refund.Reason.CLOSE}-{extra}-r{order.revision}",
-    )
+    record_kept_as_credit(payment=payment, reason=reason, amount_cents=extra, key=refund_key(extra))
     add_credit(
         household=order.household,
         amount_cents=extra,
         reason=CreditEntry.Reason.REFUND,
-        reference=f"payment-{payment.pk}-close",
+        reference=reference,
     )
     return extra
+
+
+def close_refund_to_credit(*, order: Order, payment: Payment, keep_cents: int) -> int:
+    """At the sale close (see :func:`refund_to_credit`)."""
+    return refund_to_credit(
+        order=order,
+        payment=payment,
+        keep_cents=keep_cents,
+        reason=Refund.Reason.CLOSE,
+        refund_key=lambda extra: (
+            f"order-{order.pk}-{Refund.Reason.CLOSE}-{extra}-r{order.revision}"
+        ),
+        reference=f"payment-{payment.pk}-close",
+    )
