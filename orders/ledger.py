@@ -1,5 +1,5 @@
 """How the credit ledger names the movements of orders (``order-<id>-…``,
-``basket-order-<id>-…``, ``payment-<id>-close``), in the active language. Registered with
+``basket-order-<id>-…``, ``payment-<id>-close``, and a line delivered short after it), in the active language. Registered with
 :mod:`payments.ledger` in ``OrdersConfig.ready``; each describer reads its orders in a fixed
 number of queries, whatever the number of movements."""
 
@@ -8,17 +8,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from orders.models import PAYMENT_KIND, Order, OrderLine
 from payments.ledger import register_describer
 from payments.models import CreditEntry, Payment
 
 ORDER_REFERENCE = re.compile(r"^order-(?P<order>\d+)-(?P<what>[a-z]+)(?:-r?(?P<n>\d+))?$")
-BASKET_REFERENCE = re.compile(r"^basket-order-(?P<order>\d+)-(?P<what>[a-z]+)$")
-PAYMENT_REFERENCE = re.compile(r"^payment-(?P<payment>\d+)-(?P<what>[a-z]+)$")
+# A correction after the close adds its round: ``…-short-r<revision>``, ``…-short-s<round>``.
+BASKET_REFERENCE = re.compile(r"^basket-order-(?P<order>\d+)-(?P<what>[a-z]+)(?:-r\d+)?$")
+PAYMENT_REFERENCE = re.compile(r"^payment-(?P<payment>\d+)-(?P<what>[a-z]+)(?:-s\d+)?$")
 
 
 def orders_by_id(ids) -> dict[int, Order]:
@@ -26,11 +28,17 @@ def orders_by_id(ids) -> dict[int, Order]:
     at_close = OrderLine.objects.filter(
         cancel_reason__in=(OrderLine.Reason.MINIMUM_NOT_REACHED, OrderLine.Reason.UNPAID)
     ).order_by("pk")
+    short = OrderLine.objects.filter(
+        Q(cancel_reason=OrderLine.Reason.SHORT) | Q(ordered_quantity__gt=F("quantity"))
+    ).order_by("pk")
     return {
         order.pk: order
         for order in Order.objects.filter(pk__in=set(ids))
         .select_related("distribution")
-        .prefetch_related(Prefetch("lines", queryset=at_close, to_attr="not_delivered"))
+        .prefetch_related(
+            Prefetch("lines", queryset=at_close, to_attr="not_delivered"),
+            Prefetch("lines", queryset=short, to_attr="delivered_short"),
+        )
     }
 
 
@@ -52,6 +60,16 @@ def close_label(order: Order) -> str:
     }
 
 
+def short_label(order: Order) -> str:
+    """Money given back after the close for lines the farm did not (wholly) deliver."""
+    products = [line.product_name for line in order.delivered_short]
+    return ngettext(
+        "Order no. %(number)d: missing product refunded (%(products)s)",
+        "Order no. %(number)d: missing products refunded (%(products)s)",
+        len(products) or 1,
+    ) % {"number": order.pk, "products": ", ".join(products)}
+
+
 def order_label(entry: CreditEntry, order: Order, what: str, revision: int | None) -> str:
     values = {"number": order.pk, "day": day(order)}
     if what == "payment" or entry.amount_cents < 0:
@@ -71,6 +89,8 @@ def order_label(entry: CreditEntry, order: Order, what: str, revision: int | Non
         return _("Order no. %(number)d changed by you: your credit given back") % values
     if what == "close":
         return close_label(order)
+    if what == "short":
+        return short_label(order)
     return _("Order no. %(number)d: credit given back") % values
 
 
@@ -95,7 +115,9 @@ def describe_basket_orders(entries: list[CreditEntry]) -> Mapping[int, str]:
         match = parsed[entry.pk]
         order = orders.get(int(match["order"])) if match else None
         if order is not None:
-            labels[entry.pk] = close_label(order)
+            labels[entry.pk] = (
+                short_label(order) if match["what"] == "short" else close_label(order)
+            )
     return labels
 
 
@@ -114,7 +136,9 @@ def describe_payments(entries: list[CreditEntry]) -> Mapping[int, str]:
         match = parsed[entry.pk]
         order = orders.get(order_of.get(int(match["payment"]))) if match else None
         if order is not None:
-            labels[entry.pk] = close_label(order)
+            labels[entry.pk] = (
+                short_label(order) if match["what"] == "short" else close_label(order)
+            )
     return labels
 
 

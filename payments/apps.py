@@ -18,3 +18,8 @@ class PaymentsConfig(AppConfig):
         from payments.topup_books import TOPUP_LEDGER
 
         register_books(TOPUP_LEDGER)
+
+        # The ledger names top-ups and credit given back to a card in our words.
+        from payments.ledger_words import register as register_ledger_words
+
+        register_ledger_words()

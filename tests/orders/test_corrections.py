@@ -230,3 +230,27 @@ def test_every_change_of_a_line_is_in_the_audit_trail(
         (_line(order, honey).pk, None, "minimum_not_reached", 1, 0),
         (_line(unpaid, pears).pk, None, "unpaid", 1, 0),
     }
+
+
+def test_the_ledger_names_a_short_line_and_top_ups_in_words(
+    far_market, fake_stripe, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    from payments.selectors import credit_ledger
+    from payments.services.topups import pay_topup, start_topup
+
+    capture = django_capture_on_commit_callbacks
+    household = UserFactory()
+    set_refund_preference(household=household, to_credit=True)
+    (apples, pears) = far_market.a.offers
+    order = _paid(far_market, [(apples, 2), (pears, 1)], household)
+    _close(far_market, capture)
+    _mark(far_market, _line(order, pears), 0, capture)
+    pay_topup(topup=start_topup(household=household, amount_cents=1000), payment_method=VISA)
+    with translation.override("fr"):
+        labels = [entry.label for entry in credit_ledger(user=household).entries]
+    assert labels == [
+        "Avoir rechargé par carte",
+        f"Commande n° {order.pk} : produit manquant remboursé ({pears.product.name})",
+    ]
