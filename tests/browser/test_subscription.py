@@ -78,7 +78,11 @@ def test_the_demo_household_subscribes_skips_adds_honey_and_sees_its_credit(
         basket = page.locator("#basket")
         expect(basket).to_contain_text("Miel de printemps", timeout=WAIT)
         basket.locator("button[type=submit]").click()
-        page.locator("#pay-saved").click()  # the card saved with the season; credit pays first
+        # The skipped week's credit covers the honey: the page asks for no card.
+        expect(page.locator("#pay-credit")).to_be_visible(timeout=WAIT)
+        assert page.locator("#card-element").count() == 0
+        page.screenshot(path=artifacts_dir / "subscription-credit-pays.png", full_page=True)
+        page.locator("#pay-credit").click()
         expect(page.locator(".message-success")).to_be_visible(timeout=WAIT)
 
         page.goto(f"{live_server.url}/compte/credit/")
