@@ -111,3 +111,32 @@ def test_eight_cancels_of_one_paid_order_give_back_once(far_market, fake_stripe)
     assert sum(amount for _intent, amount in fake_stripe.refunds) == 900 - 150
     assert balance(household=household) == 150
     _assert_reconciled()
+
+
+def test_eight_webhooks_of_one_top_up_at_once_credit_it_once(fake_stripe):
+    """A top-up waiting for 3-D Secure; Stripe then sends eight different events about its
+    PaymentIntent at the same instant (and the household's page re-reads it): one credit."""
+    from django.test import Client
+
+    from payments.models import Payment
+    from payments.services.topups import pay_topup, refresh_topup_payment, start_topup
+    from tests.orders.helpers import post_event
+    from tests.payments.fakes import THREE_D_SECURE
+
+    household = UserFactory()
+    topup = start_topup(household=household, amount_cents=2000)
+    pay_topup(topup=topup, payment_method=THREE_D_SECURE)
+    payment = Payment.objects.get(purpose_kind="topup")
+    fake_stripe.authenticate(payment.intent_id)
+    obj = {"id": payment.intent_id, "metadata": {"topup_id": str(topup.pk)}}
+
+    def deliver(n):
+        return lambda: post_event(Client(), f"evt_{n}", "payment_intent.succeeded", obj).status_code
+
+    results = run_together(
+        [deliver(n) for n in range(THREADS)] + [lambda: refresh_topup_payment(topup=topup).status]
+    )
+    assert results[:THREADS] == [200] * THREADS, results
+    assert CreditEntry.objects.filter(household=household).count() == 1
+    assert balance(household=household) == 2000
+    _assert_reconciled()
