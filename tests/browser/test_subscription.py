@@ -72,12 +72,16 @@ def test_the_demo_household_subscribes_skips_adds_honey_and_sees_its_credit(
         row = page.locator(f'tr[data-week="{week_after:%Y-%m-%d}"]')
         expect(row).to_have_attribute("data-state", "ordered", timeout=WAIT)
         row.locator(".add-products").click()
+        # One request at a time: the test server shares one SQLite connection between threads.
+        page.wait_for_load_state("networkidle")
         field = page.locator(f"#qty-{honey.pk}")
         field.fill("1")
         field.dispatch_event("change")
         basket = page.locator("#basket")
         expect(basket).to_contain_text("Miel de printemps", timeout=WAIT)
+        page.wait_for_load_state("networkidle")
         basket.locator("button[type=submit]").click()
+        page.wait_for_load_state("networkidle")
         # The skipped week's credit covers the honey: the page asks for no card.
         expect(page.locator("#pay-credit")).to_be_visible(timeout=WAIT)
         assert page.locator("#card-element").count() == 0
