@@ -15,12 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from orders.models import SOLD_STATUSES, LineChange, Order, OrderLine
+from orders.models import LINE_CENTS, SOLD_STATUSES, LineChange, Order, OrderLine
 from orders.pickup_codes import normalise
 from orders.services.paying import KIND as ORDER_KIND
 from payments.models import Payment, Refund
@@ -29,7 +29,6 @@ from producers.models import Producer
 
 # Distributions whose lines are final (the sale has closed).
 REPORTED_STATUSES = (Distribution.Status.CLOSED, Distribution.Status.DONE)
-LINE_CENTS = F("unit_price_cents") * F("quantity")
 
 
 def sold_lines() -> QuerySet[OrderLine]:

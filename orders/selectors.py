@@ -5,13 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from common.money import times
-from orders.models import ACTIVE_STATUSES, PAYMENT_KIND, SOLD_STATUSES, Order, OrderLine
+from orders.models import (
+    ACTIVE_STATUSES,
+    LINE_CENTS,
+    PAYMENT_KIND,
+    SOLD_STATUSES,
+    Order,
+    OrderLine,
+)
 from orders.receipts import Receipt, build_receipt, order_credit_references
 from payments.models import CreditEntry, Payment, Refund, SavedCard
 from pickup.models import Distribution
@@ -183,7 +190,7 @@ def sold_per_producer(*, distribution: Distribution) -> dict[int, int]:
             status=OrderLine.Status.ACTIVE,
         )
         .values("producer_id")
-        .annotate(cents=Sum(F("unit_price_cents") * F("quantity")))
+        .annotate(cents=Sum(LINE_CENTS))
     )
     return {row["producer_id"]: row["cents"] or 0 for row in rows}
 

@@ -39,9 +39,12 @@ def settle_order_task(order_id: int) -> bool:
 
 @shared_task
 def settle_pending_orders_task() -> int:
-    """Every 5 minutes (CELERY_BEAT_SCHEDULE): settlements left pending are run again."""
+    """Every 5 minutes (CELERY_BEAT_SCHEDULE): orders whose lines sold by weight were never
+    weighed are charged at their estimates, and settlements left pending are run again."""
     from orders.services.closing import settle_pending_orders
+    from orders.services.weighing import charge_unweighed_orders
 
+    charge_unweighed_orders()
     return len(settle_pending_orders())
 
 

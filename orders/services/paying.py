@@ -171,7 +171,9 @@ def payment_changed(order: Order, payment: Payment) -> None:
 
 
 def _settling(order: Order) -> bool:
-    return Settlement.objects.filter(order=order, status=Settlement.Status.PENDING).exists()
+    return Settlement.objects.filter(
+        order=order, status__in=(Settlement.Status.PENDING, Settlement.Status.WEIGHING)
+    ).exists()
 
 
 def attempt_ended(order: Order, payment: Payment) -> None:
