@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from common.errors import Invalid
 from orders.errors import (
@@ -21,34 +21,18 @@ from orders.services import change_order, close_distribution, pay_order, place_o
 from orders.services.corrections import mark_delivered
 from orders.services.weighing import charge_unweighed_orders, enter_weight
 from orders.weights import price_at_weight
+from payments.errors import NothingRefundable
 from payments.models import Refund
 from payments.reconcile import reconcile
+from payments.selectors import credit_ledger
 from payments.services.wallet import add_credit, balance
-from producers.models import Offer, Product
+from payments.services.withdrawals import withdraw_credit
+from producers.models import Product
 from tests.factories import UserFactory
+from tests.orders.conftest import weighed_offer
 from tests.payments.fakes import VISA
 
 pytestmark = pytest.mark.django_db
-
-
-def weighed_offer(farm, *, name="Tomme", grams=500, price=950, stock=10):
-    """A piece of about ``grams`` g at about ``price`` cents, sold by weight."""
-    product = Product.objects.create(
-        producer=farm.producer,
-        name=name,
-        category="dairy",
-        unit="g",
-        quantity_per_unit=grams,
-        price_cents=price,
-        sold_by_weight=True,
-    )
-    return Offer.objects.create(
-        catalogue=farm.offers[0].catalogue,
-        product=product,
-        price_cents=price,
-        quantity=stock,
-        remaining=stock,
-    )
 
 
 def _paid(market, lines, household=None, key="k", card=VISA):
@@ -217,6 +201,9 @@ def test_a_weighed_order_paid_with_credit_gets_back_what_the_weight_does_not_cos
     _weigh(OrderLine.objects.get(order=order), 480, capture)
     assert balance(household=household) == 5000 - 912
     _check()
+    with translation.override("fr"):
+        (back,) = [e for e in credit_ledger(user=household).entries if e.amount_cents > 0][:1]
+    assert back.label == f"Commande n° {order.pk} pesée : la différence avec l’estimation rendue"
 
 
 def test_a_line_never_weighed_costs_its_estimate_once_handed_over_or_the_distribution_over(
@@ -315,3 +302,26 @@ def test_a_product_sold_by_weight_is_measured_in_kg_or_g(market):
     )
     with pytest.raises(Exception, match="kg or g"):
         product.full_clean()
+
+
+def test_credit_asked_back_does_not_go_through_a_payment_still_waiting_for_its_weights(
+    far_market, fake_stripe, django_capture_on_commit_callbacks
+):
+    """The settlement gives back what the card holds beyond the weighed price: a withdrawal
+    through that payment meanwhile would take the household's credit for money the settlement
+    then gives back anyway (found by the money state machine)."""
+    capture = django_capture_on_commit_callbacks
+    household = UserFactory()
+    cheese = weighed_offer(far_market.a)
+    order = _paid(far_market, [(cheese, 3)], household=household)  # captured at once
+    _close(far_market, capture)
+    add_credit(household=household, amount_cents=342, reason="adjustment", reference="gift")
+    with pytest.raises(NothingRefundable):
+        withdraw_credit(household=household, amount_cents=342)
+    assert balance(household=household) == 342
+    _check()
+    _weigh(OrderLine.objects.get(order=order), 1500, capture)  # 28.50 €, as estimated
+    assert _on_card(fake_stripe, order) == 2850
+    result = withdraw_credit(household=household, amount_cents=342)
+    assert result.refunded_cents == 342 and _on_card(fake_stripe, order) == 2850 - 342
+    _check()
