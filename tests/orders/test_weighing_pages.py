@@ -85,7 +85,9 @@ def test_the_household_sees_estimates_and_what_its_card_is_authorised_for(client
     _fr(client, household)
     point = market.distribution.pickup_point
     catalogue = _text(
-        client.get(reverse("frontend:distribution_catalogue", args=[point.slug, market.distribution.pk]))
+        client.get(
+            reverse("frontend:distribution_catalogue", args=[point.slug, market.distribution.pk])
+        )
     )
     assert "env. 500 g" in catalogue and "env. 9,50 €" in catalogue and "19,00 € / kg" in catalogue
     assert "votre carte est autorisée jusqu'à +15 % (marge de la ferme)" in catalogue
