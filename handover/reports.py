@@ -169,6 +169,21 @@ def producer_lines(*, producer: Producer, distribution: Distribution) -> QuerySe
     )
 
 
+def producer_lines_by_weight(
+    *, producer: Producer, distribution: Distribution
+) -> QuerySet[OrderLine]:
+    """The farm's lines sold by weight of a closed distribution, for its weighing: by
+    household (pickup code), then product, with the order and its household (one query)."""
+    return (
+        OrderLine.objects.filter(
+            producer=producer, order__distribution=distribution, estimated_weight_g__isnull=False
+        )
+        .exclude(order__status__in=[Order.Status.EXPIRED, Order.Status.AWAITING_PAYMENT])
+        .select_related("order__household")
+        .order_by("order__pickup_code", "order__household_id", "product_name", "pk")
+    )
+
+
 def producer_line(*, producer: Producer, pk: int) -> OrderLine:
     """One of the farm's lines (any distribution), with its audit trail; else Http404."""
     return get_object_or_404(

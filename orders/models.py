@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from common.money import share_of, times
+from orders.weights import price_per_kg_cents
 from payments.models import Capture, Payment
 from producers.models import Product
 
@@ -96,6 +97,12 @@ class Order(models.Model):
     def authorised_cents(self) -> int:
         """What paying the order asks for: its total and the margin of lines still to weigh."""
         return self.total_cents + self.margin_cents
+
+    @property
+    def to_weigh(self) -> bool:
+        """Some active line sold by weight still waits for its real weight (reads the lines:
+        prefetch them)."""
+        return any(line.to_weigh for line in self.lines.all())
 
     @property
     def payments(self) -> models.QuerySet[Payment]:
@@ -236,6 +243,21 @@ class OrderLine(models.Model):
     def margin_cents(self) -> int:
         """Authorised beyond the estimate while the line is still to weigh."""
         return share_of(self.estimate_cents, self.margin_bp) if self.to_weigh else 0
+
+    @property
+    def price_per_kg_cents(self) -> int | None:
+        """The estimate's price per kg of a line sold by weight (what its weight is charged
+        at), for display; None for anything else."""
+        if not self.sold_by_weight:
+            return None
+        return price_per_kg_cents(
+            unit_price_cents=self.unit_price_cents, estimated_weight_g=self.estimated_weight_g
+        )
+
+    @property
+    def estimated_total_weight_g(self) -> int | None:
+        """The estimated weight of all the line's pieces (None: not sold by weight)."""
+        return self.estimated_weight_g * self.quantity if self.sold_by_weight else None
 
     @property
     def most_cents(self) -> int:

@@ -160,6 +160,11 @@ class BasketFarm:
         return sum(line.total_cents for line in self.lines)
 
     @property
+    def sold_by_weight(self) -> bool:
+        """Some of its lines are sold by weight (their price is an estimate)."""
+        return any(line.offer.product.sold_by_weight for line in self.lines)
+
+    @property
     def left_to_unlock_cents(self) -> int:
         """How much more this farm needs (all households together) to reach its minimum."""
         return max(0, self.producer.minimum_order_cents - self.ordered_cents - self.total_cents)
@@ -172,6 +177,10 @@ class Basket:
     @property
     def total_cents(self) -> int:
         return sum(farm.total_cents for farm in self.farms)
+
+    @property
+    def sold_by_weight(self) -> bool:
+        return any(farm.sold_by_weight for farm in self.farms)
 
     @property
     def quantities(self) -> dict[int, int]:

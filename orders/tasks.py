@@ -78,3 +78,11 @@ def send_close_result_task(order_id: int) -> int:
     from orders.emails import send_close_result
 
     return send_close_result(order_id=order_id)
+
+
+@shared_task(**MAIL_RETRY)
+def send_order_weighed_task(order_id: int) -> int:
+    """Every line sold by weight of the order is weighed: the household is told its price."""
+    from orders.emails import send_order_weighed
+
+    return send_order_weighed(order_id=order_id)

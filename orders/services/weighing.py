@@ -55,6 +55,7 @@ class Weighing:
     given_back_cents: int  # what the household pays less than was authorised for the line
     pending: bool = False  # the order's settlement is pending now (its task queued)
     final: bool = False  # this weight made the order's price final (no line left to weigh)
+    corrected: bool = False  # lowered after the price was final (``line_corrected``)
 
 
 def enter_weight(
@@ -79,14 +80,34 @@ def enter_weight(
     with transaction.atomic():
         weighing = _weigh(producer=producer, line_id=line_id, weight_g=weight_g, by=by)
         if weighing.changed:
-            _queue(weighing.line.order_id, pending=weighing.pending, final=weighing.final)
+            _queue(
+                weighing.line.order_id,
+                pending=weighing.pending,
+                final=weighing.final,
+                corrected=weighing.corrected,
+                line_id=weighing.line.pk,
+                given_back_cents=weighing.given_back_cents,
+            )
     return weighing
 
 
-def _queue(order_id: int, *, pending: bool, final: bool) -> None:
+def _queue(
+    order_id: int,
+    *,
+    pending: bool,
+    final: bool,
+    corrected: bool = False,
+    line_id: int | None = None,
+    given_back_cents: int = 0,
+) -> None:
     """After the commit: the order's settling task, and ``orders.signals.order_weighed`` the
     first time its price became final (a weight lowered after that is ``line_corrected``)."""
-    queue_after_change(order_id, pending=pending)
+    if corrected:
+        queue_after_change(
+            order_id, pending=pending, line_id=line_id, given_back_cents=given_back_cents
+        )
+    else:
+        queue_after_change(order_id, pending=pending)
     if final:
         transaction.on_commit(
             partial(order_weighed.send, sender=Order, order_id=order_id), robust=True
@@ -144,7 +165,21 @@ def _weigh(*, producer: Producer, line_id: int, weight_g, by: User | None) -> We
     old_cents = recompute_after_close(order)
     reason = Refund.Reason.WEIGHED
     pending = after_change(order, old_cents=old_cents, reason=reason)
-    return Weighing(line, changed=True, given_back_cents=line.most_cents - price, pending=pending)
+    if not waiting:  # the price was final: the difference comes back like a short line
+        return Weighing(
+            line,
+            changed=True,
+            given_back_cents=old_cents - order.authorised_cents,
+            pending=pending,
+            corrected=True,
+        )
+    return Weighing(
+        line,
+        changed=True,
+        given_back_cents=line.most_cents - price,
+        pending=pending,
+        final=pending,
+    )
 
 
 def _record(line: OrderLine, *, before: int | None, by: User | None) -> None:
