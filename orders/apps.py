@@ -22,3 +22,9 @@ class OrdersConfig(AppConfig):
         from orders.ledger import register as register_ledger_words
 
         register_ledger_words()
+
+        # Orders in the personal-data export; open ones cancelled before an erasure.
+        from accounts.personal_data import register as register_personal_data
+        from orders.privacy import ORDERS_DATA
+
+        register_personal_data(ORDERS_DATA)
