@@ -13,6 +13,7 @@ from gardens.models import WorkDaySignup
 from orders.services import pay_order, place_order
 from payments.models import SavedCard, StripeCustomer
 from payments.services import topups
+from payments.services.withdrawals import withdraw_credit
 from tests.factories import (
     PASSWORD,
     ProducerFactory,
@@ -33,6 +34,7 @@ def household_with_everything(market) -> SimpleNamespace:
     user = UserFactory(email=EMAIL, full_name=NAME, phone=PHONE)
     topup = topups.start_topup(household=user, amount_cents=2000)
     topups.pay_topup(topup=topup, payment_method=VISA)
+    withdraw_credit(household=user, amount_cents=100)
     by_credit = place_order(
         household=user,
         distribution=market.distribution,
