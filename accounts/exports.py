@@ -32,6 +32,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import personal_data
 from accounts.emails import send_once
@@ -90,10 +91,9 @@ def _readme(user: User, counts: dict[str, int]) -> str:
         _("Files:"),
     ]
     for section in personal_data.sections():
-        lines.append(
-            f"- {section.name}.json, {section.name}.csv: {section.description} "
-            f"({_('%(count)s rows') % {'count': counts[section.name]}})"
-        )
+        count = counts[section.name]
+        rows = ngettext("%(count)s row", "%(count)s rows", count) % {"count": count}
+        lines.append(f"- {section.name}.json, {section.name}.csv: {section.description} ({rows})")
     kept = personal_data.kept()
     lines += ["", _("What we must keep after your account is deleted:")]
     if kept:
