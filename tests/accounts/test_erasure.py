@@ -21,7 +21,6 @@ from payments.services.wallet import add_credit, balance
 from pickup.models import Distribution
 from tests.accounts.personal import EMAIL, NAME, PHONE, household_with_everything
 from tests.factories import PASSWORD, UserFactory
-from tests.orders.conftest import far_market, market  # noqa: F401
 from tests.payments.fakes import VISA
 from tests.subscriptions.conftest import active_subscription, make_amap
 

@@ -18,7 +18,6 @@ from orders.models import Order, OrderLine
 from payments.models import CreditEntry, Payment, Refund, SavedCard, Topup
 from tests.accounts.personal import household_with_everything
 from tests.factories import UserFactory
-from tests.orders.conftest import far_market, market  # noqa: F401
 from tests.payments.fakes import VISA
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +47,7 @@ def two_households(far_market, fake_stripe):
 def test_the_export_holds_every_object_of_the_household_and_no_one_elses(
     two_households, api_client
 ):
-    person, other = two_households
+    person, _other = two_households
     api_client.force_authenticate(person.user)
 
     response = api_client.get("/api/v1/me/export/")

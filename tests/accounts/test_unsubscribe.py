@@ -12,7 +12,6 @@ from accounts.unsubscribe import unsubscribe_url
 from handover.emails import send_reminder
 from orders.models import Order
 from tests.factories import UserFactory
-from tests.orders.conftest import market  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
