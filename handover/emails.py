@@ -65,7 +65,7 @@ def send_reminder(*, order_id: int) -> int:
             action=(_("See my order"), absolute_url(f"/commandes/{order.pk}/")),
         )
 
-    return send_once(order.household, build, key=f"order-{order.pk}-reminder")
+    return send_once(order.household, build, key=f"order-{order.pk}-reminder", category="reminders")
 
 
 def given_back_after_cancel(*, distribution: Distribution) -> dict[int, dict[str, int]]:

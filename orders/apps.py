@@ -33,3 +33,9 @@ class OrdersConfig(AppConfig):
         order_weighed.connect(
             send_order_weighed, weak=False, dispatch_uid="orders-order-weighed-email"
         )
+
+        # Orders in the personal-data export; open ones cancelled before an erasure.
+        from accounts.personal_data import register as register_personal_data
+        from orders.privacy import ORDERS_DATA
+
+        register_personal_data(ORDERS_DATA)
