@@ -120,6 +120,10 @@ DEMO_PRODUCTS = {
 }
 
 
+# Priced at the real weight: the catalogue shows the estimate of a piece, the farm weighs it.
+SOLD_BY_WEIGHT = {"Courge butternut", "Tomme fermière", "Cuisses de poulet", "Filets de poulet"}
+
+
 def seed_catalogues(producer: Producer) -> None:
     """The farm's demo products, and published catalogues for this week and the next one.
 
@@ -140,6 +144,7 @@ def seed_catalogues(producer: Producer) -> None:
                 "price_cents": price,
                 "vat_rate": vat,
                 "is_organic": organic,
+                "sold_by_weight": name in SOLD_BY_WEIGHT,
                 "is_active": True,
             },
         )

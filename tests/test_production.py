@@ -56,7 +56,9 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.Popen:
 
 
 def finish(process: subprocess.Popen, what: str) -> None:
-    output, _ = process.communicate(timeout=120)
+    # A guard against a hang, not a speed check: migrate and collectstatic (brotli) share two
+    # cores and take minutes on a busy machine.
+    output, _ = process.communicate(timeout=600)
     assert process.returncode == 0, f"{what} failed:\n{output}"
 
 

@@ -39,6 +39,10 @@ def test_seed_demo_twice_gives_the_same_counts():
         assert User.objects.get(email=f"{local}@demo.circuit-court.fr").check_password(
             "demo-circuit-court"
         )
+    # the demo farm sells something by weight (its weighing page has lines once a sale closes)
+
+    farm = User.objects.get(email="ferme@demo.circuit-court.fr").producers.get()
+    assert farm.products.filter(sold_by_weight=True).exists()
 
 
 def test_openapi_schema_generates_without_warnings_and_is_committed(tmp_path):
