@@ -10,14 +10,17 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from common.errors import Invalid
 from common.geo import locate_later
-from producers.errors import ProductHasOffers, ProductNameTaken
-from producers.models import Producer, Product
+from producers.errors import ProductHasOffers, ProductNameTaken, WeighedInKgOrG
+from producers.models import MAX_WEIGHT_MARGIN_BP, WEIGHT_UNITS, Producer, Product
 
 # --- Producer -------------------------------------------------------------------------------
 
 
-def _check_producer(*, name: str, address: str, minimum_order_cents: int) -> None:
-    """A farm has a name and an address; its minimum order is zero or more."""
+def _check_producer(
+    *, name: str, address: str, minimum_order_cents: int, weight_margin_bp: int = 0
+) -> None:
+    """A farm has a name and an address; its minimum order is zero or more; its margin on
+    products sold by weight from 0 to 50 % (``MAX_WEIGHT_MARGIN_BP``)."""
     errors = {}
     if not name:
         errors["name"] = [_("This field is required.")]
@@ -25,6 +28,11 @@ def _check_producer(*, name: str, address: str, minimum_order_cents: int) -> Non
         errors["address"] = [_("This field is required.")]
     if minimum_order_cents < 0:
         errors["minimum_order_cents"] = [_("Must be zero or more.")]
+    if not 0 <= weight_margin_bp <= MAX_WEIGHT_MARGIN_BP:
+        errors["weight_margin_bp"] = [
+            _("Enter a margin from 0 to %(most)d basis points (0 to 50 %%).")
+            % {"most": MAX_WEIGHT_MARGIN_BP}
+        ]
     if errors:
         raise Invalid(errors=errors)
 
@@ -65,20 +73,24 @@ def update_producer(
     description: str | None = None,
     address: str | None = None,
     minimum_order_cents: int | None = None,
+    weight_margin_bp: int | None = None,
     slug: str | None = None,
     is_active: bool | None = None,
     members: Sequence[User] | None = None,
 ) -> Producer:
-    """Change a farm's public details (None = unchanged); operators also change its slug, its
-    members and whether it is active. A name and an address stay required, the minimum order
-    zero or more. A new address clears the position ("position pending") and queues geocoding
-    after commit.
+    """Change a farm's public details and settings (None = unchanged); operators also change
+    its slug, its members and whether it is active. A name and an address stay required, the
+    minimum order zero or more, the margin on products sold by weight from 0 to 5000 basis
+    points (it applies to orders placed afterwards: a line keeps the margin it was placed
+    with). A new address clears the position ("position pending") and queues geocoding after
+    commit.
     """
     given = {
         "name": name.strip() if name is not None else None,
         "description": description,
         "address": address.strip() if address is not None else None,
         "minimum_order_cents": minimum_order_cents,
+        "weight_margin_bp": weight_margin_bp,
         "slug": slug,
         "is_active": is_active,
     }
@@ -87,6 +99,7 @@ def update_producer(
         name=after["name"],
         address=after["address"],
         minimum_order_cents=after["minimum_order_cents"],
+        weight_margin_bp=after["weight_margin_bp"],
     )
     fields = [f for f in given if after[f] != getattr(producer, f)]
     for field in fields:
@@ -119,6 +132,12 @@ def _refusals(*, name: str, price_cents: int, quantity_per_unit: Decimal) -> dic
     return errors
 
 
+def _check_weighed_unit(product: Product) -> None:
+    """A product sold by weight is measured in kg or g: its weight is a piece's estimate."""
+    if product.sold_by_weight and product.unit not in WEIGHT_UNITS:
+        raise WeighedInKgOrG(errors={"unit": [str(WeighedInKgOrG.default_message)]})
+
+
 def _name_taken() -> ProductNameTaken:
     return ProductNameTaken(errors={"name": [str(ProductNameTaken.default_message)]})
 
@@ -140,10 +159,12 @@ def build_product(
     is_organic: bool = False,
     description: str = "",
     is_active: bool = True,
+    sold_by_weight: bool = False,
 ) -> Product:
     """An unsaved product, checked against every rule of :func:`create_product` but the
     unique name, which needs the farm's other products (one query for a product, one for a
-    whole CSV file). Raises :class:`Invalid`."""
+    whole CSV file). Raises :class:`Invalid` (``weighed_in_kg_or_g`` for a product sold by
+    weight in another unit than kg or g)."""
     product = Product(
         producer=producer,
         name=name.strip(),
@@ -155,6 +176,7 @@ def build_product(
         is_organic=is_organic,
         description=description,
         is_active=is_active,
+        sold_by_weight=sold_by_weight,
     )
     errors = _refusals(
         name=product.name,
@@ -163,6 +185,7 @@ def build_product(
     )
     if errors:
         raise Invalid(errors=errors)
+    _check_weighed_unit(product)
     return product
 
 
@@ -179,8 +202,11 @@ def create_product(
     is_organic: bool = False,
     description: str = "",
     is_active: bool = True,
+    sold_by_weight: bool = False,
 ) -> Product:
-    """Add a product to a farm. Names are unique per farm, whatever their case."""
+    """Add a product to a farm. Names are unique per farm, whatever their case. A product
+    sold by weight is measured in kg or g (``quantity_per_unit`` is then a piece's estimated
+    weight, ``price_cents`` its estimated price)."""
     product = build_product(
         producer=producer,
         name=name,
@@ -192,6 +218,7 @@ def create_product(
         is_organic=is_organic,
         description=description,
         is_active=is_active,
+        sold_by_weight=sold_by_weight,
     )
     _check_name_free(producer=producer, name=product.name)
     try:
@@ -213,6 +240,7 @@ PRODUCT_FIELDS = (
     "is_organic",
     "description",
     "is_active",
+    "sold_by_weight",
 )
 
 
@@ -228,6 +256,7 @@ def change_product(
     is_organic: bool | None = None,
     description: str | None = None,
     is_active: bool | None = None,
+    sold_by_weight: bool | None = None,
 ) -> list[str]:
     """Set the given values on ``product`` (None = unchanged) and return the fields that
     changed, checked like :func:`build_product` (the unique name is the caller's). Saves
@@ -242,6 +271,7 @@ def change_product(
         "is_organic": is_organic,
         "description": description,
         "is_active": is_active,
+        "sold_by_weight": sold_by_weight,
     }
     changed = [
         f for f in PRODUCT_FIELDS if given[f] is not None and given[f] != getattr(product, f)
@@ -255,6 +285,7 @@ def change_product(
     )
     if errors:
         raise Invalid(errors=errors)
+    _check_weighed_unit(product)
     return changed
 
 
@@ -271,9 +302,12 @@ def update_product(
     is_organic: bool | None = None,
     description: str | None = None,
     is_active: bool | None = None,
+    sold_by_weight: bool | None = None,
 ) -> Product:
     """Change a product (None = unchanged). Offers keep their own price: a new product price
-    is only the default for offers created afterwards."""
+    is only the default for offers created afterwards. Selling it by weight, or not, applies
+    to orders placed afterwards (a line keeps how it was sold); either way a product sold by
+    weight stays in kg or g."""
     changed = change_product(
         product=product,
         name=name,
@@ -285,6 +319,7 @@ def update_product(
         is_organic=is_organic,
         description=description,
         is_active=is_active,
+        sold_by_weight=sold_by_weight,
     )
     _check_name_free(producer=product.producer, name=product.name, pk=product.pk)
     if changed:
