@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import QueryDict
 from django.urls import reverse
 from rest_framework import renderers, serializers
 from rest_framework.metadata import SimpleMetadata
@@ -44,11 +45,13 @@ def bound_length(field: serializers.CharField, max_length: int) -> None:
         field.validators.append(MaxLengthValidator(max_length, message=message))
 
 
-def _bounded_integer(low: int, high: int, **kwargs) -> serializers.IntegerField:
+def _bounded_integer(
+    low: int, high: int, field_class=serializers.IntegerField, **kwargs
+) -> serializers.IntegerField:
     # Passed to the constructor: DRF copies declared fields by constructing them again.
     kwargs["min_value"] = max(low, kwargs.get("min_value", low))
     kwargs["max_value"] = min(high, kwargs.get("max_value", high))
-    return serializers.IntegerField(**kwargs)
+    return field_class(**kwargs)
 
 
 def integer_field(
@@ -57,6 +60,28 @@ def integer_field(
     """An integer input bounded by ``model``'s field ``name`` (by default its primary key: an
     id). ``min_value``/``max_value`` given here may narrow the column's range, never widen it."""
     return _bounded_integer(*field_bounds(model, name), **kwargs)
+
+
+class WholeNumberField(serializers.IntegerField):
+    """An integer that is one: in JSON a number without a fraction (``500``, not ``500.0``,
+    ``"500"`` nor ``true``); in a form, where every value is text, digits only. DRF's own
+    IntegerField takes all of those. Refused as DRF refuses any integer (``invalid``)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and isinstance(
+            getattr(self.root, "initial_data", None), QueryDict
+        ):
+            whole = data.isascii() and data.isdecimal()
+        else:
+            whole = isinstance(data, int) and not isinstance(data, bool)
+        if not whole:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def whole_number_field(model: type[models.Model], name: str, **kwargs) -> WholeNumberField:
+    """:func:`integer_field`, as a :class:`WholeNumberField`."""
+    return _bounded_integer(*field_bounds(model, name), WholeNumberField, **kwargs)
 
 
 class ModelBounds:

@@ -156,13 +156,23 @@ def producer_statement(*, producer: Producer, distribution: Distribution) -> Sta
     return Statement(sums["sales"], sums["host"], sums["platform"], sums["producer"], sums["lines"])
 
 
-def producer_lines(*, producer: Producer, distribution: Distribution) -> QuerySet[OrderLine]:
+def producer_lines(
+    *, producer: Producer, distribution: Distribution, to_weigh: bool = False
+) -> QuerySet[OrderLine]:
     """The farm's lines of a closed distribution, sold or not, for its corrections: by
     product, then order, with the order (pickup code, handover) and the audit trail of each
-    line (three queries in all)."""
+    line (three queries in all). ``to_weigh``: only the lines still to weigh
+    (``OrderLine.to_weigh``: sold by weight, active, neither weighed nor charged at their
+    estimate)."""
+    lines = OrderLine.objects.filter(producer=producer, order__distribution=distribution)
+    if to_weigh:
+        lines = lines.filter(
+            estimated_weight_g__isnull=False,
+            weighed_cents__isnull=True,
+            status=OrderLine.Status.ACTIVE,
+        )
     return (
-        OrderLine.objects.filter(producer=producer, order__distribution=distribution)
-        .exclude(order__status__in=[Order.Status.EXPIRED, Order.Status.AWAITING_PAYMENT])
+        lines.exclude(order__status__in=[Order.Status.EXPIRED, Order.Status.AWAITING_PAYMENT])
         .select_related("order")
         .prefetch_related(Prefetch("changes", queryset=LineChange.objects.select_related("actor")))
         .order_by("product_name", "order_id", "pk")

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 
-from common.errors import DomainError
+from common.errors import DomainError, Invalid
 
 
 class StockBelowTaken(DomainError):
@@ -24,6 +24,18 @@ class ProductNameTaken(DomainError):
     code = "product_name_taken"
     status = status.HTTP_409_CONFLICT
     default_message = _("You already have a product with this name.")
+
+
+class WeighedInKgOrG(Invalid):
+    """A product sold by weight in another unit than kg or g: its weight is a piece's estimate
+    in grams. An ``invalid`` of its own (a CSV import lists it with the row's other errors)."""
+
+    code = "weighed_in_kg_or_g"
+    status = status.HTTP_400_BAD_REQUEST
+    default_message = _(
+        "Only a product measured in kg or g can be sold by weight: change its unit, or sell it "
+        "by the piece."
+    )
 
 
 class ProductUnavailable(DomainError):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from handover.api import views
+from handover.api import lines, views
 
 urlpatterns = [
     path(
@@ -29,13 +29,18 @@ urlpatterns = [
     ),
     path(
         "producers/<int:producer_id>/distributions/<int:pk>/lines/",
-        views.FarmLinesApi.as_view(),
+        lines.FarmLinesApi.as_view(),
         name="day-farm-lines",
     ),
     path(
         "producers/<int:producer_id>/lines/<int:pk>/delivered/",
-        views.DeliveredApi.as_view(),
+        lines.DeliveredApi.as_view(),
         name="day-line-delivered",
+    ),
+    path(
+        "producers/<int:producer_id>/lines/<int:pk>/weight/",
+        lines.WeightApi.as_view(),
+        name="day-line-weight",
     ),
     path(
         "producers/<int:producer_id>/distributions/<int:pk>/statement/",

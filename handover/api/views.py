@@ -13,21 +13,12 @@ from rest_framework import renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import integer_field, validated
+from common.api import validated
 from common.csv import csv_response
 from common.schema import refusals
 from handover import exports, reports, services
 from handover.errors import DistributionNotCancellable, NotCollectable, UndoExpired
-from orders.errors import (
-    AlreadyHandedOver,
-    LineNotFound,
-    LineNotSold,
-    QuantityAboveOrdered,
-    SaleNotClosed,
-)
-from orders.models import Order, OrderLine
-from orders.services.corrections import mark_delivered
-from orders.services.placing import MAX_QUANTITY
+from orders.models import Order
 from payments.errors import PaymentUnavailable
 from producers.selectors import producer_for_member
 
@@ -249,87 +240,3 @@ class StatementApi(APIView):
         distribution = reports.supplied_distribution(producer=producer, pk=pk)
         statement = reports.producer_statement(producer=producer, distribution=distribution)
         return Response(StatementOutput(statement).data)
-
-
-class LineChangeOutput(serializers.Serializer):
-    at = serializers.DateTimeField(source="created_at")
-    by = serializers.CharField(
-        source="actor.full_name", allow_null=True, default=None, help_text="empty: the system"
-    )
-    reason = serializers.CharField()
-    quantity_before = serializers.IntegerField()
-    quantity_after = serializers.IntegerField(help_text="0: cancelled")
-
-
-class FarmLineOutput(serializers.Serializer):
-    """One of the farm's lines at a closed distribution, as sold and as delivered."""
-
-    id = serializers.IntegerField()
-    order = serializers.IntegerField(source="order_id")
-    pickup_code = serializers.CharField(source="order.pickup_code")
-    handed_over = serializers.SerializerMethodField()
-    product_name = serializers.CharField()
-    unit_price_cents = serializers.IntegerField()
-    ordered_quantity = serializers.SerializerMethodField(
-        help_text="sold at the close, before any correction"
-    )
-    delivered_quantity = serializers.SerializerMethodField(
-        help_text="what the household pays for now (0: not delivered, or not sold)"
-    )
-    status = serializers.CharField()
-    cancel_reason = serializers.CharField(allow_blank=True)
-    changes = LineChangeOutput(many=True)
-
-    def get_handed_over(self, line) -> bool:
-        return line.order.collected_at is not None
-
-    def get_ordered_quantity(self, line) -> int:
-        return line.ordered_quantity or line.quantity
-
-    def get_delivered_quantity(self, line) -> int:
-        return line.quantity if line.status == "active" else 0
-
-
-class FarmLinesApi(APIView):
-    @extend_schema(
-        summary="My farm's lines of a closed distribution, with their changes",
-        responses={200: FarmLineOutput(many=True)},
-    )
-    def get(self, request, producer_id: int, pk: int):
-        producer = producer_for_member(user=request.user, producer_id=producer_id)
-        distribution = reports.supplied_distribution(producer=producer, pk=pk)
-        lines = reports.producer_lines(producer=producer, distribution=distribution)
-        return Response(FarmLineOutput(lines, many=True).data)
-
-
-class DeliveredInput(serializers.Serializer):
-    delivered = integer_field(
-        OrderLine,
-        "quantity",
-        min_value=0,
-        max_value=MAX_QUANTITY,
-        help_text="units delivered; 0 when the farm did not bring it",
-    )
-
-
-class DeliveredApi(APIView):
-    @extend_schema(
-        summary="Mark one of my farm's lines short after the close (quantity delivered)",
-        description=(
-            "The household gets the difference back automatically, to its card or its credit "
-            "by its preference, and is e-mailed. Quantities only go down. The same quantity "
-            "twice changes nothing."
-        ),
-        request=DeliveredInput,
-        responses={
-            200: FarmLineOutput,
-            **refusals(
-                QuantityAboveOrdered, LineNotFound, SaleNotClosed, LineNotSold, AlreadyHandedOver
-            ),
-        },
-    )
-    def post(self, request, producer_id: int, pk: int):
-        producer = producer_for_member(user=request.user, producer_id=producer_id)
-        data = validated(DeliveredInput, request.data)
-        mark_delivered(producer=producer, line_id=pk, delivered=data["delivered"], by=request.user)
-        return Response(FarmLineOutput(reports.producer_line(producer=producer, pk=pk)).data)

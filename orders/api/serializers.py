@@ -10,7 +10,26 @@ from orders.models import Order, OrderLine
 class OrderLineOutput(BoundedModelSerializer):
     producer = serializers.IntegerField(source="producer_id")
     offer = serializers.IntegerField(source="offer_id")
-    total_cents = serializers.IntegerField()
+    unit_price_cents = serializers.IntegerField(
+        help_text="sold by weight: the estimated price of a piece"
+    )
+    sold_by_weight = serializers.BooleanField(
+        help_text="the price is an estimate: the farm weighs the line after the close and the "
+        "real weight is charged, never more than estimate_cents plus the farm's margin"
+    )
+    estimated_weight_g = serializers.IntegerField(
+        allow_null=True, help_text="sold by weight: the estimated weight of one piece, in grams"
+    )
+    weight_g = serializers.IntegerField(
+        allow_null=True,
+        help_text="sold by weight: the real weight of all the pieces, once weighed (null until "
+        "then, and for a line charged at its estimate because it was never weighed)",
+    )
+    estimate_cents = serializers.IntegerField(help_text="unit price × quantity")
+    total_cents = serializers.IntegerField(
+        help_text="what the line costs: the price of its real weight once weighed, else its "
+        "estimate"
+    )
 
     class Meta:
         model = OrderLine
@@ -22,6 +41,10 @@ class OrderLineOutput(BoundedModelSerializer):
             "product_name",
             "unit_price_cents",
             "quantity",
+            "sold_by_weight",
+            "estimated_weight_g",
+            "weight_g",
+            "estimate_cents",
             "total_cents",
             "status",
             "cancel_reason",
@@ -43,11 +66,33 @@ class CheckoutOutput(serializers.Serializer):
 
 
 class OrderOutput(BoundedModelSerializer):
+    total_cents = serializers.IntegerField(
+        help_text="what the order costs: its active lines, weighed lines at their real weight "
+        "and lines still to weigh at their estimate"
+    )
+    margin_cents = serializers.IntegerField(
+        help_text="asked for beyond total_cents for the lines sold by weight still to weigh "
+        "(the farm's margin on their estimate): never charged beyond their real weight"
+    )
+    authorised_cents = serializers.IntegerField(
+        help_text="what the card (and credit) is asked for: total_cents + margin_cents; what "
+        "the real weights do not cost is released or refunded once they are weighed"
+    )
     lines = OrderLineOutput(many=True)
 
     class Meta:
         model = Order
-        fields = ["id", "distribution", "status", "total_cents", "created_at", "paid_at", "lines"]
+        fields = [
+            "id",
+            "distribution",
+            "status",
+            "total_cents",
+            "margin_cents",
+            "authorised_cents",
+            "created_at",
+            "paid_at",
+            "lines",
+        ]
         read_only_fields = fields
 
 
@@ -68,6 +113,8 @@ def order_output(order: Order) -> dict:
         "distribution": order.distribution_id,
         "status": str(order.status),
         "total_cents": order.total_cents,
+        "margin_cents": order.margin_cents,
+        "authorised_cents": order.authorised_cents,
         "created_at": when(order.created_at),
         "paid_at": when(order.paid_at),
         "lines": [
@@ -79,6 +126,10 @@ def order_output(order: Order) -> dict:
                 "product_name": line.product_name,
                 "unit_price_cents": line.unit_price_cents,
                 "quantity": line.quantity,
+                "sold_by_weight": line.sold_by_weight,
+                "estimated_weight_g": line.estimated_weight_g,
+                "weight_g": line.weight_g,
+                "estimate_cents": line.estimate_cents,
                 "total_cents": line.total_cents,
                 "status": str(line.status),
                 "cancel_reason": str(line.cancel_reason),

@@ -122,6 +122,15 @@ class CatalogueProductOutput(serializers.Serializer):
     unit = serializers.CharField()
     quantity_per_unit = serializers.DecimalField(max_digits=8, decimal_places=3)
     is_organic = serializers.BooleanField()
+    sold_by_weight = serializers.BooleanField(
+        help_text="The weight (quantity_per_unit) and the offer's price are a piece's "
+        "estimate: the farm weighs it after the close and the household pays the real weight "
+        "at the same price per kg. The card is authorised for the estimate plus the farm's "
+        "margin (its producer's weight_margin_bp)."
+    )
+    estimated_weight_g = serializers.IntegerField(
+        allow_null=True, help_text="Sold by weight: the estimated weight of a piece, in grams."
+    )
     reference_price = ReferencePriceOutput(
         allow_null=True,
         help_text="Price per kg or per litre at this offer's price; null for pieces, bunches...",
@@ -132,6 +141,10 @@ class CatalogueProducerOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     minimum_order_cents = serializers.IntegerField()
+    weight_margin_bp = serializers.IntegerField(
+        help_text="Products sold by weight: what the card is authorised for beyond their "
+        "estimate, in basis points (1500 = 15 %)."
+    )
 
 
 class CatalogueOfferOutput(serializers.Serializer):
@@ -152,6 +165,8 @@ class CatalogueOfferOutput(serializers.Serializer):
             "unit": product.unit,
             "quantity_per_unit": str(product.quantity_per_unit),
             "is_organic": product.is_organic,
+            "sold_by_weight": product.sold_by_weight,
+            "estimated_weight_g": product.estimated_weight_g,
             "reference_price": None if price is None else {"cents": price.cents, "per": price.per},
         }
 

@@ -11,10 +11,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.api import BoundedModelSerializer, ModelBounds
-from producers.models import Catalogue, Offer, Producer, Product
+from producers.models import MAX_WEIGHT_MARGIN_BP, Catalogue, Offer, Producer, Product
 from producers.weeks import iso_label, parse_iso_label
 
 MAX_CENTS = 10_000_000
+WEIGHT_MARGIN_HELP = (
+    "Products sold by weight: what the card is authorised for beyond their estimate, in basis "
+    "points from 0 to 5000 (1500 = 15 %: a 10 € estimate is authorised for 11.50 €); the "
+    "household pays the real weight, never more than that."
+)
 
 
 class ReferencePriceOut(serializers.Serializer):
@@ -38,9 +43,11 @@ class ProducerOut(BoundedModelSerializer):
             "longitude",
             "location_status",
             "minimum_order_cents",
+            "weight_margin_bp",
             "is_active",
         ]
         read_only_fields = fields
+        extra_kwargs = {"weight_margin_bp": {"help_text": WEIGHT_MARGIN_HELP}}
 
 
 class ProducerUpdateIn(ModelBounds, serializers.Serializer):
@@ -51,10 +58,21 @@ class ProducerUpdateIn(ModelBounds, serializers.Serializer):
     description = serializers.CharField(allow_blank=True)
     address = serializers.CharField(max_length=300)
     minimum_order_cents = serializers.IntegerField(min_value=0, max_value=MAX_CENTS)
+    weight_margin_bp = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_WEIGHT_MARGIN_BP,
+        required=False,
+        help_text=WEIGHT_MARGIN_HELP + " Applies to orders placed afterwards.",
+    )
 
 
 class ProducerProductOut(BoundedModelSerializer):
     reference_price = ReferencePriceOut(read_only=True, allow_null=True)
+    estimated_weight_g = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="Sold by weight: quantity_per_unit in grams, the estimated weight of a piece.",
+    )
 
     class Meta:
         model = Product
@@ -70,6 +88,8 @@ class ProducerProductOut(BoundedModelSerializer):
             "is_organic",
             "description",
             "is_active",
+            "sold_by_weight",
+            "estimated_weight_g",
             "reference_price",
         ]
         read_only_fields = fields
@@ -90,6 +110,12 @@ class ProducerProductIn(ModelBounds, serializers.Serializer):
     is_organic = serializers.BooleanField(required=False)
     description = serializers.CharField(allow_blank=True, required=False)
     is_active = serializers.BooleanField(required=False)
+    sold_by_weight = serializers.BooleanField(
+        required=False,
+        help_text="The household pays the real weight: quantity_per_unit (in kg or g only, "
+        "else 400 `weighed_in_kg_or_g` on unit) is then a piece's estimated weight and "
+        "price_cents its estimated price; the farm weighs each line after the close.",
+    )
 
 
 class ProducerOfferOut(BoundedModelSerializer):
@@ -97,6 +123,13 @@ class ProducerOfferOut(BoundedModelSerializer):
     unit = serializers.CharField(source="product.unit", read_only=True)
     quantity_per_unit = serializers.DecimalField(
         source="product.quantity_per_unit", max_digits=8, decimal_places=3, read_only=True
+    )
+    sold_by_weight = serializers.BooleanField(source="product.sold_by_weight", read_only=True)
+    estimated_weight_g = serializers.IntegerField(
+        source="product.estimated_weight_g",
+        read_only=True,
+        allow_null=True,
+        help_text="Sold by weight: the estimated weight of a piece, in grams.",
     )
     taken = serializers.IntegerField(read_only=True)
     reference_price = ReferencePriceOut(read_only=True, allow_null=True)
@@ -110,6 +143,8 @@ class ProducerOfferOut(BoundedModelSerializer):
             "product_name",
             "unit",
             "quantity_per_unit",
+            "sold_by_weight",
+            "estimated_weight_g",
             "price_cents",
             "quantity",
             "remaining",

@@ -68,7 +68,8 @@ class ProducerListApi(mixins.ListModelMixin, _Api):
 
 
 class ProducerDetailApi(_Api):
-    """One of the user's farms. A new address is geocoded later (``location_status`` pending)."""
+    """One of the user's farms and its settings (minimum order, margin on products sold by
+    weight). A new address is geocoded later (``location_status`` pending)."""
 
     serializer_class = ProducerOut
 
@@ -102,7 +103,11 @@ class ProductListApi(mixins.ListModelMixin, _Api):
 
     @extend_schema(
         request=ProducerProductIn,
-        responses={201: ProducerProductOut, 409: _refusal("product_name_taken")},
+        responses={
+            201: ProducerProductOut,
+            400: _refusal("invalid", "weighed_in_kg_or_g"),
+            409: _refusal("product_name_taken"),
+        },
     )
     def post(self, request, producer_id: int):
         data = validated(ProducerProductIn, request.data)
@@ -121,14 +126,22 @@ class ProductDetailApi(_Api):
 
     @extend_schema(
         request=ProducerProductIn,
-        responses={200: ProducerProductOut, 409: _refusal("product_name_taken")},
+        responses={
+            200: ProducerProductOut,
+            400: _refusal("invalid", "weighed_in_kg_or_g"),
+            409: _refusal("product_name_taken"),
+        },
     )
     def put(self, request, producer_id: int, product_id: int):
         return self._update(request, partial=False)
 
     @extend_schema(
         request=ProducerProductIn,
-        responses={200: ProducerProductOut, 409: _refusal("product_name_taken")},
+        responses={
+            200: ProducerProductOut,
+            400: _refusal("invalid", "weighed_in_kg_or_g"),
+            409: _refusal("product_name_taken"),
+        },
     )
     def patch(self, request, producer_id: int, product_id: int):
         return self._update(request, partial=True)

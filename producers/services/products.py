@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from common.errors import Invalid
 from common.geo import locate_later
-from producers.errors import ProductHasOffers, ProductNameTaken
+from producers.errors import ProductHasOffers, ProductNameTaken, WeighedInKgOrG
 from producers.models import MAX_WEIGHT_MARGIN_BP, WEIGHT_UNITS, Producer, Product
 
 # --- Producer -------------------------------------------------------------------------------
@@ -20,7 +20,7 @@ def _check_producer(
     *, name: str, address: str, minimum_order_cents: int, weight_margin_bp: int = 0
 ) -> None:
     """A farm has a name and an address; its minimum order is zero or more; its margin on
-    products sold by weight is 0 to 50 %."""
+    products sold by weight from 0 to 50 % (``MAX_WEIGHT_MARGIN_BP``)."""
     errors = {}
     if not name:
         errors["name"] = [_("This field is required.")]
@@ -29,7 +29,10 @@ def _check_producer(
     if minimum_order_cents < 0:
         errors["minimum_order_cents"] = [_("Must be zero or more.")]
     if not 0 <= weight_margin_bp <= MAX_WEIGHT_MARGIN_BP:
-        errors["weight_margin_bp"] = [_("The margin is between 0 and 50 %.")]
+        errors["weight_margin_bp"] = [
+            _("Enter a margin from 0 to %(most)d basis points (0 to 50 %%).")
+            % {"most": MAX_WEIGHT_MARGIN_BP}
+        ]
     if errors:
         raise Invalid(errors=errors)
 
@@ -75,11 +78,12 @@ def update_producer(
     is_active: bool | None = None,
     members: Sequence[User] | None = None,
 ) -> Producer:
-    """Change a farm's public details (None = unchanged); operators also change its slug, its
-    members and whether it is active. A name and an address stay required, the minimum order
-    zero or more, the margin on products sold by weight 0 to 5000 basis points (it applies to
-    orders placed afterwards: a line keeps the margin it was placed with). A new address clears the position ("position pending") and queues geocoding
-    after commit.
+    """Change a farm's public details and settings (None = unchanged); operators also change
+    its slug, its members and whether it is active. A name and an address stay required, the
+    minimum order zero or more, the margin on products sold by weight from 0 to 5000 basis
+    points (it applies to orders placed afterwards: a line keeps the margin it was placed
+    with). A new address clears the position ("position pending") and queues geocoding after
+    commit.
     """
     given = {
         "name": name.strip() if name is not None else None,
@@ -122,12 +126,8 @@ def _refusals(
     name: str,
     price_cents: int,
     quantity_per_unit: Decimal,
-    unit: str = "",
-    sold_by_weight: bool = False,
 ) -> dict[str, list]:
     errors = {}
-    if sold_by_weight and unit not in WEIGHT_UNITS:
-        errors["unit"] = [_("A product sold by weight is measured in kg or g.")]
     if not name:
         errors["name"] = [_("This field is required.")]
     if price_cents < 0:
@@ -135,6 +135,12 @@ def _refusals(
     if quantity_per_unit <= 0:
         errors["quantity_per_unit"] = [_("Must be more than zero.")]
     return errors
+
+
+def _check_weighed_unit(product: Product) -> None:
+    """A product sold by weight is measured in kg or g: its weight is a piece's estimate."""
+    if product.sold_by_weight and product.unit not in WEIGHT_UNITS:
+        raise WeighedInKgOrG(errors={"unit": [str(WeighedInKgOrG.default_message)]})
 
 
 def _name_taken() -> ProductNameTaken:
@@ -162,8 +168,8 @@ def build_product(
 ) -> Product:
     """An unsaved product, checked against every rule of :func:`create_product` but the
     unique name, which needs the farm's other products (one query for a product, one for a
-    whole CSV file). A product sold by weight is measured in kg or g (its quantity per unit
-    is then the estimated weight of a piece). Raises :class:`Invalid`."""
+    whole CSV file). Raises :class:`Invalid` (``weighed_in_kg_or_g`` for a product sold by
+    weight in another unit than kg or g)."""
     product = Product(
         producer=producer,
         name=name.strip(),
@@ -181,11 +187,10 @@ def build_product(
         name=product.name,
         price_cents=product.price_cents,
         quantity_per_unit=product.quantity_per_unit,
-        unit=product.unit,
-        sold_by_weight=product.sold_by_weight,
     )
     if errors:
         raise Invalid(errors=errors)
+    _check_weighed_unit(product)
     return product
 
 
@@ -204,7 +209,9 @@ def create_product(
     is_active: bool = True,
     sold_by_weight: bool = False,
 ) -> Product:
-    """Add a product to a farm. Names are unique per farm, whatever their case."""
+    """Add a product to a farm. Names are unique per farm, whatever their case. A product
+    sold by weight is measured in kg or g (``quantity_per_unit`` is then a piece's estimated
+    weight, ``price_cents`` its estimated price)."""
     product = build_product(
         producer=producer,
         name=name,
@@ -280,11 +287,10 @@ def change_product(
         name=product.name,
         price_cents=product.price_cents,
         quantity_per_unit=Decimal(product.quantity_per_unit),
-        unit=product.unit,
-        sold_by_weight=product.sold_by_weight,
     )
     if errors:
         raise Invalid(errors=errors)
+    _check_weighed_unit(product)
     return changed
 
 
@@ -304,7 +310,9 @@ def update_product(
     sold_by_weight: bool | None = None,
 ) -> Product:
     """Change a product (None = unchanged). Offers keep their own price: a new product price
-    is only the default for offers created afterwards."""
+    is only the default for offers created afterwards. Selling it by weight, or not, applies
+    to orders placed afterwards (a line keeps how it was sold); either way a product sold by
+    weight stays in kg or g."""
     changed = change_product(
         product=product,
         name=name,

@@ -87,11 +87,16 @@ def test_the_endpoint_shows_prices_per_kg_stock_and_the_farms_minimum(api_client
         "id": producer.pk,
         "name": producer.name,
         "minimum_order_cents": 4000,
+        "weight_margin_bp": 1500,
     }
     assert offer["unit_price_cents"] == 250
     assert offer["remaining"] == 7
     assert offer["product"]["unit"] == "g"
     assert offer["product"]["reference_price"] == {"cents": 500, "per": "kg"}  # 500 g at 2,50 €
+    assert (offer["product"]["sold_by_weight"], offer["product"]["estimated_weight_g"]) == (
+        False,
+        None,
+    )
 
 
 def _queries(client, url) -> int:
