@@ -21,6 +21,7 @@ from common.errors import DomainError
 from common.pdf import pdf_response
 from orders import documents, selectors, services
 from orders.models import Order
+from orders.services.paying import capture_method_for
 from orders.services.placing import MAX_QUANTITY
 from payments.services import customers
 from pickup import selectors as pickup_selectors
@@ -199,6 +200,9 @@ def _pay_page(request, order: Order, *, action_secret: str = "", status: int = 2
                 "actionSecret": action_secret,
             },
             "cards": checkout.cards,
+            # Captured at once (the cutoff is more than 6 days away): a margin is charged,
+            # then what the weights do not cost is refunded.
+            "captured_now": capture_method_for(order) == Order.Capture.AUTOMATIC,
         },
         status=status,
     )

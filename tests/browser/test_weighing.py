@@ -79,7 +79,9 @@ def test_the_farm_weighs_on_its_phone_and_the_receipt_shows_the_real_weight(
     assert field.bounding_box()["height"] >= 44
     field.fill("1040")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.locator(".message-success")).to_contain_text("Tomme de vache pesé : 19,76\u00a0€")
+    expect(page.locator(".message-success")).to_contain_text(
+        "Tomme de vache : pesée enregistrée, 19,76\u00a0€"
+    )
     expect(page.locator(".weighed-price")).to_contain_text("1,04\u00a0kg, 19,76\u00a0€")
     expect(page.locator(".weigh-count")).to_have_text("0 ligne à peser")
     _fits(page, "weighing page")

@@ -127,7 +127,7 @@ def test_the_farm_weighs_on_its_phone_and_the_household_sees_the_real_weight(
         saved = client.post(url, {"line": line.pk, "weight_g": "1040"})
     assert saved.status_code == 302 and saved.url.endswith(f"#line-{line.pk}")
     page = _text(client.get(url))
-    assert "Tomme pesé : 19,76 €." in page
+    assert "Tomme : pesée enregistrée, 19,76 €." in page
     assert "Pesé : 1,04 kg, 19,76 €" in page and "1 ligne à peser" in page
     # the same weight again changes nothing; a heavier one once the price is final is refused
     assert client.post(url, {"line": line.pk, "weight_g": "1040"}).status_code == 302
@@ -194,3 +194,21 @@ def test_the_household_gets_one_email_once_its_order_is_weighed(
     assert correction.subject == f"Commande n° {order.pk} : Tomme pesé à nouveau"
     assert "a corrigé le poids de Tomme" in text and "1 kg, 19,00 €" in text
     assert "0,76 €" in text
+
+
+def test_a_card_charged_at_once_is_told_the_margin_is_refunded_after_weighing(
+    client, far_market, fake_stripe
+):
+    """The cutoff is a week away: the card is charged now, not only authorised."""
+    household = UserFactory()
+    cheese = _cheese(far_market.a)
+    order = place_order(
+        household=household,
+        distribution=far_market.distribution,
+        lines={cheese.pk: 1},
+        idempotency_key="k",
+    )
+    _fr(client, household)
+    pay = _text(client.get(reverse("frontend:orders:pay", args=[order.pk])))
+    assert "Votre carte est débitée de 10,93 € : l'estimation (9,50 €)" in pay
+    assert "le reste est remboursé sur votre carte" in pay
