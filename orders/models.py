@@ -282,7 +282,9 @@ class Settlement(models.Model):
     much of an authorisation (or releases it), or refunds what a captured payment holds beyond
     it, outside the lock (:func:`orders.services.closing.settle_order`). A correction after the
     close (a line delivered short) lowers ``card_keep_cents``, adds one to ``round`` and makes
-    the row pending again. ``round`` and the order's revision name the refunds of each round,
+    the row pending again. An order with lines sold by weight still to weigh waits
+    (``weighing``: nothing is captured or given back) until its last line is weighed or charged
+    at its estimate (``orders.services.weighing``), then becomes pending for the real amount. ``round`` and the order's revision name the refunds of each round,
     so running a round twice refunds once."""
 
     class Status(models.TextChoices):
