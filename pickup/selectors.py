@@ -181,6 +181,10 @@ class ProducerOffers:
     producer: Producer
     offers: list[Offer] = field(default_factory=list)
 
+    @property
+    def sells_by_weight(self) -> bool:
+        return any(offer.product.sold_by_weight for offer in self.offers)
+
 
 def distribution_catalogue(*, distribution: Distribution) -> list[ProducerOffers]:
     """The catalogue grouped by farm (farm name order), each farm with its minimum order."""
