@@ -93,9 +93,16 @@ def send_order_paid(*, order_id: int) -> int:
     def build() -> Email:
         lines = _active_lines(order)
         credit = credit_spent_on(order)
-        card = max(order.total_cents - order.prepaid_cents - credit, 0)
+        card = max(order.authorised_cents - order.prepaid_cents - credit, 0)
         rows = [(_line_label(line), format_eur(line.total_cents)) for line in lines]
-        rows.append((_("Total"), format_eur(order.total_cents)))
+        rows.append(
+            (
+                _("Estimated total") if order.margin_cents else _("Total"),
+                format_eur(order.total_cents),
+            )
+        )
+        if order.margin_cents:
+            rows.append((_("Margin for products sold by weight"), format_eur(order.margin_cents)))
         if credit:
             rows.append((_("Paid with your credit"), format_eur(credit)))
         if card:
@@ -110,6 +117,14 @@ def send_order_paid(*, order_id: int) -> int:
             _("Give your pickup code at the pickup point."),
         ]
         held = holding_money(PAYMENT_KIND, order.pk).filter(capture_method=Capture.MANUAL).exists()
+        if order.margin_cents:
+            paragraphs.append(
+                _(
+                    "The farm weighs the products sold by weight after the ordering closes: you "
+                    "pay their real weight, never more than the estimate plus the margin, and "
+                    "the rest comes back."
+                )
+            )
         if held:
             paragraphs.append(
                 _(

@@ -10,6 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from orders.emails import send_order_paid
 from orders.models import Order, OrderLine
 from orders.services import close_distribution, pay_order, place_order
 from orders.services.weighing import charge_estimate, enter_weight
@@ -173,6 +174,13 @@ def test_the_household_gets_one_email_once_its_order_is_weighed(
     market, household, member, order, line = weighed
     household.language = "fr"
     household.save()
+    # the order paid e-mail already says what the card is asked for, and why
+    mail.outbox.clear()
+    assert send_order_paid(order_id=order.pk) == 1
+    (paid,) = mail.outbox
+    paid_body = " ".join(paid.body.replace("\xa0", " ").split())
+    assert "Total estimé 22,00 €" in paid_body or "Total estimé : 22,00 €" in paid_body
+    assert "2,85 €" in paid_body and "vous payez leur poids réel" in paid_body
     _close(market, django_capture_on_commit_callbacks)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -191,7 +199,7 @@ def test_the_household_gets_one_email_once_its_order_is_weighed(
         enter_weight(producer=market.a.producer, line_id=line.pk, weight_g=1000, by=member)
     (correction,) = mail.outbox
     text = " ".join(correction.body.replace("\xa0", " ").split())
-    assert correction.subject == f"Commande n° {order.pk} : Tomme pesé à nouveau"
+    assert correction.subject == f"Commande n° {order.pk} : nouvelle pesée de Tomme"
     assert "a corrigé le poids de Tomme" in text and "1 kg, 19,00 €" in text
     assert "0,76 €" in text
 
