@@ -125,8 +125,11 @@ class Product(models.Model):
         super().clean()
         if self.sold_by_weight and self.unit not in WEIGHT_UNITS:
             raise ValidationError(
-                {"unit": _("A product sold by weight is measured in kg or g.")},
-                code="weighed_unit",
+                {
+                    "unit": ValidationError(
+                        _("A product sold by weight is measured in kg or g."), code="weighed_unit"
+                    )
+                }
             )
 
     @property

@@ -14,33 +14,20 @@ from orders.services import close_distribution
 from orders.services.weighing import enter_weight
 from payments.models import CreditEntry
 from payments.services.wallet import add_credit
-from producers.models import Offer, Product
+from producers.models import Product
 from tests.api.openapi import response_schema
 from tests.factories import ProducerFactory, UserFactory
-from tests.orders.conftest import market  # noqa: F401
+from tests.orders.conftest import (
+    market,  # noqa: F401
+    weighed_offer,
+)
 from tests.orders.helpers import place
 from tests.payments.fakes import VISA
 
 pytestmark = pytest.mark.django_db
 
 
-def _cheese(farm, *, unit="g", grams=500, price=950):
-    product = Product.objects.create(
-        producer=farm.producer,
-        name="Tomme",
-        category="dairy",
-        unit=unit,
-        quantity_per_unit=grams,
-        price_cents=price,
-        sold_by_weight=True,
-    )
-    return Offer.objects.create(
-        catalogue=farm.offers[0].catalogue,
-        product=product,
-        price_cents=price,
-        quantity=10,
-        remaining=10,
-    )
+_cheese = weighed_offer
 
 
 def _code(response):

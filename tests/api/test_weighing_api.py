@@ -13,36 +13,18 @@ from django.utils import timezone
 from orders.models import LineChange, Order, OrderLine
 from orders.services import close_distribution, pay_order, place_order
 from payments.models import Refund
-from producers.models import Offer, Product
 from tests.api.openapi import response_schema
 from tests.factories import UserFactory
-from tests.orders.conftest import market  # noqa: F401
+from tests.orders.conftest import (
+    market,  # noqa: F401
+    weighed_offer,
+)
 from tests.payments.fakes import VISA
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/distribution-day/producers"
 WEIGHT_PATH = "/api/v1/distribution-day/producers/{producer_id}/lines/{id}/weight/"
-
-
-def weighed_offer(farm, *, name="Tomme", grams=500, price=950):
-    """A piece of about ``grams`` g at about ``price`` cents, sold by weight."""
-    product = Product.objects.create(
-        producer=farm.producer,
-        name=name,
-        category="dairy",
-        unit="g",
-        quantity_per_unit=grams,
-        price_cents=price,
-        sold_by_weight=True,
-    )
-    return Offer.objects.create(
-        catalogue=farm.offers[0].catalogue,
-        product=product,
-        price_cents=price,
-        quantity=10,
-        remaining=10,
-    )
 
 
 def paid(sale, lines, key):

@@ -40,13 +40,13 @@ def stocked_farm(distribution, *, prices=(300,), stock=10, minimum_cents=0, name
     return SimpleNamespace(producer=producer, offers=offers)
 
 
-def weighed_offer(farm, *, name="Tomme", grams=500, price=950, stock=10):
+def weighed_offer(farm, *, name="Tomme", grams=500, price=950, stock=10, unit="g"):
     """A piece of about ``grams`` g at about ``price`` cents, sold by weight."""
     product = Product.objects.create(
         producer=farm.producer,
         name=name,
         category="dairy",
-        unit="g",
+        unit=unit,
         quantity_per_unit=grams,
         price_cents=price,
         sold_by_weight=True,

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from common.errors import Invalid
@@ -300,8 +301,9 @@ def test_a_product_sold_by_weight_is_measured_in_kg_or_g(market):
         price_cents=400,
         sold_by_weight=True,
     )
-    with pytest.raises(Exception, match="kg or g"):
+    with pytest.raises(ValidationError) as refused:
         product.full_clean()
+    assert [error.code for error in refused.value.error_dict["unit"]] == ["weighed_unit"]
 
 
 def test_credit_asked_back_does_not_go_through_a_payment_still_waiting_for_its_weights(

@@ -14,30 +14,14 @@ from orders.emails import send_order_paid
 from orders.models import Order, OrderLine
 from orders.services import close_distribution, pay_order, place_order
 from orders.services.weighing import charge_estimate, enter_weight
-from producers.models import Offer, Product
 from tests.factories import UserFactory
+from tests.orders.conftest import weighed_offer
 from tests.payments.fakes import VISA
 
 pytestmark = pytest.mark.django_db
 
 
-def _cheese(farm, *, name="Tomme", grams=500, price=950):
-    product = Product.objects.create(
-        producer=farm.producer,
-        name=name,
-        category="dairy",
-        unit="g",
-        quantity_per_unit=grams,
-        price_cents=price,
-        sold_by_weight=True,
-    )
-    return Offer.objects.create(
-        catalogue=farm.offers[0].catalogue,
-        product=product,
-        price_cents=price,
-        quantity=10,
-        remaining=10,
-    )
+_cheese = weighed_offer
 
 
 def _paid(market, lines, household):
