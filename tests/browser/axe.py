@@ -52,7 +52,9 @@ class Audit:
     """Every page audited in a run and what axe found on it."""
 
     pages: int = 0
+    audited: list[str] = field(default_factory=list)
     violations: list[dict] = field(default_factory=list)
+    overflowing: list[str] = field(default_factory=list)
 
     def check(self, page: Page, label: str, *, exclude: tuple[str, ...] = ()) -> list[dict]:
         """Run axe on the page as it is now; record and return its violations."""
@@ -71,9 +73,30 @@ class Audit:
             [TAGS, list(exclude)],
         )
         self.pages += 1
+        self.audited.append(label)
         for violation in found:
             violation["page"] = label
         self.violations.extend(found)
+        return found
+
+    def check_reflow(self, page: Page, label: str) -> dict | None:
+        """WCAG 1.4.10: at this width the page needs no horizontal scrolling (a data table
+        may scroll inside its own region, ``.table-scroll``). Records and returns the first
+        element sticking out, or None."""
+        found = page.evaluate(
+            """() => {
+                const width = document.documentElement.clientWidth;
+                if (document.documentElement.scrollWidth <= width) return null;
+                for (const el of document.body.querySelectorAll("*")) {
+                    if (el.getBoundingClientRect().right > width + 1 && !el.closest(".table-scroll")) {
+                        return {width, what: el.outerHTML.slice(0, 160)};
+                    }
+                }
+                return {width, what: "(nothing found)"};
+            }"""
+        )
+        if found:
+            self.overflowing.append(f"{label}: wider than {found['width']}px: {found['what']}")
         return found
 
     def report(self) -> str:

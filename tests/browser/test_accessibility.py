@@ -4,7 +4,8 @@ laptop (1366×900), finds no violation of the WCAG 2.0/2.1 A and AA rules (RGAA 
 One seeded demo database, one browser: each kind of page (its view) is opened once per role
 and audited at both sizes (resized in place), with the states behind forms too (a sign-up
 form sent empty, a filled basket, the order's and the season's pay pages, the handover screen
-after a search and after a tap). No link the crawl follows may answer an error. The count is
+after a search and after a tap, an active basket subscription). Each page must also reflow
+at 320 px and 640 px. No link the crawl follows may answer an error. The count is
 printed at the end of the run ("axe crawl: N pages, M violations", tests/browser/conftest.py).
 """
 
@@ -17,7 +18,9 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.demo import DEMO_PASSWORD, demo_email
+from accounts.models import User
 from orders.models import Order, OrderLine
+from payments.services.wallet import add_credit
 from pickup.models import Distribution, PickupPoint
 from pickup.selectors import catalogue_offers
 from tests.browser.axe import AUDITS, AXE_JS, MISSING, Audit, same_site_links, view_name
@@ -48,6 +51,8 @@ START_LOGGED_IN = [
     "/compte/cartes/",
 ]
 VIEWPORTS = [{"width": 390, "height": 844}, {"width": 1366, "height": 900}]
+# WCAG 1.4.10 and 1.4.4: 320 CSS px, and a 1280 px window at 200 % zoom (640 CSS px).
+REFLOW_WIDTHS = [320, 640]
 MAX_KINDS_PER_ROLE = 40
 # The card field is Stripe's (an iframe from js.stripe.com in production, localstripe's
 # stand-in here): its accessibility is Stripe's, outside what these pages control.
@@ -63,10 +68,14 @@ def _log_in(page: Page, base: str, local_part: str) -> None:
 
 
 def _check_both_sizes(page: Page, audit: Audit, label: str) -> None:
-    """Audit the page as it is now at each viewport (resized in place: no second load)."""
+    """Audit the page as it is now at each viewport, then check it reflows at 320 px and at
+    640 px (a 1280 px screen zoomed to 200 %). Resized in place: no second load."""
     for viewport in VIEWPORTS:
         page.set_viewport_size(viewport)
         audit.check(page, f"{label} at {viewport['width']}px", exclude=(STRIPE_CARD,))
+    for width in REFLOW_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        audit.check_reflow(page, f"{label} at {width}px")
     page.set_viewport_size(VIEWPORTS[0])
 
 
@@ -124,7 +133,12 @@ def _states_behind_forms(
     if role == "visitor":
         page.goto(f"{base}/compte/inscription/")
         page.locator("main form button[type=submit]").click()
-        expect(page.locator("[aria-invalid=true]").first).to_be_visible()
+        invalid = page.locator("main [aria-invalid=true]")
+        expect(invalid.first).to_be_focused()  # the first error has the focus
+        for n in range(invalid.count()):  # each field names its error (aria-describedby)
+            described_by = invalid.nth(n).get_attribute("aria-describedby").split()
+            errors = [i for i in described_by if i.endswith("_error")]
+            assert errors and page.locator(f"#{errors[0]}").is_visible()
         _check_both_sizes(page, audit, "visitor sign-up sent empty")
     elif role == "household":
         distribution = Distribution.objects.filter(status="open").first()
@@ -142,9 +156,16 @@ def _states_behind_forms(
         expect(page.locator(STRIPE_CARD)).to_be_visible()
         _check_both_sizes(page, audit, "household order pay page")
         page.goto(f"{base}/abonnements/")
-        page.locator(".subscribe-button").first.click()
+        page.locator(".season-card .subscribe-button").first.click()
         expect(page.locator(STRIPE_CARD)).to_be_visible()
         _check_both_sizes(page, audit, "household season pay page")
+        # With credit enough, another season is active at once: its weeks, skip buttons.
+        household = User.objects.get(email=demo_email("foyer"))
+        add_credit(household=household, amount_cents=100_000, reason="adjustment", reference="a11y")
+        page.goto(f"{base}/abonnements/")
+        page.locator(".season-card").nth(1).locator(".subscribe-button").click()
+        expect(page.locator(".skip-week").first).to_be_visible()
+        _check_both_sizes(page, audit, "household active subscription")
     elif role == "host":
         page.goto(f"{base}/hote/distributions/{closed.pk}/remise/")
         page.locator("#handover-q").fill("kma7p")
@@ -158,7 +179,7 @@ def _states_behind_forms(
 
 
 def test_no_axe_violation_on_any_page_of_the_demo_for_any_role(
-    live_server, browser: Browser, localstripe, request
+    live_server, browser: Browser, localstripe, request, artifacts_dir
 ):
     call_command("seed_demo", verbosity=0)
     # A closed distribution with orders: the host's packing list, labels and handover screen.
@@ -180,8 +201,10 @@ def test_no_axe_violation_on_any_page_of_the_demo_for_any_role(
         _states_behind_forms(page, base, audit, role, closed)
         _crawl(page, base, audit, role, broken)
         context.close()
+    (artifacts_dir / "axe-pages.txt").write_text("\n".join(audit.audited) + "\n")
     assert not broken, broken
     assert not audit.violations, audit.report()
+    assert not audit.overflowing, audit.overflowing
 
 
 def test_the_audit_reports_what_axe_finds(page: Page):
