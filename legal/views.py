@@ -22,5 +22,6 @@ def legal_page(request, page: str):
             "publisher": publisher(),
             "terms_version": TERMS_VERSION,
             "site_url": settings.SITE_URL,
+            "order_expiry_minutes": settings.ORDER_EXPIRY_MINUTES,
         },
     )
