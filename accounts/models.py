@@ -37,6 +37,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     # The language the person chose with the switcher (their e-mails are written in it);
     # empty until they choose: French.
     language = models.CharField(_("language"), max_length=10, blank=True, default="")
+    # E-mails a person may turn off (each carries a one-click unsubscribe link); receipts and
+    # other transactional e-mails are always sent.
+    reminder_emails = models.BooleanField(_("distribution reminders by e-mail"), default=True)
+    roster_emails = models.BooleanField(_("calls for volunteers by e-mail"), default=True)
+    # Personal data (docs/personal-data.md): when the account was erased (the row stays,
+    # anonymised, for the books), and when its owner was warned that inactivity would erase it.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+    retention_warned_at = models.DateTimeField(_("warned of erasure at"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -59,6 +67,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
 
 class ApiToken(models.Model):
@@ -98,7 +110,9 @@ class SentEmail(models.Model):
         User, on_delete=models.CASCADE, related_name="sent_emails", verbose_name=_("user")
     )
     key = models.CharField(_("key"), max_length=200, unique=True)
-    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    # What the person received (their personal-data export lists it); old rows are purged.
+    subject = models.CharField(_("subject"), max_length=255, blank=True, default="")
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("sent e-mail")

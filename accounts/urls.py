@@ -8,6 +8,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("inscription/", views.sign_up, name="sign_up"),
+    path("desabonnement/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("donnees/telechargement/<str:token>/", views.export_download, name="export_download"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(

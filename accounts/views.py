@@ -1,10 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import i18n
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import exports
+from accounts import unsubscribe as unsubscribing
 from accounts.forms import SignUpForm
 from accounts.services import register_user
 from accounts.services import set_language as remember_language
@@ -42,3 +47,38 @@ def set_language(request):
     if request.method == "POST" and request.user.is_authenticated:
         remember_language(user=request.user, language=request.POST.get("language", ""))
     return response
+
+
+@csrf_exempt  # mail clients' one-click POST (RFC 8058) carries no CSRF token; it only opts out
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """The link at the bottom of a reminder: GET shows one button (link checkers that open
+    it change nothing), POST turns those e-mails off. No log-in needed."""
+    try:
+        _user, category = unsubscribing.read_token(token)
+    except DomainError as exc:
+        return render(
+            request, "accounts/unsubscribe.html", {"error": exc.message}, status=exc.status
+        )
+    done = False
+    if request.method == "POST":
+        unsubscribing.unsubscribe(value=token)
+        done = True
+    return render(
+        request,
+        "accounts/unsubscribe.html",
+        {"what": unsubscribing.NAMES[category], "done": done, "token": token},
+    )
+
+
+@login_required
+@require_GET
+def export_download(request, token: str):
+    """The mailed link of a large personal-data export: its owner only, before it expires."""
+    try:
+        file = exports.open_export(user=request.user, token=token)
+    except DomainError as exc:
+        return render(
+            request, "accounts/export_expired.html", {"error": exc.message}, status=exc.status
+        )
+    return FileResponse(file, as_attachment=True, filename=exports.export_filename(request.user))

@@ -37,6 +37,10 @@ class Email:
     # (label, absolute URL): a button in HTML, "label: URL" in text.
     action: tuple[str, str] | None = None
     greeting: str = ""
+    # (label, absolute URL) of the one-click unsubscribe page, for e-mails a person may turn
+    # off (reminders, calls for volunteers): a line at the bottom, and the ``List-Unsubscribe``
+    # headers (RFC 2369, RFC 8058). Receipts and other transactional e-mails have none.
+    unsubscribe: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class Rendered:
     text: str
     html: str
     language: str
+    unsubscribe_url: str = ""
 
 
 def language_of(language: str | None) -> str:
@@ -95,7 +100,11 @@ def render(build: Callable[[], Email], *, language: str | None) -> Rendered:
         text = render_to_string("common/emails/message.txt", context)
         html = render_to_string("common/emails/message.html", context)
     return Rendered(
-        subject=" ".join(email.subject.split()), text=text, html=html, language=language
+        subject=" ".join(email.subject.split()),
+        text=text,
+        html=html,
+        language=language,
+        unsubscribe_url=email.unsubscribe[1] if email.unsubscribe else "",
     )
 
 
@@ -103,12 +112,16 @@ def send(*, to: Sequence[str], rendered: Rendered) -> int:
     """Send one e-mail (text, with the HTML alternative) to ``to``; returns 1 once sent."""
     if not to:
         return 0
+    headers = {"Content-Language": rendered.language}
+    if rendered.unsubscribe_url:
+        headers["List-Unsubscribe"] = f"<{rendered.unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=list(to),
-        headers={"Content-Language": rendered.language},
+        headers=headers,
     )
     message.attach_alternative(rendered.html, "text/html")
     return message.send()

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("auth/", include("accounts.api.urls")),
+    path("me/", include("accounts.api.urls_me")),
     path("", include("pickup.api.urls")),
     path("producers/", include("producers.api.urls")),
     path("gardens/", include("gardens.api.urls")),

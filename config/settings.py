@@ -373,6 +373,27 @@ CELERY_BEAT_SCHEDULE["accounts-delete-expired-tokens"] = {
     "task": "accounts.tasks.delete_expired_tokens_task",
     "schedule": timedelta(hours=1),
 }
+# --- Personal data (RGPD, docs/personal-data.md) --------------------------------------------
+# Where operators are told what an erasure leaves behind (a farm without members…), and the
+# address people write to about their data.
+OPERATORS_EMAIL = env_str("OPERATORS_EMAIL", "bonjour@circuit-court.fr")
+# An export with more rows than this is built by a task and mailed as a link that expires.
+PERSONAL_DATA_EXPORT_MAX_ROWS = env_int("PERSONAL_DATA_EXPORT_MAX_ROWS", 2000)
+PERSONAL_DATA_EXPORT_LINK_HOURS = env_int("PERSONAL_DATA_EXPORT_LINK_HOURS", 72)
+PERSONAL_DATA_EXPORT_DIR = Path(
+    env_str("PERSONAL_DATA_EXPORT_DIR", str(VAR_DIR / "personal-data-exports"))
+)
+# Accounts inactive this long are warned, then erased RETENTION_WARNING_DAYS later (CNIL: 3 years).
+RETENTION_INACTIVE_DAYS = env_int("RETENTION_INACTIVE_DAYS", 3 * 365)
+RETENTION_WARNING_DAYS = env_int("RETENTION_WARNING_DAYS", 30)
+# The log of e-mails sent (accounts.SentEmail) is kept this long.
+SENT_EMAIL_RETENTION_DAYS = env_int("SENT_EMAIL_RETENTION_DAYS", 365)
+if min(RETENTION_INACTIVE_DAYS, RETENTION_WARNING_DAYS, SENT_EMAIL_RETENTION_DAYS) < 1:
+    raise ImproperlyConfigured("retention periods must be at least 1 day")
+CELERY_BEAT_SCHEDULE["accounts-apply-retention"] = {
+    "task": "accounts.tasks.apply_retention_task",
+    "schedule": timedelta(hours=24),
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Circuit Court API",
     "DESCRIPTION": "Short food circuits: catalogues, pickup points, orders, shared gardens.",

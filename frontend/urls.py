@@ -6,6 +6,10 @@ app_name = "frontend"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("compte/", account.account, name="account"),
+    path("compte/e-mails/", account.email_preferences, name="account_emails"),
+    path("compte/donnees/", account.export_data, name="account_export"),
+    path("compte/suppression/", account.delete_account, name="account_delete"),
     path("compte/cartes/", account.account_cards, name="account_cards"),
     path("compte/cartes/<int:pk>/retirer/", account.remove_card, name="account_cards_remove"),
     path("jardins/", include("frontend.urls_gardens")),

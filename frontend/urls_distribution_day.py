@@ -31,6 +31,11 @@ urlpatterns = [
         name="producer_corrections",
     ),
     path(
+        "producteur/<slug:slug>/ventes/<int:pk>/pesees/",
+        producer.weighings,
+        name="producer_weighings",
+    ),
+    path(
         "producteur/<slug:slug>/ventes/<int:pk>/releve/",
         producer.statement,
         name="producer_statement",

@@ -17,6 +17,7 @@ from accounts.emails import send_once
 from accounts.models import User
 from common.emails import Email, Section, absolute_url, format_slot
 from common.money import format_eur
+from common.units import format_grams
 from handover.reports import producer_picking, sold_lines
 from orders.emails import orders_to_tell_after_close, send_close_result
 from orders.models import PAYMENT_KIND as ORDER_KIND
@@ -64,7 +65,7 @@ def send_reminder(*, order_id: int) -> int:
             action=(_("See my order"), absolute_url(f"/commandes/{order.pk}/")),
         )
 
-    return send_once(order.household, build, key=f"order-{order.pk}-reminder")
+    return send_once(order.household, build, key=f"order-{order.pk}-reminder", category="reminders")
 
 
 def given_back_after_cancel(*, distribution: Distribution) -> dict[int, dict[str, int]]:
@@ -266,7 +267,8 @@ def _host_email(distribution: Distribution, count: int) -> Email:
 def send_line_corrected(*, line_id: int, given_back_cents: int) -> int:
     """A farm marked a line short after the close: the household is told, in its language and
     once per correction, which product, how many were delivered, and what comes back where
-    (its card or its credit)."""
+    (its card or its credit). A line sold by weight weighed lighter after its price was final
+    says so: its new weight and price, and what comes back."""
     line = OrderLine.objects.select_related(
         "order__household", "order__distribution__pickup_point"
     ).get(pk=line_id)
@@ -276,6 +278,9 @@ def send_line_corrected(*, line_id: int, given_back_cents: int) -> int:
     ordered = line.ordered_quantity or line.quantity
     paid_by_card = any(p.holds_money for p in order.payments)
     to_credit = refunds_to_credit(household=household) or not paid_by_card
+    last = line.changes.order_by("-pk").first()
+    if last is not None and last.reason == OrderLine.Reason.WEIGHED and line.weight_g:
+        return _send_weight_corrected(line, given_back_cents=given_back_cents, to_credit=to_credit)
 
     def build() -> Email:
         paragraphs = [
@@ -310,6 +315,45 @@ def send_line_corrected(*, line_id: int, given_back_cents: int) -> int:
 
     key = f"order-{order.pk}-line-{line.pk}-delivered-{delivered}"
     return send_once(household, build, key=key)
+
+
+def _given_back_paragraph(given_back_cents: int, *, to_credit: bool) -> str:
+    return (
+        _("%(amount)s is added to your credit.")
+        if to_credit
+        else _("%(amount)s is given back to your card (or not charged).")
+    ) % {"amount": format_eur(given_back_cents)}
+
+
+def _send_weight_corrected(line: OrderLine, *, given_back_cents: int, to_credit: bool) -> int:
+    """A line sold by weight weighed again, lighter, after the order's price was final."""
+    order = line.order
+
+    def build() -> Email:
+        paragraphs = [
+            _(
+                "%(farm)s corrected the weight of %(product)s in your order no. %(order)s: "
+                "%(weight)s, %(price)s."
+            )
+            % {
+                "farm": line.producer_name,
+                "product": line.product_name,
+                "order": order.pk,
+                "weight": format_grams(line.weight_g),
+                "price": format_eur(line.total_cents),
+            },
+        ]
+        if given_back_cents > 0:
+            paragraphs.append(_given_back_paragraph(given_back_cents, to_credit=to_credit))
+        return Email(
+            subject=_("Order no. %(order)s: %(product)s weighed again")
+            % {"order": order.pk, "product": line.product_name},
+            sections=[Section(paragraphs=paragraphs)],
+            action=(_("See my order"), absolute_url(f"/commandes/{order.pk}/")),
+        )
+
+    key = f"order-{order.pk}-line-{line.pk}-weighed-{line.weight_g}"
+    return send_once(order.household, build, key=key)
 
 
 @dataclass(frozen=True)

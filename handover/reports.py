@@ -15,12 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from orders.models import SOLD_STATUSES, LineChange, Order, OrderLine
+from orders.models import LINE_CENTS, SOLD_STATUSES, LineChange, Order, OrderLine
 from orders.pickup_codes import normalise
 from orders.services.paying import KIND as ORDER_KIND
 from payments.models import Payment, Refund
@@ -29,7 +29,6 @@ from producers.models import Producer
 
 # Distributions whose lines are final (the sale has closed).
 REPORTED_STATUSES = (Distribution.Status.CLOSED, Distribution.Status.DONE)
-LINE_CENTS = F("unit_price_cents") * F("quantity")
 
 
 def sold_lines() -> QuerySet[OrderLine]:
@@ -167,6 +166,21 @@ def producer_lines(*, producer: Producer, distribution: Distribution) -> QuerySe
         .select_related("order")
         .prefetch_related(Prefetch("changes", queryset=LineChange.objects.select_related("actor")))
         .order_by("product_name", "order_id", "pk")
+    )
+
+
+def producer_lines_by_weight(
+    *, producer: Producer, distribution: Distribution
+) -> QuerySet[OrderLine]:
+    """The farm's lines sold by weight of a closed distribution, for its weighing: by
+    household (pickup code), then product, with the order and its household (one query)."""
+    return (
+        OrderLine.objects.filter(
+            producer=producer, order__distribution=distribution, estimated_weight_g__isnull=False
+        )
+        .exclude(order__status__in=[Order.Status.EXPIRED, Order.Status.AWAITING_PAYMENT])
+        .select_related("order__household")
+        .order_by("order__pickup_code", "order__household_id", "product_name", "pk")
     )
 
 

@@ -2,10 +2,11 @@
 keep, and which credit movements are its own.
 
 An order keeps its active lines' total while paid, and after the close while sold (handed
-over or not collected); nothing once cancelled or expired. While it awaits its card it holds
+over or not collected), with the margin authorised for its lines sold by weight until they
+are weighed; nothing once cancelled or expired. While it awaits its card it holds
 only the credit already put in. A basket order's prepayment comes in from its season. Between
-the close (or a correction) and its settlement's task, the card keeps what the settlement says;
-the rest is on its way back.
+the close (or a correction) and its settlement's task, or while its lines wait to be weighed,
+the card keeps what the settlement says; the rest is on its way back.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ PAYMENT_REFERENCE = re.compile(r"^payment-(\d+)-")
 
 
 def holdings():
-    rows = Order.objects.values_list("pk", "household_id", "status", "total_cents", "prepaid_cents")
+    rows = Order.objects.values_list(
+        "pk", "household_id", "status", "total_cents", "margin_cents", "prepaid_cents"
+    )
     waiting = set(
         Order.objects.filter(status=Order.Status.AWAITING_PAYMENT).values_list("pk", flat=True)
     )
@@ -39,13 +42,13 @@ def holdings():
             pk = int(found.group(1))
             credit_waiting[pk] = credit_waiting.get(pk, 0) - amount
     pending = dict(
-        Settlement.objects.filter(status=Settlement.Status.PENDING).values_list(
-            "order_id", "card_keep_cents"
-        )
+        Settlement.objects.filter(
+            status__in=(Settlement.Status.PENDING, Settlement.Status.WEIGHING)
+        ).values_list("order_id", "card_keep_cents")
     )
-    for pk, household_id, status, total, prepaid in rows.iterator():
+    for pk, household_id, status, total, margin, prepaid in rows.iterator():
         if status in KEEPING:
-            kept = total
+            kept = total + margin
         elif status == Order.Status.AWAITING_PAYMENT:
             kept = credit_waiting.get(pk, 0) + prepaid
         else:

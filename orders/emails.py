@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from accounts.emails import send_once
 from common.emails import Email, Section, absolute_url, format_datetime, format_slot
 from common.money import format_eur
+from common.units import format_grams
 from orders.models import PAYMENT_KIND, Order, OrderLine
 from orders.services.credit import credit_spent_on
 from payments.models import Capture, CreditEntry, Payment, Refund
@@ -353,3 +354,67 @@ def send_close_result(*, order_id: int) -> int:
         )
 
     return send_once(order.household, build, key=f"order-{order.pk}-closed")
+
+
+def _weighed_value(line: OrderLine) -> str:
+    """A line sold by weight in the e-mail: its real weight, its price and the price per kg,
+    or that it was charged at its estimate (never weighed)."""
+    per_kg = _("%(price)s / kg") % {"price": format_eur(line.price_per_kg_cents)}
+    if line.weight_g is None:
+        return _("%(price)s (estimated price, not weighed)") % {
+            "price": format_eur(line.total_cents)
+        }
+    return _("%(weight)s: %(price)s (%(per_kg)s)") % {
+        "weight": format_grams(line.weight_g),
+        "price": format_eur(line.total_cents),
+        "per_kg": per_kg,
+    }
+
+
+def send_order_weighed(*, order_id: int) -> int:
+    """Every line sold by weight of the order is weighed (or charged at its estimate): once,
+    each weighed line with its real weight and price, the order's final total (what is
+    captured) and what was authorised (the estimates plus the farm's margin)."""
+    order = _order(order_id)
+    if order is None:
+        return 0
+    lines = _active_lines(order)
+    weighed = [line for line in lines if line.sold_by_weight]
+    if not weighed or any(line.to_weigh for line in weighed):
+        return 0
+
+    def build() -> Email:
+        authorised = sum(line.most_cents for line in lines)
+        paragraphs = [
+            ngettext(
+                "The product sold by weight of your order no. %(number)s is weighed:",
+                "The products sold by weight of your order no. %(number)s are weighed:",
+                len(weighed),
+            )
+            % {"number": order.pk}
+        ]
+        rows = [(_line_label(line), _weighed_value(line)) for line in weighed]
+        money = [
+            (_("Total of your order, charged"), format_eur(order.total_cents)),
+            (_("Authorised (estimate plus margin)"), format_eur(authorised)),
+        ]
+        if authorised > order.total_cents:
+            paragraphs_after = [
+                _("The rest of the authorisation, %(amount)s, is released: it is never charged.")
+                % {"amount": format_eur(authorised - order.total_cents)}
+            ]
+        else:
+            paragraphs_after = []
+        money.append(_receipt_row(order))
+        return Email(
+            subject=_("Order no. %(number)s weighed: %(total)s")
+            % {"number": order.pk, "total": format_eur(order.total_cents)},
+            greeting=_greeting(order),
+            sections=[
+                Section(paragraphs=paragraphs, rows=rows),
+                Section(paragraphs=paragraphs_after, rows=money),
+            ],
+            action=_order_link(order),
+        )
+
+    return send_once(order.household, build, key=f"order-{order.pk}-weighed")

@@ -94,3 +94,18 @@ class QuantityAboveOrdered(DomainError):
     code = "quantity_above_ordered"
     status = 400
     default_message = _("The quantity delivered cannot be more than the quantity sold.")
+
+
+class NotSoldByWeight(DomainError):
+    code = "not_sold_by_weight"
+    status = 409
+    default_message = _("This product is not sold by weight: correct its quantity instead.")
+
+
+class WeightAlreadyCharged(DomainError):
+    """The order's price is final (every line weighed, its card settled or about to be): a
+    weight may still go down (the difference comes back), not up."""
+
+    code = "weight_already_charged"
+    status = 409
+    default_message = _("This order's price is already final: its weight can only go down now.")

@@ -1,5 +1,6 @@
 """How the credit ledger names the movements of orders (``order-<id>-…``,
-``basket-order-<id>-…``, ``payment-<id>-close``, and a line delivered short after it), in the active language. Registered with
+``basket-order-<id>-…``, ``payment-<id>-close``, a line delivered short after it, lines sold
+by weight weighed lighter than authorised), in the active language. Registered with
 :mod:`payments.ledger` in ``OrdersConfig.ready``; each describer reads its orders in a fixed
 number of queries, whatever the number of movements."""
 
@@ -70,6 +71,22 @@ def short_label(order: Order) -> str:
     ) % {"number": order.pk, "products": ", ".join(products)}
 
 
+def weighed_label(order: Order) -> str:
+    """Credit given back once the order's lines sold by weight were weighed: the real
+    weights cost less than what was authorised (the estimate and the margin)."""
+    return _("Order no. %(number)d weighed: the difference from the estimate given back") % {
+        "number": order.pk
+    }
+
+
+def after_close_label(order: Order, what: str) -> str:
+    if what == "short":
+        return short_label(order)
+    if what == "weighed":
+        return weighed_label(order)
+    return close_label(order)
+
+
 def order_label(entry: CreditEntry, order: Order, what: str, revision: int | None) -> str:
     values = {"number": order.pk, "day": day(order)}
     if what == "payment" or entry.amount_cents < 0:
@@ -87,10 +104,8 @@ def order_label(entry: CreditEntry, order: Order, what: str, revision: int | Non
         if order.status == Order.Status.CANCELLED and order.revision == revision:
             return _("Order no. %(number)d cancelled by you: your credit given back") % values
         return _("Order no. %(number)d changed by you: your credit given back") % values
-    if what == "close":
-        return close_label(order)
-    if what == "short":
-        return short_label(order)
+    if what in ("close", "short", "weighed"):
+        return after_close_label(order, what)
     return _("Order no. %(number)d: credit given back") % values
 
 
@@ -115,9 +130,7 @@ def describe_basket_orders(entries: list[CreditEntry]) -> Mapping[int, str]:
         match = parsed[entry.pk]
         order = orders.get(int(match["order"])) if match else None
         if order is not None:
-            labels[entry.pk] = (
-                short_label(order) if match["what"] == "short" else close_label(order)
-            )
+            labels[entry.pk] = after_close_label(order, match["what"])
     return labels
 
 
@@ -136,9 +149,7 @@ def describe_payments(entries: list[CreditEntry]) -> Mapping[int, str]:
         match = parsed[entry.pk]
         order = orders.get(order_of.get(int(match["payment"]))) if match else None
         if order is not None:
-            labels[entry.pk] = (
-                short_label(order) if match["what"] == "short" else close_label(order)
-            )
+            labels[entry.pk] = after_close_label(order, match["what"])
     return labels
 
 

@@ -7,9 +7,12 @@ one order per (household, idempotency key), one pickup code per household and di
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from common.money import times
+from common.money import share_of, times
+from orders.weights import price_per_kg_cents
 from payments.models import Capture, Payment
 from producers.models import Product
 
@@ -45,6 +48,9 @@ class Order(models.Model):
     # Paid in advance, outside the order's own card payments (an AMAP season pays its weekly
     # basket order): the close settles only the rest.
     prepaid_cents = models.PositiveIntegerField(_("prepaid (cents)"), default=0)
+    # Authorised beyond ``total_cents`` for its lines sold by weight and not weighed yet (their
+    # estimate's margin, see ``orders.weights``): the card is asked for total + margin.
+    margin_cents = models.PositiveIntegerField(_("margin for weighed lines (cents)"), default=0)
     # Counts card failures: the PaymentIntent's idempotency key is order-<id>-payment-<n>.
     payment_attempts = models.PositiveIntegerField(default=0)
     # Counts changes by the household: part of the refund key, so two equal changes both count.
@@ -86,6 +92,17 @@ class Order(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def authorised_cents(self) -> int:
+        """What paying the order asks for: its total and the margin of lines still to weigh."""
+        return self.total_cents + self.margin_cents
+
+    @property
+    def to_weigh(self) -> bool:
+        """Some active line sold by weight still waits for its real weight (reads the lines:
+        prefetch them)."""
+        return any(line.to_weigh for line in self.lines.all())
 
     @property
     def payments(self) -> models.QuerySet[Payment]:
@@ -140,6 +157,7 @@ class OrderLine(models.Model):
         UNPAID = "unpaid", _("not paid at the cutoff")
         DISTRIBUTION_CANCELLED = "distribution_cancelled", _("the distribution was cancelled")
         SHORT = "short", _("not delivered by the farm")
+        WEIGHED = "weighed", _("weighed by the farm")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     offer = models.ForeignKey("producers.Offer", on_delete=models.PROTECT, related_name="+")
@@ -160,6 +178,19 @@ class OrderLine(models.Model):
     # What was sold at the close, kept when the farm delivers less (``quantity`` is then what
     # was delivered and paid for); empty while the line was never corrected.
     ordered_quantity = models.PositiveIntegerField(_("quantity ordered"), null=True, blank=True)
+    # Sold by weight: the estimated weight of one piece, in grams (empty for anything else;
+    # ``unit_price_cents`` is then the estimated price of a piece), the farm's margin on the
+    # estimate when it was placed, and once the farm weighed the line, its real weight (all
+    # pieces) and the price of that weight, at most the estimate plus the margin (a line never
+    # weighed by the handover costs its estimate: ``weighed_cents`` without ``weight_g``).
+    estimated_weight_g = models.PositiveIntegerField(
+        _("estimated weight of a piece (g)"), null=True, blank=True
+    )
+    margin_bp = models.PositiveIntegerField(_("margin (basis points)"), default=0)
+    weight_g = models.PositiveIntegerField(_("real weight (g)"), null=True, blank=True)
+    weighed_cents = models.PositiveIntegerField(
+        _("price at the real weight (cents)"), null=True, blank=True
+    )
     # Fee split, recorded at the close; they add up to the line's total to the cent.
     host_share_cents = models.PositiveIntegerField(null=True, blank=True)
     platform_share_cents = models.PositiveIntegerField(null=True, blank=True)
@@ -174,6 +205,11 @@ class OrderLine(models.Model):
             models.CheckConstraint(
                 condition=models.Q(quantity__gte=1), name="orders_line_quantity_positive"
             ),
+            models.CheckConstraint(
+                condition=models.Q(weight_g__isnull=True)
+                | models.Q(estimated_weight_g__isnull=False, weighed_cents__isnull=False),
+                name="orders_line_weight_only_when_sold_by_weight",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -181,7 +217,61 @@ class OrderLine(models.Model):
 
     @property
     def total_cents(self) -> int:
+        """What the line costs: the price of its real weight once weighed, else its estimate
+        (``LINE_CENTS`` says the same in SQL)."""
+        if self.weighed_cents is not None:
+            return self.weighed_cents
+        return self.estimate_cents
+
+    @property
+    def estimate_cents(self) -> int:
         return times(self.unit_price_cents, self.quantity)
+
+    @property
+    def sold_by_weight(self) -> bool:
+        return self.estimated_weight_g is not None
+
+    @property
+    def to_weigh(self) -> bool:
+        """Sold by weight, still active, and its price not final yet (not weighed, nor
+        charged at its estimate)."""
+        return (
+            self.sold_by_weight and self.weighed_cents is None and self.status == self.Status.ACTIVE
+        )
+
+    @property
+    def margin_cents(self) -> int:
+        """Authorised beyond the estimate while the line is still to weigh."""
+        return share_of(self.estimate_cents, self.margin_bp) if self.to_weigh else 0
+
+    @property
+    def price_per_kg_cents(self) -> int | None:
+        """The estimate's price per kg of a line sold by weight (what its weight is charged
+        at), for display; None for anything else."""
+        if not self.sold_by_weight:
+            return None
+        return price_per_kg_cents(
+            unit_price_cents=self.unit_price_cents, estimated_weight_g=self.estimated_weight_g
+        )
+
+    @property
+    def estimated_total_weight_g(self) -> int | None:
+        """The estimated weight of all the line's pieces (None: not sold by weight)."""
+        return self.estimated_weight_g * self.quantity if self.sold_by_weight else None
+
+    @property
+    def most_cents(self) -> int:
+        """The most the line can cost: its estimate plus the margin (for a line sold by
+        weight), what it costs otherwise."""
+        if self.sold_by_weight:
+            return self.estimate_cents + share_of(self.estimate_cents, self.margin_bp)
+        return self.total_cents
+
+
+# A line's cost in SQL (see ``OrderLine.total_cents``).
+LINE_CENTS = Coalesce(
+    F("weighed_cents"), F("unit_price_cents") * F("quantity"), output_field=models.IntegerField()
+)
 
 
 class Settlement(models.Model):
@@ -196,6 +286,8 @@ class Settlement(models.Model):
     so running a round twice refunds once."""
 
     class Status(models.TextChoices):
+        # The close is done but lines sold by weight wait for their real weight.
+        WEIGHING = "weighing", _("waiting for the real weights")
         PENDING = "pending", _("to settle")
         DONE = "done", _("settled")
 
@@ -244,6 +336,10 @@ class LineChange(models.Model):
     reason = models.CharField(_("reason"), max_length=30, choices=OrderLine.Reason.choices)
     quantity_before = models.PositiveIntegerField(_("quantity before"))
     quantity_after = models.PositiveIntegerField(_("quantity after"))
+    # A line sold by weight weighed by the farm (reason ``weighed``): its weight before
+    # (empty: not weighed yet) and after, in grams.
+    weight_before_g = models.PositiveIntegerField(_("weight before (g)"), null=True, blank=True)
+    weight_after_g = models.PositiveIntegerField(_("weight after (g)"), null=True, blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:

@@ -83,6 +83,12 @@ class Receipt:
         return self.order.status in PROVISIONAL_STATUSES
 
     @property
+    def awaiting_weights(self) -> bool:
+        """Some product sold by weight is not weighed yet: its price is an estimate, and the
+        card may be charged up to the estimate plus the farm's margin."""
+        return any(line.to_weigh for seller in self.sellers for line in seller.lines)
+
+    @property
     def total_cents(self) -> int:
         """Goods kept (active lines), VAT included."""
         return self.vat.total_incl_cents
@@ -119,9 +125,11 @@ class Receipt:
 
     @property
     def due_cents(self) -> int:
-        """Before the close: what the card held will be charged at most (the rest of the hold
-        is released at the close)."""
-        return max(self.total_cents - self.kept_cents, 0) if self.card_authorised_cents else 0
+        """Before the close (or the last weight): what the card held will be charged at most
+        (the rest of the hold is released), with the margin of products still to weigh."""
+        if not self.card_authorised_cents:
+            return 0
+        return max(self.total_cents + self.order.margin_cents - self.kept_cents, 0)
 
 
 def order_credit_references(order: Order, payments: Iterable[Payment]) -> tuple[str, list[str]]:

@@ -5,13 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from common.money import times
-from orders.models import ACTIVE_STATUSES, PAYMENT_KIND, SOLD_STATUSES, Order, OrderLine
+from orders.models import (
+    ACTIVE_STATUSES,
+    LINE_CENTS,
+    PAYMENT_KIND,
+    SOLD_STATUSES,
+    Order,
+    OrderLine,
+)
 from orders.receipts import Receipt, build_receipt, order_credit_references
 from payments.models import CreditEntry, Payment, Refund, SavedCard
 from pickup.models import Distribution
@@ -153,6 +160,11 @@ class BasketFarm:
         return sum(line.total_cents for line in self.lines)
 
     @property
+    def sold_by_weight(self) -> bool:
+        """Some of its lines are sold by weight (their price is an estimate)."""
+        return any(line.offer.product.sold_by_weight for line in self.lines)
+
+    @property
     def left_to_unlock_cents(self) -> int:
         """How much more this farm needs (all households together) to reach its minimum."""
         return max(0, self.producer.minimum_order_cents - self.ordered_cents - self.total_cents)
@@ -165,6 +177,10 @@ class Basket:
     @property
     def total_cents(self) -> int:
         return sum(farm.total_cents for farm in self.farms)
+
+    @property
+    def sold_by_weight(self) -> bool:
+        return any(farm.sold_by_weight for farm in self.farms)
 
     @property
     def quantities(self) -> dict[int, int]:
@@ -183,7 +199,7 @@ def sold_per_producer(*, distribution: Distribution) -> dict[int, int]:
             status=OrderLine.Status.ACTIVE,
         )
         .values("producer_id")
-        .annotate(cents=Sum(F("unit_price_cents") * F("quantity")))
+        .annotate(cents=Sum(LINE_CENTS))
     )
     return {row["producer_id"]: row["cents"] or 0 for row in rows}
 

@@ -39,9 +39,12 @@ def settle_order_task(order_id: int) -> bool:
 
 @shared_task
 def settle_pending_orders_task() -> int:
-    """Every 5 minutes (CELERY_BEAT_SCHEDULE): settlements left pending are run again."""
+    """Every 5 minutes (CELERY_BEAT_SCHEDULE): orders whose lines sold by weight were never
+    weighed are charged at their estimates, and settlements left pending are run again."""
     from orders.services.closing import settle_pending_orders
+    from orders.services.weighing import charge_unweighed_orders
 
+    charge_unweighed_orders()
     return len(settle_pending_orders())
 
 
@@ -75,3 +78,11 @@ def send_close_result_task(order_id: int) -> int:
     from orders.emails import send_close_result
 
     return send_close_result(order_id=order_id)
+
+
+@shared_task(**MAIL_RETRY)
+def send_order_weighed_task(order_id: int) -> int:
+    """Every line sold by weight of the order is weighed: the household is told its price."""
+    from orders.emails import send_order_weighed
+
+    return send_order_weighed(order_id=order_id)

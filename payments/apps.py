@@ -23,3 +23,9 @@ class PaymentsConfig(AppConfig):
         from payments.ledger_words import register as register_ledger_words
 
         register_ledger_words()
+
+        # The household's money in its personal-data export and erasure.
+        from accounts.personal_data import register as register_personal_data
+        from payments.privacy import PAYMENTS_DATA
+
+        register_personal_data(PAYMENTS_DATA)

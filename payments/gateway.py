@@ -173,6 +173,15 @@ def create_customer(*, email: str, user_id: int) -> str:
     return _plain(customer)["id"]
 
 
+def delete_customer(*, customer_id: str) -> None:
+    """Delete a customer (an erased account): Stripe forgets its e-mail address and cards; its
+    past charges stay (and can still be refunded). One Stripe no longer has is done too."""
+    try:
+        _call(client().v1.customers.delete, customer_id)
+    except (PaymentRejected, InvalidPaymentMethod):
+        logger.info("Customer %s was already deleted or unknown to Stripe", customer_id)
+
+
 def create_setup_intent(*, customer_id: str) -> Intent:
     """A SetupIntent the browser confirms with ``stripe.confirmCardSetup`` to save a card."""
     return _intent(

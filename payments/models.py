@@ -153,6 +153,7 @@ class Refund(models.Model):
         DISTRIBUTION_CANCELLED = "distribution", _("the distribution was cancelled")
         DUPLICATE = "duplicate", _("paid twice: the second payment is given back")
         SHORT = "short", _("not delivered: marked short after the close")
+        WEIGHED = "weighed", _("weighed lighter after the price was final")
         WITHDRAWAL = "withdrawal", _("credit given back to the card")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")

@@ -3,6 +3,8 @@ its service inside the function: the services enqueue these tasks."""
 
 from celery import shared_task
 
+from payments.errors import PaymentUnavailable
+
 
 @shared_task
 def send_topup_received_task(topup_id: int) -> int:
@@ -17,3 +19,11 @@ def send_pending_withdrawals_task() -> int:
     from payments.services.withdrawals import send_pending_withdrawals
 
     return send_pending_withdrawals()
+
+
+@shared_task(autoretry_for=(PaymentUnavailable,), retry_backoff=60, max_retries=10)
+def delete_stripe_customer_task(customer_id: str) -> None:
+    """After an erasure: Stripe forgets the customer (retried while Stripe is down)."""
+    from payments import gateway
+
+    gateway.delete_customer(customer_id=customer_id)

@@ -1,9 +1,16 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from common.models import Located
 from producers.pricing import ReferencePrice, reference_price
+
+# A farm's margin on products sold by weight is at most 50 %.
+MAX_WEIGHT_MARGIN_BP = 5000
+# The units a product sold by weight may be measured in (``Product.Unit``).
+WEIGHT_UNITS = ("kg", "g")
 
 
 class Producer(Located):
@@ -17,6 +24,14 @@ class Producer(Located):
     )
     minimum_order_cents = models.PositiveIntegerField(
         _("minimum order per distribution (cents)"), default=0
+    )
+    # Products sold by weight: the card is authorised for the estimate plus this margin, in
+    # basis points (1500 = 15 %); the household pays the real weight, never more than that.
+    weight_margin_bp = models.PositiveIntegerField(
+        _("margin authorised on products sold by weight (basis points)"),
+        default=1500,
+        validators=[MaxValueValidator(MAX_WEIGHT_MARGIN_BP)],
+        help_text=_("1500 = 15 %: a 10 € estimate is authorised for 11,50 €."),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -73,6 +88,14 @@ class Product(models.Model):
     vat_rate = models.PositiveIntegerField(
         _("VAT rate"), choices=VatRate.choices, default=VatRate.REDUCED
     )
+    # Sold by weight (a cheese, a piece of meat): ``quantity_per_unit`` (in kg or g) is then the
+    # estimated weight of a piece and ``price_cents`` its estimated price; the household pays
+    # the real weight at the same price per kg (``orders.weights``).
+    sold_by_weight = models.BooleanField(
+        _("sold by weight"),
+        default=False,
+        help_text=_("The weight and price shown are estimates; the real weight is charged."),
+    )
     is_organic = models.BooleanField(_("organic"), default=False)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -89,10 +112,27 @@ class Product(models.Model):
                 condition=models.Q(quantity_per_unit__gt=0),
                 name="producers_product_quantity_positive",
             ),
+            models.CheckConstraint(
+                condition=models.Q(sold_by_weight=False) | models.Q(unit__in=WEIGHT_UNITS),
+                name="producers_product_weighed_in_kg_or_g",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.sold_by_weight and self.unit not in WEIGHT_UNITS:
+            raise ValidationError(
+                {"unit": _("A product sold by weight is measured in kg or g.")},
+                code="weighed_unit",
+            )
+
+    @property
+    def estimated_weight_g(self) -> int | None:
+        """The estimated weight of a piece in grams, for a product sold by weight."""
+        return estimated_weight_g(self) if self.sold_by_weight else None
 
     @property
     def reference_price(self) -> ReferencePrice | None:
@@ -100,6 +140,12 @@ class Product(models.Model):
         return reference_price(
             price_cents=self.price_cents, unit=self.unit, quantity_per_unit=self.quantity_per_unit
         )
+
+
+def estimated_weight_g(product: Product) -> int:
+    """``quantity_per_unit`` of a product measured in kg or g, in whole grams."""
+    grams = product.quantity_per_unit * (1000 if product.unit == Product.Unit.KG else 1)
+    return max(round(grams), 1)
 
 
 class Catalogue(models.Model):

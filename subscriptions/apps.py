@@ -33,3 +33,9 @@ class SubscriptionsConfig(AppConfig):
         sale_closed.connect(
             credit_missed_weeks, weak=False, dispatch_uid="subscriptions-credit-missed-weeks"
         )
+
+        # Subscriptions in the personal-data export and erasure.
+        from accounts.personal_data import register as register_personal_data
+        from subscriptions.privacy import SUBSCRIPTIONS_DATA
+
+        register_personal_data(SUBSCRIPTIONS_DATA)

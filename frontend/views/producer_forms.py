@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from producers import csv_io
-from producers.models import Producer, Product
+from producers.models import MAX_WEIGHT_MARGIN_BP, WEIGHT_UNITS, Producer, Product
 
 
 class EuroField(forms.CharField):
@@ -49,6 +49,19 @@ class ProducerForm(forms.Form):
         required=False,
         help_text=_("Leave empty or 0 for no minimum."),
     )
+    weight_margin = forms.DecimalField(
+        label=_("Margin on products sold by weight (%)"),
+        required=False,
+        min_value=0,
+        max_value=Decimal(MAX_WEIGHT_MARGIN_BP) / 100,
+        max_digits=4,
+        decimal_places=2,
+        localize=True,
+        help_text=_(
+            "The card is authorised for the estimate plus this margin; the household pays the "
+            "real weight, never more. 15 %: a 10 € estimate is authorised for 11,50 €."
+        ),
+    )
 
     @classmethod
     def for_producer(cls, producer: Producer, data=None):
@@ -59,8 +72,14 @@ class ProducerForm(forms.Form):
                 "description": producer.description,
                 "address": producer.address,
                 "minimum_order": producer.minimum_order_cents,
+                "weight_margin": (Decimal(producer.weight_margin_bp) / 100).normalize(),
             },
         )
+
+    def weight_margin_bp(self) -> int | None:
+        """The margin typed as a percentage, in basis points (15 → 1500); empty: unchanged."""
+        margin = self.cleaned_data.get("weight_margin")
+        return None if margin is None else int(margin * 100)
 
 
 class ProductForm(forms.Form):
@@ -85,6 +104,15 @@ class ProductForm(forms.Form):
     is_active = forms.BooleanField(
         label=_("Active (can be offered in catalogues)"), required=False, initial=True
     )
+    sold_by_weight = forms.BooleanField(
+        label=_("Sold by weight"),
+        required=False,
+        help_text=_(
+            "For a cheese, a piece of meat: the quantity per unit (in kg or g) and the price are "
+            "those of an average piece; you weigh each piece after the close and the household "
+            "pays its real weight at the same price per kg."
+        ),
+    )
 
     @classmethod
     def for_product(cls, product: Product, data=None):
@@ -99,6 +127,7 @@ class ProductForm(forms.Form):
                 "is_organic",
                 "description",
                 "is_active",
+                "sold_by_weight",
             )
         }
         initial["quantity_per_unit"] = product.quantity_per_unit.normalize()
@@ -107,6 +136,12 @@ class ProductForm(forms.Form):
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
         data["price_cents"] = data.pop("price")
+        return data
+
+    def clean(self):
+        data = super().clean()
+        if data.get("sold_by_weight") and data.get("unit") not in (None, *WEIGHT_UNITS):
+            self.add_error("unit", _("A product sold by weight is measured in kg or g."))
         return data
 
     def clean_price(self):

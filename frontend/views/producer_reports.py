@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.csv import csv_response
-from common.errors import DomainError
+from common.errors import DomainError, Invalid
+from common.money import format_eur
 from handover import exports, reports
 from orders.services.corrections import mark_delivered
 from orders.services.placing import MAX_QUANTITY
+from orders.services.weighing import enter_weight
 from producers.selectors import producer_for_member
 
 
@@ -134,4 +136,75 @@ def corrections(request, slug: str, pk: int):
             "distribution": distribution,
             "lines": reports.producer_lines(producer=producer, distribution=distribution),
         },
+    )
+
+
+def _grams(request) -> int | None:
+    """The weight typed in grams (``1040``, ``1 040``); None when it is not a whole number
+    (the service refuses 0 and above 100 kg itself)."""
+    text = request.POST.get("weight_g", "").replace(" ", "").replace("\N{NO-BREAK SPACE}", "")
+    return int(text) if text.isdigit() else None
+
+
+def _refusal(exc: DomainError) -> str:
+    """A refusal's words for the line: the field's own message when the service names it."""
+    field_errors = exc.extra.get("errors") or {}
+    messages_ = field_errors.get("weight_g") if isinstance(field_errors, dict) else None
+    return str(messages_[0]) if messages_ else str(exc.message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def weighings(request, slug: str, pk: int):
+    """The farm's lines sold by weight of a closed distribution, for its phone, by household:
+    the real weight of each line in grams (``orders.services.weighing.enter_weight``). Saved,
+    the page comes back at the line with its price at that weight; refused, the line shows
+    why next to its field. Lines handed over are read-only."""
+    producer = producer_for_member(user=request.user, slug=slug)
+    distribution = reports.supplied_distribution(producer=producer, pk=pk)
+    errors: dict[int, str] = {}
+    typed: dict[int, str] = {}
+    status = 200
+    if request.method == "POST":
+        line_id = request.POST.get("line", "")
+        if not line_id.isdigit():
+            raise Http404
+        grams = _grams(request)
+        try:
+            if grams is None:
+                raise Invalid(
+                    errors={"weight_g": [_("Enter the weight in grams, from 1 g to 100 kg.")]}
+                )
+            result = enter_weight(
+                producer=producer, line_id=int(line_id), weight_g=grams, by=request.user
+            )
+        except DomainError as exc:
+            errors[int(line_id)] = _refusal(exc)
+            typed[int(line_id)] = request.POST.get("weight_g", "")
+            status = 400
+        else:
+            if result.changed:
+                messages.success(
+                    request,
+                    _("%(product)s weighed: %(price)s.")
+                    % {
+                        "product": result.line.product_name,
+                        "price": format_eur(result.line.weighed_cents),
+                    },
+                )
+            url = reverse("frontend:day:producer_weighings", args=[producer.slug, distribution.pk])
+            return redirect(f"{url}#line-{line_id}")
+    lines = list(reports.producer_lines_by_weight(producer=producer, distribution=distribution))
+    return render(
+        request,
+        "frontend/distribution_day/weighings.html",
+        {
+            "producer": producer,
+            "distribution": distribution,
+            "lines": lines,
+            "to_weigh": sum(1 for line in lines if line.to_weigh),
+            "errors": errors,
+            "typed": typed,
+        },
+        status=status,
     )

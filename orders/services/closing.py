@@ -61,6 +61,10 @@ LINE_FIELDS = (
     "unit_price_cents",
     "quantity",
     "status",
+    "estimated_weight_g",
+    "margin_bp",
+    "weight_g",
+    "weighed_cents",
 )
 
 
@@ -155,31 +159,35 @@ def close_distribution(*, distribution: Distribution) -> bool:
     )
     kept = [line for line in lines if line.producer_id not in below]
     finals: dict[int, int] = {}
+    margins: dict[int, int] = {}  # of lines sold by weight, until they are weighed
     for line in kept:
         split_fees(line)
         finals[line.order_id] = finals.get(line.order_id, 0) + line.total_cents
+        if line.margin_cents:
+            margins[line.order_id] = margins.get(line.order_id, 0) + line.margin_cents
     # One UPDATE per row sent together (``bulk_update``'s CASE takes seconds for 1,000 rows).
     update_rows(kept, ["host_share_cents", "platform_share_cents", "producer_share_cents"])
     now = timezone.now()
     settlements = []
     for order in paid:
-        final = finals.get(order.pk, 0)
+        final, margin = finals.get(order.pk, 0), margins.get(order.pk, 0)
         if order.prepaid_cents or order.household_id in with_credit:
             # What was prepaid (a basket) and credit spent are not the card's to keep.
-            card_cents = card_share_at_close(order=order, final_cents=final)
+            card_cents = card_share_at_close(order=order, final_cents=final + margin)
         else:
-            card_cents = final
-        order.total_cents = final
+            card_cents = final + margin
+        order.total_cents, order.margin_cents = final, margin
         order.status = Order.Status.CONFIRMED if final else Order.Status.CANCELLED
         order.closed_at = now
-        settlements.append(
-            (order.pk, Settlement.Status.PENDING, card_cents, 0, "close", 0, "", now, now)
-        )
-    update_rows(paid, ["total_cents", "status", "closed_at"])
+        # Lines sold by weight still to weigh: the card keeps the estimate and the margin,
+        # settled once they are weighed (``orders.services.weighing``).
+        status = Settlement.Status.WEIGHING if margin else Settlement.Status.PENDING
+        settlements.append((order.pk, status, card_cents, 0, "close", 0, "", now, now))
+    update_rows(paid, ["total_cents", "margin_cents", "status", "closed_at"])
     insert_rows(Settlement, SETTLEMENT_FIELDS, settlements)
     move_distribution(distribution=distribution, to=Distribution.Status.CLOSED)
 
-    settled = [o.pk for o in paid]
+    settled = [o.pk for o in paid if o.pk not in margins]
     transaction.on_commit(lambda: enqueue_settlements(settled), robust=True)
     transaction.on_commit(
         partial(sale_closed.send, sender=Distribution, distribution_id=distribution.pk)
@@ -238,8 +246,8 @@ def _settle_order(order_id: int) -> bool:
     if order is None:
         return False
     settlement = Settlement.objects.select_for_update().filter(order=order).first()
-    if settlement is None or settlement.status == Settlement.Status.DONE:
-        return False
+    if settlement is None or settlement.status != Settlement.Status.PENDING:
+        return False  # done, or waiting for the real weights
     keep = settlement.card_keep_cents
     for payment in order.payments.select_for_update():
         if not payment.holds_money:

@@ -27,6 +27,7 @@ from orders.services.paying import lock_order
 from orders.services.placing import record_changes
 from orders.signals import line_corrected
 from orders.tasks import settle_order_task
+from orders.weights import margin_of
 from payments.models import CreditEntry, Refund
 from payments.services.wallet import add_credit
 from pickup.models import Distribution
@@ -41,6 +42,7 @@ class Correction:
     line: OrderLine
     changed: bool  # False: the line was already so (marking twice)
     given_back_cents: int  # what the household gets back for this change
+    pending: bool = False  # the order's settlement is pending (its task queued)
 
 
 def sold_quantity(line: OrderLine) -> int:
@@ -72,16 +74,11 @@ def mark_delivered(
     with transaction.atomic():
         correction = _mark(producer=producer, line_id=line_id, delivered=delivered, by=by)
         if correction.changed:
-            order_id = correction.line.order_id
-            transaction.on_commit(lambda: settle_order_task.delay(order_id), robust=True)
-            transaction.on_commit(
-                partial(
-                    line_corrected.send,
-                    sender=OrderLine,
-                    line_id=correction.line.pk,
-                    given_back_cents=correction.given_back_cents,
-                ),
-                robust=True,
+            queue_after_change(
+                correction.line.order_id,
+                pending=correction.pending,
+                line_id=correction.line.pk,
+                given_back_cents=correction.given_back_cents,
             )
     return correction
 
@@ -123,39 +120,105 @@ def _mark(*, producer: Producer, line_id: int, delivered: int, by: User | None) 
     line.save()
     record_changes([(line, before)], reason=OrderLine.Reason.SHORT, actor=by)
 
-    old_total = order.total_cents
-    order.total_cents = sum(
-        active.total_cents for active in order.lines.filter(status=OrderLine.Status.ACTIVE)
+    old_cents = recompute_after_close(order)
+    pending = after_change(order, old_cents=old_cents, reason=Refund.Reason.SHORT)
+    return Correction(
+        line, changed=True, given_back_cents=old_cents - order.authorised_cents, pending=pending
     )
-    order.revision += 1
-    if order.total_cents == 0:
-        order.status = Order.Status.CANCELLED
-    order.save(update_fields=["total_cents", "revision", "status"])
-    _give_back(order, old_total=old_total)
-    return Correction(line, changed=True, given_back_cents=old_total - order.total_cents)
 
 
-def _give_back(order: Order, *, old_total: int) -> None:
-    """The order's total went down from ``old_total``: the prepayment beyond it and the credit
-    spent beyond it come back as credit now; the card's new share goes to the settlement."""
-    new_total, prepaid, revision = order.total_cents, order.prepaid_cents, order.revision
-    prepaid_back = max(prepaid - new_total, 0) - max(prepaid - old_total, 0)
+def after_change(order: Order, *, old_cents: int, reason: str) -> bool:
+    """The order's amount after the close went down from ``old_cents`` to what it now
+    authorises (a line short, weighed, or charged at its estimate). Returns whether its
+    settlement is pending now (the caller queues its task after the commit).
+
+    While the order waits for the real weight of a line (settlement ``weighing``) nothing
+    was settled yet and no money moves: once no line is left to weigh, the credit spent
+    beyond the amount comes back and the settlement becomes pending for the card's share,
+    as at the close. After that, each change is a new round (``reason``): the prepayment
+    beyond the amount and the credit spent beyond it come back as credit now, the card's
+    new share goes to the settlement."""
+    new_cents, prepaid, revision = order.authorised_cents, order.prepaid_cents, order.revision
+    settlement = Settlement.objects.select_for_update().filter(order=order).first()
+    if settlement is not None and settlement.status == Settlement.Status.WEIGHING:
+        if (
+            order.lines.filter(status=OrderLine.Status.ACTIVE, weighed_cents__isnull=True)
+            .filter(estimated_weight_g__isnull=False)
+            .exists()
+        ):
+            return False
+        # An order prepaid by a season is a basket, never sold by weight: no prepayment here.
+        card_cents = give_back_order_credit(
+            order=order, keep_cents=max(new_cents - prepaid, 0), reference=f"{reason}-r{revision}"
+        )
+        settlement.card_keep_cents = min(card_cents, settlement.card_keep_cents)
+        settlement.status = Settlement.Status.PENDING
+        settlement.save()
+        return True
+    prepaid_back = max(prepaid - new_cents, 0) - max(prepaid - old_cents, 0)
     if prepaid_back > 0:
         add_credit(
             household=order.household,
             amount_cents=prepaid_back,
             reason=CreditEntry.Reason.REFUND,
-            reference=f"basket-order-{order.pk}-short-r{revision}",
+            reference=f"basket-order-{order.pk}-{reason}-r{revision}",
         )
     card_cents = give_back_order_credit(
-        order=order, keep_cents=max(new_total - prepaid, 0), reference=f"short-r{revision}"
+        order=order, keep_cents=max(new_cents - prepaid, 0), reference=f"{reason}-r{revision}"
     )
-    settlement = Settlement.objects.select_for_update().filter(order=order).first()
     if settlement is None:  # closed before settlements were recorded
         settlement = Settlement(order=order, card_keep_cents=card_cents)
     settlement.card_keep_cents = min(card_cents, settlement.card_keep_cents)
     settlement.round += 1
-    settlement.reason = Refund.Reason.SHORT
+    settlement.reason = reason
     settlement.status = Settlement.Status.PENDING
     settlement.settled_at = None
     settlement.save()
+    return True
+
+
+def recompute_after_close(order: Order) -> int:
+    """The order's total from its active lines after a correction, a new revision, cancelled
+    when nothing is left. Returns what it authorised before.
+
+    While its settlement waits for weights and a line is left to weigh, the order keeps what
+    the close left it (total + margin stays the same: nothing is given back before the last
+    weight); once none is left, or after the wait, the margin is what lines still to weigh
+    need (none). Locks the settlement row."""
+    old_cents = order.authorised_cents
+    active = list(order.lines.filter(status=OrderLine.Status.ACTIVE))
+    order.total_cents = sum(line.total_cents for line in active)
+    waiting = (
+        Settlement.objects.select_for_update()
+        .filter(order=order, status=Settlement.Status.WEIGHING)
+        .exists()
+    )
+    if waiting and any(line.to_weigh for line in active):
+        order.margin_cents = old_cents - order.total_cents
+    else:
+        order.margin_cents = margin_of(active)
+    order.revision += 1
+    if order.total_cents == 0:
+        order.status = Order.Status.CANCELLED
+    order.save(update_fields=["total_cents", "margin_cents", "revision", "status"])
+    return old_cents
+
+
+def queue_after_change(
+    order_id: int, *, pending: bool, line_id: int | None = None, given_back_cents: int = 0
+):
+    """After the commit: the order's settling task (when its settlement is pending) and
+    ``orders.signals.line_corrected`` (for ``line_id``; without it, nothing is sent)."""
+    if pending:
+        transaction.on_commit(lambda: settle_order_task.delay(order_id), robust=True)
+    if line_id is None:
+        return
+    transaction.on_commit(
+        partial(
+            line_corrected.send,
+            sender=OrderLine,
+            line_id=line_id,
+            given_back_cents=given_back_cents,
+        ),
+        robust=True,
+    )

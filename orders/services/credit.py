@@ -54,7 +54,7 @@ def credit_split(*, order: Order, use_credit: bool = True) -> CreditSplit:
     household = order.household
     if order.status != Order.Status.AWAITING_PAYMENT:
         return CreditSplit(balance(household=household), 0, 0, use_credit)
-    owed = max(order.total_cents - credit_spent_on(order), 0)
+    owed = max(order.authorised_cents - credit_spent_on(order), 0)
     # What the order's own live attempt reserved is the order's to use.
     own = Payment.objects.filter(
         purpose_kind=PAYMENT_KIND, purpose_id=order.pk, status__in=RESERVING_CREDIT
@@ -77,7 +77,7 @@ def pay_with_credit(*, order: Order, attempt: int, use_credit: bool = True) -> C
     on (:func:`spend_reserved_credit` spends it when the attempt holds money). The caller
     holds the order's row lock; this locks the household's row, so two orders paying at once
     never count on the same credit."""
-    owed = max(order.total_cents - credit_spent_on(order), 0)
+    owed = max(order.authorised_cents - credit_spent_on(order), 0)
     if not use_credit or owed == 0:
         return CreditForCard(owed, 0)
     lock_household(order.household_id)

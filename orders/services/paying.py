@@ -171,7 +171,9 @@ def payment_changed(order: Order, payment: Payment) -> None:
 
 
 def _settling(order: Order) -> bool:
-    return Settlement.objects.filter(order=order, status=Settlement.Status.PENDING).exists()
+    return Settlement.objects.filter(
+        order=order, status__in=(Settlement.Status.PENDING, Settlement.Status.WEIGHING)
+    ).exists()
 
 
 def attempt_ended(order: Order, payment: Payment) -> None:
@@ -188,11 +190,16 @@ def attempt_ended(order: Order, payment: Payment) -> None:
 
 
 def settled_orders(ids: list[int]) -> set[int]:
-    """Orders past their sale's close (confirmed, cancelled, expired, not collected): no rule
-    of the order will still refund its payments, so credit may go back through them."""
+    """Orders past their sale's close (confirmed, cancelled, expired, not collected) whose
+    card money is settled (no settlement pending or waiting for weights): no rule of the order
+    will still refund its payments, so credit may go back through them."""
     open_ = (Order.Status.AWAITING_PAYMENT, Order.Status.PAID)
+    unsettled = (Settlement.Status.PENDING, Settlement.Status.WEIGHING)
     return set(
-        Order.objects.filter(pk__in=ids).exclude(status__in=open_).values_list("pk", flat=True)
+        Order.objects.filter(pk__in=ids)
+        .exclude(status__in=open_)
+        .exclude(settlement__status__in=unsettled)
+        .values_list("pk", flat=True)
     )
 
 

@@ -17,7 +17,6 @@ from accounts.models import User
 from common.bounds import field_bounds
 from common.db import insert_rows
 from common.errors import Invalid
-from common.money import times
 from orders.errors import (
     BasketManagedBySubscription,
     IdempotencyKeyReused,
@@ -31,6 +30,7 @@ from orders.pickup_codes import assign_pickup_code
 from orders.services import notices
 from orders.services.credit import give_back_order_credit
 from orders.services.paying import release_or_refund
+from orders.weights import margin_of
 from payments.models import Refund
 from pickup.models import Distribution, PickupPoint
 from pickup.selectors import catalogue_offers, ordering_open
@@ -285,20 +285,10 @@ def _place_new_order(
             errors={"lines": [_("Some products are not on sale at this distribution.")]},
             offers=missing,
         )
-    new_lines = [
-        OrderLine(
-            offer=offers[offer_id],
-            producer=offers[offer_id].catalogue.producer,
-            product_name=offers[offer_id].product.name,
-            producer_name=offers[offer_id].catalogue.producer.name,
-            unit_price_cents=offers[offer_id].price_cents,
-            vat_rate=offers[offer_id].product.vat_rate,
-            quantity=int(lines[offer_id]),
-        )
-        for offer_id in sorted(lines)
-    ]
+    new_lines = [new_line(offers[offer_id], int(lines[offer_id])) for offer_id in sorted(lines)]
     total_cents = sum(line.total_cents for line in new_lines)
-    if total_cents > field_bounds(Order, "total_cents")[1]:
+    margin_cents = margin_of(new_lines)
+    if total_cents + margin_cents > field_bounds(Order, "total_cents")[1]:
         raise Invalid(errors={"lines": [_("This order is too large: split it into several.")]})
     order = Order.objects.create(
         household=household,
@@ -306,6 +296,7 @@ def _place_new_order(
         idempotency_key=key,
         request_fingerprint=fingerprint,
         total_cents=total_cents,
+        margin_cents=margin_cents,
     )
     assign_pickup_code(order)
     for line in new_lines:
@@ -318,6 +309,25 @@ def _place_new_order(
     _check_capacity(distribution)
     _keep_lines(order, new_lines)
     return order
+
+
+def new_line(offer: Offer, quantity: int) -> OrderLine:
+    """A line of ``quantity`` units of ``offer`` as placed now: the producer, names, price
+    and VAT rate copied from the offer, and for a product sold by weight its estimated weight
+    and the farm's margin (``orders.weights``). Reads ``offer.catalogue.producer`` and
+    ``offer.product``."""
+    product, producer = offer.product, offer.catalogue.producer
+    return OrderLine(
+        offer=offer,
+        producer=producer,
+        product_name=product.name,
+        producer_name=producer.name,
+        unit_price_cents=offer.price_cents,
+        vat_rate=product.vat_rate,
+        quantity=quantity,
+        estimated_weight_g=product.estimated_weight_g,
+        margin_bp=producer.weight_margin_bp if product.sold_by_weight else 0,
+    )
 
 
 def _keep_lines(order: Order, lines: list[OrderLine]) -> None:
@@ -372,19 +382,18 @@ def change_order(*, order: Order, quantities: Mapping[int, int]) -> Order:
     give_back_stock(given_back)
     record_changes(lowered, reason=OrderLine.Reason.HOUSEHOLD, actor=order.household)
     cancel_lines(removed, reason=OrderLine.Reason.HOUSEHOLD, actor=order.household)
-    before = order.total_cents
-    order.total_cents = sum(
-        times(line.unit_price_cents, line.quantity)
-        for line in order.lines.filter(status=OrderLine.Status.ACTIVE)
-    )
+    before = order.authorised_cents
+    active = list(order.lines.filter(status=OrderLine.Status.ACTIVE))
+    order.total_cents = sum(line.total_cents for line in active)
+    order.margin_cents = margin_of(active)
     order.revision += 1
     if order.total_cents == 0:
         order.status = Order.Status.CANCELLED
-    order.save(update_fields=["total_cents", "revision", "status"])
-    if order.status == Order.Status.CANCELLED or before != order.total_cents:
+    order.save(update_fields=["total_cents", "margin_cents", "revision", "status"])
+    if order.status == Order.Status.CANCELLED or before != order.authorised_cents:
         # Credit spent on the order comes back first, as credit; the card the rest.
         keep = give_back_order_credit(
-            order=order, keep_cents=order.total_cents, reference=f"change-r{order.revision}"
+            order=order, keep_cents=order.authorised_cents, reference=f"change-r{order.revision}"
         )
         release_or_refund(order=order, keep_cents=keep, reason=Refund.Reason.HOUSEHOLD)
     notices.order_changed(order.pk, order.revision)

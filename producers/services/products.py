@@ -11,13 +11,16 @@ from accounts.models import User
 from common.errors import Invalid
 from common.geo import locate_later
 from producers.errors import ProductHasOffers, ProductNameTaken
-from producers.models import Producer, Product
+from producers.models import MAX_WEIGHT_MARGIN_BP, WEIGHT_UNITS, Producer, Product
 
 # --- Producer -------------------------------------------------------------------------------
 
 
-def _check_producer(*, name: str, address: str, minimum_order_cents: int) -> None:
-    """A farm has a name and an address; its minimum order is zero or more."""
+def _check_producer(
+    *, name: str, address: str, minimum_order_cents: int, weight_margin_bp: int = 0
+) -> None:
+    """A farm has a name and an address; its minimum order is zero or more; its margin on
+    products sold by weight is 0 to 50 %."""
     errors = {}
     if not name:
         errors["name"] = [_("This field is required.")]
@@ -25,6 +28,8 @@ def _check_producer(*, name: str, address: str, minimum_order_cents: int) -> Non
         errors["address"] = [_("This field is required.")]
     if minimum_order_cents < 0:
         errors["minimum_order_cents"] = [_("Must be zero or more.")]
+    if not 0 <= weight_margin_bp <= MAX_WEIGHT_MARGIN_BP:
+        errors["weight_margin_bp"] = [_("The margin is between 0 and 50 %.")]
     if errors:
         raise Invalid(errors=errors)
 
@@ -65,13 +70,15 @@ def update_producer(
     description: str | None = None,
     address: str | None = None,
     minimum_order_cents: int | None = None,
+    weight_margin_bp: int | None = None,
     slug: str | None = None,
     is_active: bool | None = None,
     members: Sequence[User] | None = None,
 ) -> Producer:
     """Change a farm's public details (None = unchanged); operators also change its slug, its
     members and whether it is active. A name and an address stay required, the minimum order
-    zero or more. A new address clears the position ("position pending") and queues geocoding
+    zero or more, the margin on products sold by weight 0 to 5000 basis points (it applies to
+    orders placed afterwards: a line keeps the margin it was placed with). A new address clears the position ("position pending") and queues geocoding
     after commit.
     """
     given = {
@@ -79,6 +86,7 @@ def update_producer(
         "description": description,
         "address": address.strip() if address is not None else None,
         "minimum_order_cents": minimum_order_cents,
+        "weight_margin_bp": weight_margin_bp,
         "slug": slug,
         "is_active": is_active,
     }
@@ -87,6 +95,7 @@ def update_producer(
         name=after["name"],
         address=after["address"],
         minimum_order_cents=after["minimum_order_cents"],
+        weight_margin_bp=after["weight_margin_bp"],
     )
     fields = [f for f in given if after[f] != getattr(producer, f)]
     for field in fields:
@@ -108,8 +117,17 @@ def update_producer(
 # --- Products -------------------------------------------------------------------------------
 
 
-def _refusals(*, name: str, price_cents: int, quantity_per_unit: Decimal) -> dict[str, list]:
+def _refusals(
+    *,
+    name: str,
+    price_cents: int,
+    quantity_per_unit: Decimal,
+    unit: str = "",
+    sold_by_weight: bool = False,
+) -> dict[str, list]:
     errors = {}
+    if sold_by_weight and unit not in WEIGHT_UNITS:
+        errors["unit"] = [_("A product sold by weight is measured in kg or g.")]
     if not name:
         errors["name"] = [_("This field is required.")]
     if price_cents < 0:
@@ -140,10 +158,12 @@ def build_product(
     is_organic: bool = False,
     description: str = "",
     is_active: bool = True,
+    sold_by_weight: bool = False,
 ) -> Product:
     """An unsaved product, checked against every rule of :func:`create_product` but the
     unique name, which needs the farm's other products (one query for a product, one for a
-    whole CSV file). Raises :class:`Invalid`."""
+    whole CSV file). A product sold by weight is measured in kg or g (its quantity per unit
+    is then the estimated weight of a piece). Raises :class:`Invalid`."""
     product = Product(
         producer=producer,
         name=name.strip(),
@@ -155,11 +175,14 @@ def build_product(
         is_organic=is_organic,
         description=description,
         is_active=is_active,
+        sold_by_weight=sold_by_weight,
     )
     errors = _refusals(
         name=product.name,
         price_cents=product.price_cents,
         quantity_per_unit=product.quantity_per_unit,
+        unit=product.unit,
+        sold_by_weight=product.sold_by_weight,
     )
     if errors:
         raise Invalid(errors=errors)
@@ -179,6 +202,7 @@ def create_product(
     is_organic: bool = False,
     description: str = "",
     is_active: bool = True,
+    sold_by_weight: bool = False,
 ) -> Product:
     """Add a product to a farm. Names are unique per farm, whatever their case."""
     product = build_product(
@@ -192,6 +216,7 @@ def create_product(
         is_organic=is_organic,
         description=description,
         is_active=is_active,
+        sold_by_weight=sold_by_weight,
     )
     _check_name_free(producer=producer, name=product.name)
     try:
@@ -213,6 +238,7 @@ PRODUCT_FIELDS = (
     "is_organic",
     "description",
     "is_active",
+    "sold_by_weight",
 )
 
 
@@ -228,6 +254,7 @@ def change_product(
     is_organic: bool | None = None,
     description: str | None = None,
     is_active: bool | None = None,
+    sold_by_weight: bool | None = None,
 ) -> list[str]:
     """Set the given values on ``product`` (None = unchanged) and return the fields that
     changed, checked like :func:`build_product` (the unique name is the caller's). Saves
@@ -242,6 +269,7 @@ def change_product(
         "is_organic": is_organic,
         "description": description,
         "is_active": is_active,
+        "sold_by_weight": sold_by_weight,
     }
     changed = [
         f for f in PRODUCT_FIELDS if given[f] is not None and given[f] != getattr(product, f)
@@ -252,6 +280,8 @@ def change_product(
         name=product.name,
         price_cents=product.price_cents,
         quantity_per_unit=Decimal(product.quantity_per_unit),
+        unit=product.unit,
+        sold_by_weight=product.sold_by_weight,
     )
     if errors:
         raise Invalid(errors=errors)
@@ -271,6 +301,7 @@ def update_product(
     is_organic: bool | None = None,
     description: str | None = None,
     is_active: bool | None = None,
+    sold_by_weight: bool | None = None,
 ) -> Product:
     """Change a product (None = unchanged). Offers keep their own price: a new product price
     is only the default for offers created afterwards."""
@@ -285,6 +316,7 @@ def update_product(
         is_organic=is_organic,
         description=description,
         is_active=is_active,
+        sold_by_weight=sold_by_weight,
     )
     _check_name_free(producer=product.producer, name=product.name, pk=product.pk)
     if changed:

@@ -5,8 +5,9 @@ a credit, once; nobody's credit negative.
 Hypothesis drives a state machine (orders paid with and without credit, declined cards,
 top-ups, credit asked back to the card, lowered and cancelled orders, seasons subscribed,
 skipped, paused and cancelled, the close with a farm below its minimum and its settlements,
-lines delivered short, hand-overs, no-shows, a host cancelling) over one distribution (two farms — one with a minimum — and
-an AMAP season delivered there), three households, and a fake Stripe (declines included). The
+lines delivered short, lines sold by weight weighed (or charged at their estimate), hand-overs,
+no-shows, a host cancelling) over one distribution (two farms — one with a minimum and one
+selling a cheese by weight — and an AMAP season delivered there), three households, and a fake Stripe (declines included). The
 number of examples is bounded for CI (``MONEY_INVARIANT_EXAMPLES``, default 50).
 """
 
@@ -20,7 +21,7 @@ import time_machine
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck
+from hypothesis import HealthCheck, event
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -38,6 +39,7 @@ from orders.services import (
 )
 from orders.services.closing import settle_order
 from orders.services.corrections import mark_delivered
+from orders.services.weighing import charge_unweighed_orders, enter_weight
 from payments.reconcile import reconcile
 from payments.services.topups import pay_topup, start_topup
 from payments.services.wallet import add_credit, set_refund_preference
@@ -55,7 +57,7 @@ from subscriptions.services import (
 )
 from subscriptions.services.credited import credit_all_missed_weeks
 from tests.factories import DistributionFactory, UserFactory
-from tests.orders.conftest import stocked_farm
+from tests.orders.conftest import stocked_farm, weighed_offer
 from tests.payments.fakes import DECLINED, VISA
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -102,7 +104,8 @@ class Money(RuleBasedStateMachine):
         )
         a = stocked_farm(self.distribution, prices=(300, 199), stock=20)
         b = stocked_farm(self.distribution, prices=(435,), stock=20, minimum_cents=2000)
-        self.offers = [*a.offers, *b.offers]
+        cheese = weighed_offer(a, stock=20)  # about 500 g for about 9.50 €, sold by weight
+        self.offers = [*a.offers, *b.offers, cheese]
         basket_farm = stocked_farm(self.distribution, prices=(1500,), stock=2)
         product = Product.objects.get(pk=basket_farm.offers[0].product_id)
         product.category = "basket"
@@ -306,8 +309,10 @@ class Money(RuleBasedStateMachine):
             self.beat()
 
     def beat(self):
-        """Days went by: the periodic passes ran (basket weeks that brought no basket)."""
+        """Days went by: the periodic passes ran (basket weeks that brought no basket, lines
+        never weighed charged at their estimate)."""
         credit_all_missed_weeks()
+        charge_unweighed_orders()
 
     @precondition(lambda self: self.closed)
     @rule()
@@ -333,6 +338,22 @@ class Money(RuleBasedStateMachine):
             self.attempt(
                 mark_delivered, producer=chosen.producer, line_id=chosen.pk, delivered=delivered
             )
+
+    @precondition(lambda self: self.closed)
+    @rule(n=index, grams=st.sampled_from([1, 480, 500, 520, 575, 576, 900, 1040, 5000]))
+    def weigh(self, n, grams):
+        """A farm enters the real weight of a line sold by weight (again, perhaps)."""
+        sold = list(
+            OrderLine.objects.filter(order__pk__in=self.orders, estimated_weight_g__isnull=False)
+            .select_related("producer")
+            .order_by("pk")
+        )
+        if sold:
+            chosen = sold[n % len(sold)]
+            done = self.attempt(
+                enter_weight, producer=chosen.producer, line_id=chosen.pk, weight_g=grams
+            )
+            event("weighed" if done and done.changed else "weight refused or unchanged")
 
     @precondition(lambda self: self.closed)
     @rule(n=index)

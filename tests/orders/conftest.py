@@ -40,6 +40,26 @@ def stocked_farm(distribution, *, prices=(300,), stock=10, minimum_cents=0, name
     return SimpleNamespace(producer=producer, offers=offers)
 
 
+def weighed_offer(farm, *, name="Tomme", grams=500, price=950, stock=10):
+    """A piece of about ``grams`` g at about ``price`` cents, sold by weight."""
+    product = Product.objects.create(
+        producer=farm.producer,
+        name=name,
+        category="dairy",
+        unit="g",
+        quantity_per_unit=grams,
+        price_cents=price,
+        sold_by_weight=True,
+    )
+    return Offer.objects.create(
+        catalogue=farm.offers[0].catalogue,
+        product=product,
+        price_cents=price,
+        quantity=stock,
+        remaining=stock,
+    )
+
+
 @pytest.fixture
 def market(db):
     """An open distribution (cutoff in 2 days) with two farms and a household.

@@ -24,6 +24,7 @@ class FakeStripe:
         self.calls: list[str] = []
         self.owners: dict[str, str] = {}  # payment method → customer it is attached to
         self.detached: list[str] = []  # payment methods detached, in order
+        self.deleted_customers: list[str] = []  # customers deleted (erased accounts)
         self.delay = 0.0  # seconds each PaymentIntent creation takes (races)
         self.create_requests = 0  # calls to create a PaymentIntent, idempotent replays included
         self.lose_next_answer = False  # Stripe did it, but the answer never reached us
@@ -191,8 +192,15 @@ class FakeStripe:
 
         return self._idempotent(idempotency_key, make)
 
+    def delete_customer(self, *, customer_id):
+        with self._lock:
+            if self.down:
+                raise PaymentUnavailable()
+            self.deleted_customers.append(customer_id)
+
     SEAM = (
         "create_customer",
+        "delete_customer",
         "create_setup_intent",
         "retrieve_card",
         "list_cards",

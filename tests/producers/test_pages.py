@@ -216,3 +216,63 @@ def test_the_add_offer_form_lists_only_the_products_that_can_be_added(client, fa
     )
     assert response.status_code == 400
     assert catalogue.offers.count() == 1
+
+
+def test_a_product_sold_by_weight_is_measured_in_kg_or_g(client, farm):
+    client.cookies["django_language"] = "fr"
+    data = {
+        "name": "Tomme fermière",
+        "category": "dairy",
+        "unit": "piece",
+        "quantity_per_unit": "1",
+        "price": "9,50",
+        "vat_rate": "550",
+        "is_active": "on",
+        "sold_by_weight": "on",
+    }
+    refused = client.post(page("product_create", slug=farm.slug), data)
+    assert refused.status_code == 200
+    assert "Un produit vendu au poids se mesure en kg ou en g." in refused.content.decode()
+    assert not Product.objects.exists()
+    form = client.get(page("product_create", slug=farm.slug)).content.decode()
+    assert "Vendu au poids" in form
+    weighed = client.post(
+        page("product_create", slug=farm.slug), {**data, "unit": "g", "quantity_per_unit": "500"}
+    )
+    assert weighed.status_code == 302
+    product = Product.objects.get()
+    assert (product.sold_by_weight, product.estimated_weight_g) == (True, 500)
+    edited = client.post(
+        page("product_edit", slug=farm.slug, pk=product.pk), {**data, "unit": "kg"}
+    )
+    assert edited.status_code == 302
+    product.refresh_from_db()
+    assert (product.unit, product.sold_by_weight) == ("kg", True)
+    client.post(
+        page("product_edit", slug=farm.slug, pk=product.pk),
+        {**data, "unit": "kg", "sold_by_weight": ""},
+    )
+    product.refresh_from_db()
+    assert product.sold_by_weight is False
+
+
+def test_the_farm_sets_its_margin_on_products_sold_by_weight_as_a_percentage(client, farm):
+    client.cookies["django_language"] = "fr"
+    data = {"name": farm.name, "address": farm.address, "minimum_order": "0"}
+    form = client.get(page("producer_edit", slug=farm.slug)).content.decode()
+    assert 'value="15"' in form and "Marge sur les produits vendus au poids (%)" in form
+    assert (
+        client.post(
+            page("producer_edit", slug=farm.slug), {**data, "weight_margin": "12,5"}
+        ).status_code
+        == 302
+    )
+    farm.refresh_from_db()
+    assert farm.weight_margin_bp == 1250
+    too_much = client.post(page("producer_edit", slug=farm.slug), {**data, "weight_margin": "51"})
+    assert too_much.status_code == 200
+    farm.refresh_from_db()
+    assert farm.weight_margin_bp == 1250
+    assert client.post(page("producer_edit", slug=farm.slug), data).status_code == 302
+    farm.refresh_from_db()
+    assert farm.weight_margin_bp == 1250  # left empty: unchanged
