@@ -80,6 +80,9 @@ def test_sign_up_without_accepting_the_terms_creates_no_account(client):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Acceptez les conditions générales pour créer un compte." in page
+    # The box says it is wrong and names its message, which a screen reader reads with it.
+    assert 'aria-invalid="true" aria-describedby="id_accept_terms_error"' in page
+    assert '<ul class="errorlist" id="id_accept_terms_error">' in page
     assert f'href="{reverse("legal:terms")}"' in page
     assert not User.objects.exists()
     assert not Acceptance.objects.exists()
