@@ -1,5 +1,6 @@
 """The account's own personal data (see :mod:`accounts.personal_data`): the profile, the API
-tokens (never their secrets), the e-mails sent, the terms accepted (``legal``). Erasing them is :mod:`accounts.erasure`'s."""
+tokens (never their secrets), the e-mails sent, the terms accepted (``legal``). Erasing them
+is :mod:`accounts.erasure`'s (acceptances stay on the anonymised account)."""
 
 from __future__ import annotations
 
