@@ -32,6 +32,11 @@ class SignUpForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    # Required: the version accepted and the date are recorded (legal.services).
+    accept_terms = forms.BooleanField(
+        label=_("I have read and I accept the terms and conditions"),
+        error_messages={"required": _("Accept the terms and conditions to create an account.")},
+    )
 
     def clean(self):
         cleaned = super().clean()

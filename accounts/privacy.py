@@ -1,5 +1,6 @@
 """The account's own personal data (see :mod:`accounts.personal_data`): the profile, the API
-tokens (never their secrets), the e-mails sent. Erasing them is :mod:`accounts.erasure`'s."""
+tokens (never their secrets), the e-mails sent, the terms accepted (``legal``). Erasing them
+is :mod:`accounts.erasure`'s (acceptances stay on the anonymised account)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, SentEmail, User
 from accounts.personal_data import PersonalData, Section
+from legal.models import Acceptance
 
 
 def _profile(user: User) -> dict:
@@ -48,6 +50,16 @@ ACCOUNT_DATA = PersonalData(
             description=_("the e-mails we sent you: subject and date"),
             rows=lambda user: SentEmail.objects.filter(user=user).order_by("sent_at", "pk"),
             row=lambda sent: {"subject": sent.subject, "sent_at": sent.sent_at, "about": sent.key},
+        ),
+        Section(
+            name="terms_accepted",
+            description=_("the terms you accepted: which version, when"),
+            rows=lambda user: Acceptance.objects.filter(user=user).order_by("accepted_at", "pk"),
+            row=lambda acceptance: {
+                "document": acceptance.document,
+                "version": acceptance.version,
+                "accepted_at": acceptance.accepted_at,
+            },
         ),
     ],
 )

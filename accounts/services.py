@@ -22,6 +22,7 @@ from accounts.errors import (
 )
 from accounts.models import ApiToken, User
 from common.errors import Invalid, NotFound, check_editable
+from legal.services import record_acceptance
 
 # 20 random bytes as 40 hex characters: the shape of the tokens clients already hold.
 TOKEN_BYTES = 20
@@ -42,9 +43,13 @@ def _free_email(email: str, *, owner: User | None = None) -> str:
 
 
 @transaction.atomic
-def register_user(*, email: str, password: str | None, full_name: str) -> User:
+def register_user(
+    *, email: str, password: str | None, full_name: str, terms_version: str | None = None
+) -> User:
     """Create an account; the e-mail address is unique whatever its case. Without a password
-    (an operator opening an account) none is usable until the person resets it."""
+    (an operator opening an account) none is usable until the person resets it. A person who
+    signs up accepts the terms: ``terms_version`` is recorded with the date, in the same
+    transaction (an operator opening an account passes none)."""
     email = _free_email(email)
     candidate = User(email=email, full_name=full_name.strip())
     if password is not None:
@@ -54,9 +59,12 @@ def register_user(*, email: str, password: str | None, full_name: str) -> User:
             raise Invalid(errors={"password": list(exc.messages)}) from exc
     try:
         with transaction.atomic():
-            return User.objects.create_user(email, password, full_name=candidate.full_name)
+            user = User.objects.create_user(email, password, full_name=candidate.full_name)
     except IntegrityError:  # lost a race with the same address
         raise EmailTaken() from None
+    if terms_version is not None:
+        record_acceptance(user=user, version=terms_version)
+    return user
 
 
 # What operators change on an account (the password has its own form).

@@ -15,6 +15,7 @@ from accounts.services import register_user
 from accounts.services import set_language as remember_language
 from common.errors import DomainError
 from common.forms import add_domain_error
+from legal.documents import TERMS_VERSION
 
 
 @require_http_methods(["GET", "POST"])
@@ -28,6 +29,7 @@ def sign_up(request):
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
                 full_name=form.cleaned_data["full_name"],
+                terms_version=TERMS_VERSION,  # the form requires accepting them
             )
         except DomainError as exc:
             add_domain_error(form, exc)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "common",
+    "legal",
     "accounts",
     "payments",
     "producers",
@@ -305,6 +306,19 @@ if env_bool("CSP_REPORT_ONLY", False):  # to try a change: browsers report, bloc
     CONTENT_SECURITY_POLICY = None
 else:
     CONTENT_SECURITY_POLICY = _CSP
+
+# --- Legal notices (mentions légales, privacy, accessibility pages): who publishes and hosts ---
+# The defaults are placeholders that say so: a deployment sets the real ones.
+LEGAL_PUBLISHER_NAME = env_str("LEGAL_PUBLISHER_NAME", "Circuit Court (association — à renseigner)")
+LEGAL_PUBLISHER_STATUS = env_str("LEGAL_PUBLISHER_STATUS", "Association loi 1901 (à renseigner)")
+LEGAL_PUBLISHER_ADDRESS = env_str("LEGAL_PUBLISHER_ADDRESS", "Adresse à renseigner, 59000 Lille")
+LEGAL_PUBLISHER_ID = env_str("LEGAL_PUBLISHER_ID", "SIREN/RNA à renseigner")
+LEGAL_PUBLICATION_DIRECTOR = env_str("LEGAL_PUBLICATION_DIRECTOR", "Nom à renseigner")
+LEGAL_CONTACT_EMAIL = env_str("LEGAL_CONTACT_EMAIL", "bonjour@circuit-court.fr")
+LEGAL_HOST_NAME = env_str("LEGAL_HOST_NAME", "Hébergeur à renseigner")
+LEGAL_HOST_ADDRESS = env_str("LEGAL_HOST_ADDRESS", "Adresse de l'hébergeur à renseigner")
+LEGAL_HOST_CONTACT = env_str("LEGAL_HOST_CONTACT", "Contact de l'hébergeur à renseigner")
+LEGAL_MEDIATOR = env_str("LEGAL_MEDIATOR", "Médiateur de la consommation à renseigner")
 
 # --- Rules of the trade (defaults from the design; all overridable) -------------------------
 FEE_HOST_BASIS_POINTS = env_int("FEE_HOST_BASIS_POINTS", 835)

@@ -10,6 +10,7 @@ from payments.webhooks import stripe_webhook
 urlpatterns = [
     path("", include("frontend.urls")),
     path("compte/", include("accounts.urls")),
+    path("", include("legal.urls")),
     path("api/v1/", include(("config.api", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's set-up script as a file (?script): no inline script.

@@ -1,7 +1,7 @@
 """The house's rules, read from the source with ``ast`` (docs/architecture.md):
 
 - imports flow one way between apps:
-  common ← accounts ← payments ← producers ← pickup ← orders ← subscriptions ← handover ←
+  common ← legal ← accounts ← payments ← producers ← pickup ← orders ← subscriptions ← handover ←
   frontend, and gardens sees only common, accounts and payments;
 - no function-level import of the project's own modules, except where the framework asks for
   it: a task module imports its own app's services inside the task (the services enqueue the
@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Lower layers first: an app imports only itself and the apps before it.
 LAYERS = [
     "common",
+    "legal",
     "accounts",
     "payments",
     "producers",

@@ -1,7 +1,7 @@
 """A household with something of every kind the service keeps about a person (orders and
 lines, payments and refunds, credit, a top-up, a saved card, a plot, waiting lists, a work
-day, a farm and a pickup point it belongs to, a token, e-mails sent), for the export and
-erasure tests."""
+day, a farm and a pickup point it belongs to, a token, e-mails sent, the terms accepted), for
+the export and erasure tests."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from accounts.models import SentEmail
 from accounts.services import create_token
 from gardens.models import WorkDaySignup
+from legal.services import record_acceptance
 from orders.services import pay_order, place_order
 from payments.models import SavedCard, StripeCustomer
 from payments.services import topups
@@ -32,6 +33,7 @@ PHONE = "+33 6 12 34 56 78"
 def household_with_everything(market) -> SimpleNamespace:
     """``market``: the orders tests' far market (payments captured at once)."""
     user = UserFactory(email=EMAIL, full_name=NAME, phone=PHONE)
+    record_acceptance(user=user)  # the terms, accepted at sign-up
     topup = topups.start_topup(household=user, amount_cents=2000)
     topups.pay_topup(topup=topup, payment_method=VISA)
     withdraw_credit(household=user, amount_cents=100)

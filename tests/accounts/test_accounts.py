@@ -19,6 +19,7 @@ def test_sign_up_creates_the_account_and_logs_in(client):
             "email": "Ines.Martin@Exemple.fr",
             "password": "pommes-de-terre-42",
             "password_again": "pommes-de-terre-42",
+            "accept_terms": "on",
         },
     )
     assert response.status_code == 302
@@ -36,6 +37,7 @@ def test_sign_up_refuses_a_taken_address_whatever_its_case(client):
             "email": "INES@exemple.fr",
             "password": "pommes-de-terre-42",
             "password_again": "pommes-de-terre-42",
+            "accept_terms": "on",
         },
     )
     assert response.status_code == 200

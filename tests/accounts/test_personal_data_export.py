@@ -75,6 +75,7 @@ def test_the_export_holds_every_object_of_the_household_and_no_one_elses(
         "pickup_points_hosted": 1,
         "api_tokens": 1,
         "emails_sent": user.sent_emails.count(),
+        "terms_accepted": 1,
     }
     assert {name: len(data[name]) for name in expected} == expected
     assert all(count > 0 for count in expected.values()), expected

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from gardens.models import Reservation
+from tests.browser.keyboard import tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,16 +48,9 @@ def test_the_demo_gardener_reserves_a_free_plot_by_clicking_it(live_server, page
 def test_keyboard_only_reservation(live_server, page, artifacts_dir):
     call_command("seed_demo", verbosity=0)
     _log_in_as_the_demo_gardener(page, live_server)
-    focused_plot = None
-    for _step in range(80):  # Tab from the top of the page to the first free plot
-        page.keyboard.press("Tab")
-        focused_plot = page.evaluate(
-            "() => { const el = document.activeElement;"
-            " return el && el.matches('.plot-free[role=button]') ? el.dataset.plot : null; }"
-        )
-        if focused_plot:
-            break
-    assert focused_plot, "no free plot reachable with Tab"
+    # Tab from the top of the page to the first free plot, the focus visible all the way.
+    tab_to(page, ".plot-free[role=button]", limit=80)
+    focused_plot = page.evaluate("() => document.activeElement.dataset.plot")
     label = page.locator(f"#plan-plot-{focused_plot}").get_attribute("aria-label")
     assert label and "20" in label
 

@@ -28,6 +28,7 @@ def test_sign_up_then_log_in(live_server, page: Page, artifacts_dir):
     page.get_by_label("Adresse e-mail").fill("jeanne@exemple.fr")
     page.get_by_label("Mot de passe", exact=True).fill("carottes-et-poireaux")
     page.get_by_label("Mot de passe (confirmation)").fill("carottes-et-poireaux")
+    page.get_by_label("J'ai lu et j'accepte les conditions générales").check()
     page.get_by_role("button", name="Créer mon compte").click()
     expect(page.get_by_text("Bienvenue sur Circuit Court, votre compte est prêt.")).to_be_visible()
 
