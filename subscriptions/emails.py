@@ -3,13 +3,11 @@ the household's language, text and HTML, times in Europe/Paris."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from accounts.emails import send_once
-from common.emails import Email, Section, format_datetime
+from common.emails import Email, Section, absolute_url, format_datetime
 from common.money import format_eur
 from subscriptions.models import CreditedWeek, SubscriptionWaitlistEntry
 
@@ -46,7 +44,7 @@ def send_basket_offer(*, entry_id: int) -> int:
     return send_once(entry.household, build, key=f"basket-offer-{entry.pk}-{expires}")
 
 
-def week_credited_text(credited: CreditedWeek) -> str:
+def week_credited_paragraphs(credited: CreditedWeek) -> tuple[str, str]:
     """Why a basket week brought no basket, and where its money went (the credit)."""
     subscription = credited.subscription
     values = {
@@ -66,11 +64,11 @@ def week_credited_text(credited: CreditedWeek) -> str:
         "The %(amount)s you paid for this basket are added to your credit, which pays first "
         "for your next orders."
     )
-    return f"{why % values}\n{back % values}\n{settings.SITE_URL.rstrip('/')}/compte/credit/"
+    return why % values, back % values
 
 
 def send_week_credited(*, credited_week_id: int) -> int:
-    """Tell the household a basket week became credit: why, and how much."""
+    """Tell the household a basket week became credit: why, and how much; once."""
     credited = (
         CreditedWeek.objects.select_related(
             "subscription__household", "subscription__season__product__producer"
@@ -80,13 +78,19 @@ def send_week_credited(*, credited_week_id: int) -> int:
     )
     if credited is None:
         return 0
-    subject = _("No basket for the week of %(week)s: %(amount)s credited") % {
-        "week": formats.date_format(credited.week, "j F"),
-        "amount": format_eur(credited.credited_cents),
-    }
-    return send_mail(
-        subject,
-        week_credited_text(credited),
-        settings.DEFAULT_FROM_EMAIL,
-        [credited.subscription.household.email],
-    )
+    household = credited.subscription.household
+
+    def build() -> Email:
+        why, back = week_credited_paragraphs(credited)
+        return Email(
+            subject=_("No basket for the week of %(week)s: %(amount)s credited")
+            % {
+                "week": formats.date_format(credited.week, "j F"),
+                "amount": format_eur(credited.credited_cents),
+            },
+            greeting=_("Hello %(name)s,") % {"name": household.get_short_name()},
+            sections=[Section(paragraphs=[why, back])],
+            action=(_("See my credit"), absolute_url("/compte/credit/")),
+        )
+
+    return send_once(household, build, key=f"credited-week-{credited.pk}")

@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from payments.emails import send_topup_received
 from payments.models import CreditEntry, Payment, Topup
 from payments.services import attempts, topups
 from payments.services.wallet import balance
@@ -53,9 +54,12 @@ def test_a_top_up_by_card_adds_its_amount_to_the_credit_and_says_so_by_mail(
         "automatic",
         2000,
     )
-    assert len(mail.outbox) == 1
-    assert "20,00" in mail.outbox[0].body
-    assert not mail.outbox[0].alternatives  # plain text
+    (message,) = mail.outbox
+    assert message.subject == "Recharge reçue : 20,00 €"
+    assert "Votre avoir maintenant : 20,00\xa0€" in message.body
+    assert "20,00\xa0€" in message.alternatives[0][0]  # the same in HTML
+    # the webhook telling it again sends nothing more
+    assert send_topup_received(topup_id=started.json()["id"]) == 0
 
 
 @pytest.mark.parametrize("cents", [1000, 5000, 500, 1234, 50000])

@@ -25,6 +25,7 @@ from payments.models import CreditEntry
 from payments.services.wallet import add_credit, balance
 from pickup.models import Distribution
 from producers.models import Catalogue
+from subscriptions.emails import send_week_credited
 from subscriptions.models import CreditedWeek
 from subscriptions.services import cancel_subscription, skip_week
 from subscriptions.services.baskets import generate_basket_orders
@@ -207,6 +208,8 @@ def test_a_week_without_a_basket_is_credited_once_after_the_close(
     assert (credited.subscription, credited.reason) == (unlucky, why)
     (message,) = [m for m in mail.outbox if unlucky.household.email in m.to]
     assert "15,00\xa0€" in message.body and "avoir" in message.body
+    assert "15,00\xa0€" in message.alternatives[0][0]  # text and HTML, sent once
+    assert send_week_credited(credited_week_id=credited.pk) == 0
     # cancelling the subscription afterwards does not credit that week a second time
     with _after_cutoff(amap):
         cancel_subscription(subscription=unlucky)
