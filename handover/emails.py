@@ -7,8 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -117,7 +115,9 @@ def given_back_after_cancel(*, distribution: Distribution) -> dict[int, dict[str
     return back
 
 
-def cancelled_distribution_text(*, distribution: Distribution, back: dict[str, int]) -> str:
+def cancelled_distribution_paragraphs(
+    *, distribution: Distribution, back: dict[str, int]
+) -> list[str]:
     """The household's e-mail: the distribution is cancelled, and each sum that comes back."""
     lines = [
         _("The distribution of %(when)s at %(point)s is cancelled; your orders there are too.")
@@ -140,23 +140,40 @@ def cancelled_distribution_text(*, distribution: Distribution, back: dict[str, i
         )
     if not any(back.values()):
         lines.append(_("Nothing had been charged to you."))
-    return "\n".join(lines)
+    return lines
+
+
+def _cancelled_subject(distribution: Distribution) -> str:
+    return _("Distribution cancelled: %(point)s, %(when)s") % {
+        "point": distribution.pickup_point.name,
+        "when": _when(distribution),
+    }
 
 
 def send_cancelled_distribution_emails(*, distribution_id: int) -> int:
+    """A host cancelled the distribution: each household with orders there is told what
+    comes back and where, each member of a farm that had lines there that it has nothing to
+    bring — each in their language, text and HTML, once."""
     distribution = Distribution.objects.select_related("pickup_point").get(pk=distribution_id)
-    point = distribution.pickup_point
-    when = _when(distribution)
-    messages = []
-    subject = _("Distribution cancelled: %(point)s, %(when)s") % {
-        "point": point.name,
-        "when": when,
-    }
     back = given_back_after_cancel(distribution=distribution)
-    emails = dict(User.objects.filter(pk__in=list(back)).values_list("pk", "email"))
-    for household in sorted(back):
-        body = cancelled_distribution_text(distribution=distribution, back=back[household])
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [emails[household]]))
+    sent = 0
+    for household in User.objects.filter(pk__in=list(back)).order_by("pk"):
+
+        def household_email(household=household) -> Email:
+            return Email(
+                subject=_cancelled_subject(distribution),
+                greeting=_("Hello %(name)s,") % {"name": household.get_short_name()},
+                sections=[
+                    Section(
+                        paragraphs=cancelled_distribution_paragraphs(
+                            distribution=distribution, back=back[household.pk]
+                        )
+                    )
+                ],
+            )
+
+        key = f"distribution-{distribution.pk}-cancelled-{household.pk}"
+        sent += send_once(household, household_email, key=key)
     producer_ids = (
         OrderLine.objects.filter(
             order__distribution=distribution,
@@ -166,11 +183,19 @@ def send_cancelled_distribution_emails(*, distribution_id: int) -> int:
         .distinct()
     )
     for producer in Producer.objects.filter(pk__in=list(producer_ids)).prefetch_related("members"):
-        members = [m.email for m in producer.members.all()]
-        if members:
-            body = _("The distribution was cancelled: nothing to bring.")
-            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, members))
-    return send_mass_mail(messages, fail_silently=False) if messages else 0
+        for member in producer.members.all():
+
+            def farm_email() -> Email:
+                return Email(
+                    subject=_cancelled_subject(distribution),
+                    sections=[
+                        Section(paragraphs=[_("The distribution was cancelled: nothing to bring.")])
+                    ],
+                )
+
+            key = f"distribution-{distribution.pk}-cancelled-{producer.pk}-{member.pk}"
+            sent += send_once(member, farm_email, key=key)
+    return sent
 
 
 # --- After the close ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from common.errors import Invalid
+from handover.emails import send_cancelled_distribution_emails
 from handover.services import cancel_distribution
 from orders.errors import BasketManagedBySubscription
 from orders.models import Order
@@ -92,6 +93,9 @@ def test_a_cancelled_distribution_credits_the_basket_and_refunds_the_card_add_on
     assert "remboursé en totalité" not in to_household.body
     assert "Remboursé sur votre carte : 2,00\xa0€" in to_household.body
     assert "Ajouté à votre avoir : 17,00\xa0€" in to_household.body
+    assert "17,00\xa0€" in to_household.alternatives[0][0]  # the same in HTML
+    mail.outbox.clear()  # the task running again sends nothing more
+    assert send_cancelled_distribution_emails(distribution_id=amap.distribution.pk) == 0
     # the week is settled: no skip, no credit again at cancelling the subscription
     with pytest.raises(Invalid):
         skip_week(subscription=subscription, week=amap.distribution.week)
