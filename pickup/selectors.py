@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -200,14 +200,23 @@ def distribution_catalogue(*, distribution: Distribution) -> list[ProducerOffers
 
 def host_dashboard_points(*, user: User) -> list[PickupPoint]:
     """The points ``user`` hosts, each with ``dashboard_distributions`` (those that ended less
-    than two days ago or later, soonest first) and ``dashboard_suppliers`` (with their farm).
+    than two days ago or later, soonest first; each with ``orders_active``, its orders not
+    cancelled, and ``orders_paid``) and ``dashboard_suppliers`` (with their farm).
     Three queries whatever the number of points, distributions and farms."""
     recent = timezone.now() - timedelta(days=2)
+    distributions = (
+        Distribution.objects.filter(ends_at__gte=recent)
+        .annotate(
+            orders_active=Count("orders", filter=Q(orders__status__in=ORDER_ACTIVE_STATUSES)),
+            orders_paid=Count("orders", filter=Q(orders__status="paid")),
+        )
+        .order_by("starts_at")
+    )
     return list(
         hosted_points(user=user).prefetch_related(
             Prefetch(
                 "distributions",
-                queryset=Distribution.objects.filter(ends_at__gte=recent).order_by("starts_at"),
+                queryset=distributions,
                 to_attr="dashboard_distributions",
             ),
             Prefetch(

@@ -10,11 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.csv import csv_response
 from common.errors import DomainError
-from frontend.views.host import cancelled_message
+from frontend.confirm import confirm_page, is_confirmed
+from frontend.views.host import cancel_confirmation, cancelled_message
 from handover import exports, reports, services
 from orders.models import Order
 
@@ -116,9 +117,13 @@ def undo(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request, pk: int):
+    """Cancel the distribution: its orders are cancelled and paid back. Asked first: GET gives
+    the confirm page, a POST without ``confirm=1`` is refused with it."""
     distribution = _distribution(request, pk)
+    if not is_confirmed(request):
+        return confirm_page(request, cancel_confirmation(distribution))
     try:
         count = services.cancel_distribution(distribution=distribution, by=request.user)
     except DomainError as exc:

@@ -9,12 +9,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import DomainError
 from common.forms import add_domain_error
+from frontend.confirm import Confirmation, confirm_page, is_confirmed
 from handover.emails import close_audience
 from handover.services import cancel_distribution
 from orders.services import close_distribution
@@ -92,7 +96,14 @@ def _dashboard(request, *, bound: dict | None = None, status: int = 200):
                 "distribution_form": sent.get("distribution")
                 or DistributionForm(prefix=f"d{point.pk}"),
                 "weekly_form": sent.get("weekly") or WeeklyForm(prefix=f"w{point.pk}"),
-                "distributions": point.dashboard_distributions,
+                "distributions": [
+                    {
+                        "distribution": d,
+                        "close": close_confirmation(d, paid=d.orders_paid),
+                        "cancel": cancel_confirmation(d, active=d.orders_active),
+                    }
+                    for d in point.dashboard_distributions
+                ],
                 "suppliers": point.dashboard_suppliers,
             }
         )
@@ -173,13 +184,64 @@ def distribution_weekly(request, pk: int):
     return _dashboard(request, bound={pk: {"weekly": form}}, status=400)
 
 
+def _count_orders(distribution: Distribution, statuses) -> int:
+    return distribution.orders.filter(status__in=statuses).count()
+
+
+def cancel_confirmation(distribution: Distribution, *, active: int | None = None) -> Confirmation:
+    """Asked before cancelling a distribution: how many orders are cancelled and paid back."""
+    if active is None:
+        active = _count_orders(distribution, selectors.ORDER_ACTIVE_STATUSES)
+    if active:
+        consequence = ngettext(
+            "%(count)d order will be cancelled and refunded; its household is told by e-mail.",
+            "%(count)d orders will be cancelled and refunded; their households are told by "
+            "e-mail.",
+            active,
+        ) % {"count": active}
+    else:
+        consequence = _("It has no order yet; nobody is charged.")
+    return Confirmation(
+        action=reverse("frontend:day:cancel", args=[distribution.pk]),
+        title=_("Cancel the distribution of %(date)s?")
+        % {"date": date_format(timezone.localtime(distribution.starts_at), "l j F")},
+        consequence=consequence,
+        confirm_label=_("Yes, cancel the distribution"),
+        back=reverse("frontend:host_dashboard"),
+    )
+
+
+def close_confirmation(distribution: Distribution, *, paid: int | None = None) -> Confirmation:
+    """Asked before closing a sale: how many paid orders are charged now."""
+    if paid is None:
+        paid = _count_orders(distribution, ["paid"])
+    return Confirmation(
+        action=reverse("frontend:host_distribution_close", args=[distribution.pk]),
+        title=_("Close the sale now?"),
+        consequence=ngettext(
+            "Ordering stops. %(count)d paid order is charged for what the farms deliver; "
+            "a farm below its minimum is not sold.",
+            "Ordering stops. %(count)d paid orders are charged for what the farms deliver; "
+            "a farm below its minimum is not sold.",
+            paid,
+        )
+        % {"count": paid},
+        confirm_label=_("Yes, close the sale"),
+        back=reverse("frontend:host_dashboard"),
+        danger=False,
+    )
+
+
 @login_required
 @require_POST
 def distribution_move(request, pk: int):
+    """Move a distribution; to cancelled only with ``confirm=1`` (it refunds orders)."""
     distribution = selectors.host_distribution(user=request.user, pk=pk)
     target = request.POST.get("status", "")
     if target not in Distribution.Status.values:
         raise Http404
+    if target == Distribution.Status.CANCELLED and not is_confirmed(request):
+        return confirm_page(request, cancel_confirmation(distribution))
     try:
         if target == Distribution.Status.CANCELLED:  # orders cancelled and paid back too
             count = cancel_distribution(distribution=distribution, by=request.user)
@@ -236,10 +298,13 @@ def closed_message(distribution: Distribution) -> str:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def distribution_close(request, pk: int):
-    """Close the sale now (after the cutoff): minimums, capture or refund, e-mails."""
+    """Close the sale now (after the cutoff): minimums, capture or refund, e-mails. Asked
+    first: GET gives the confirm page, a POST without ``confirm=1`` is refused with it."""
     distribution = selectors.host_distribution(user=request.user, pk=pk)
+    if not is_confirmed(request):
+        return confirm_page(request, close_confirmation(distribution))
     try:
         closed = close_distribution(distribution=distribution)
     except DomainError as exc:

@@ -15,10 +15,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import DomainError
 from common.pdf import pdf_response
+from frontend.confirm import Confirmation, confirm_page, is_confirmed
+from frontend.templatetags.pickup_extras import eur
 from orders import documents, selectors, services
 from orders.models import Order
 from orders.services.paying import capture_method_for
@@ -127,8 +130,34 @@ def _detail(request, order: Order, *, status: int = 200):
             "changeable": services.order_changeable(order),
             "basket_subscription": subscription_selectors.basket_subscription(order_id=order.pk),
             "shows_pickup_code": selectors.shows_pickup_code(order),
+            "cancel_confirmation": cancel_confirmation(order),
         },
         status=status,
+    )
+
+
+def cancel_confirmation(order: Order) -> Confirmation:
+    """What a household is asked before cancelling: its products go back on sale and what it
+    paid comes back (a paid order's card authorisation is released, its credit returned)."""
+    count = sum(1 for line in order.lines.all() if line.status == "active")
+    products = ngettext(
+        "Its %(count)d product goes back on sale.",
+        "Its %(count)d products go back on sale.",
+        count,
+    ) % {"count": count}
+    if order.status == Order.Status.PAID:
+        money = _("The %(amount)s you paid is given back to you.") % {
+            "amount": eur(order.total_cents)
+        }
+    else:
+        money = _("Nothing has been charged.")
+    return Confirmation(
+        action=reverse("frontend:orders:change", args=[order.pk]),
+        title=_("Cancel order no. %(number)d?") % {"number": order.pk},
+        consequence=f"{products} {money}",
+        confirm_label=_("Yes, cancel the order"),
+        back=reverse("frontend:orders:detail", args=[order.pk]),
+        fields={"action": "cancel"},
     )
 
 
@@ -156,9 +185,16 @@ def order_receipt_pdf(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def order_change(request, pk: int):
+    """Lower quantities (POST), or cancel: asked first (GET gives the confirm page, a POST
+    without ``confirm=1`` is refused with it)."""
     order = selectors.household_order(user=request.user, pk=pk)
+    cancelling = request.GET.get("action") == "cancel" or request.POST.get("action") == "cancel"
+    if request.method == "GET" and not cancelling:
+        return redirect("frontend:orders:detail", pk=pk)
+    if cancelling and not is_confirmed(request):
+        return confirm_page(request, cancel_confirmation(order))
     quantities = {}
     for line in order.lines.all():
         value = request.POST.get(f"line-{line.pk}")

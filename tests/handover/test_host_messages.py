@@ -36,7 +36,7 @@ def _paid(market, lines, key):
 def _close(client, market):
     url = reverse("frontend:host_distribution_close", args=[market.distribution.pk])
     with time_machine.travel(market.distribution.cutoff_at + timedelta(minutes=5)):
-        response = client.post(url)
+        response = client.post(url, {"confirm": "1"})
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
@@ -81,7 +81,7 @@ def test_cancelling_a_distribution_says_how_many_households_are_told(client, mar
 
     response = client.post(
         reverse("frontend:host_distribution_move", args=[market.distribution.pk]),
-        {"status": "cancelled"},
+        {"status": "cancelled", "confirm": "1"},
     )
 
     assert [str(m) for m in get_messages(response.wsgi_request)] == [

@@ -22,7 +22,7 @@ def _pages(day):
         ("get", reverse("frontend:day:handover", args=[d]) + "?q=a"),
         ("post", reverse("frontend:day:collect", args=[order])),
         ("post", reverse("frontend:day:undo", args=[order])),
-        ("post", reverse("frontend:day:cancel", args=[d])),
+        ("get", reverse("frontend:day:cancel", args=[d])),  # its confirm page
     ]
     farm_a = [
         ("get", reverse("frontend:day:producer_index", args=[slug])),

@@ -108,7 +108,7 @@ def test_a_household_lowers_then_cancels_before_the_cutoff(client, market, fake_
     client.post(url, {f"line-{line.pk}": "1", "action": "change"})
     order.refresh_from_db()
     assert order.total_cents == 300
-    client.post(url, {"action": "cancel"})
+    client.post(url, {"action": "cancel", "confirm": "1"})
     order.refresh_from_db()
     assert order.status == "cancelled"
 
@@ -131,9 +131,9 @@ def test_the_host_closes_the_sale_after_the_cutoff(client, market, fake_stripe):
 
     with time_machine.travel(market.distribution.cutoff_at + timedelta(minutes=5)):
         assert close_url in client.get(reverse("frontend:host_dashboard")).content.decode()
-        client.post(close_url)
+        client.post(close_url, {"confirm": "1"})
     order.refresh_from_db()
     assert order.status == "confirmed"
 
     client.force_login(UserFactory())
-    assert client.post(close_url).status_code == 404
+    assert client.post(close_url, {"confirm": "1"}).status_code == 404

@@ -85,7 +85,8 @@ def test_the_host_cancels_and_decides_through_the_pages(client, world):
     client.force_login(world.users["host_x"])
     distribution = world.distribution["x"]
     client.post(
-        reverse("frontend:host_distribution_move", args=[distribution.pk]), {"status": "cancelled"}
+        reverse("frontend:host_distribution_move", args=[distribution.pk]),
+        {"status": "cancelled", "confirm": "1"},
     )
     distribution.refresh_from_db()
     assert distribution.status == Distribution.Status.CANCELLED
@@ -108,7 +109,7 @@ def test_the_host_cancels_and_decides_through_the_pages(client, world):
         ("frontend:host_point_update", "point", {}),
         ("frontend:host_distribution_create", "point", {}),
         ("frontend:host_distribution_weekly", "point", {}),
-        ("frontend:host_distribution_move", "distribution", {"status": "cancelled"}),
+        ("frontend:host_distribution_move", "distribution", {"status": "cancelled", "confirm": "1"}),
         ("frontend:host_supply_decide", "supplier", {"decision": "approve"}),
     ],
 )

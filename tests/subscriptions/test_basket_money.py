@@ -160,7 +160,7 @@ def test_the_order_page_hides_the_basket_changes_and_links_to_the_subscription(
     assert 'value="cancel"' not in page and f'name="line-{order.lines.get().pk}"' not in page
     assert f"/abonnements/{subscription.pk}/" in page
     # refused through the page too: nothing changes
-    client.post(f"/commandes/{order.pk}/modifier/", {"action": "cancel"})
+    client.post(f"/commandes/{order.pk}/modifier/", {"action": "cancel", "confirm": "1"})
     order.refresh_from_db()
     assert order.status == "paid"
     # an add-on order of the same household stays changeable like any order
