@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.csv import csv_response
 from common.errors import DomainError
 from common.money import format_eur
-from frontend.views.gardens import chosen_season, show_refusal
+from frontend.confirm import confirm_page, is_confirmed
+from frontend.views.gardens import chosen_season, give_back_confirmation, show_refusal
 from gardens import selectors, services
 from gardens.exports import occupancy_csv
 from gardens.models import Garden, Reservation, Season, WorkDay
@@ -75,6 +76,7 @@ def manage(request, slug: str):
                         "state": state_label(row),
                         "hours": hours[row.reservation.gardener_id] if row.reservation else None,
                         "fee": format_eur(row.reservation.fee_cents) if row.reservation else "",
+                        "release": _release(row.reservation) if row.reservation else None,
                     }
                     for row in plan.plots
                 ],
@@ -101,10 +103,25 @@ def _managed_reservation(request, slug: str, pk: int) -> Reservation:
     )
 
 
+def _release(reservation: Reservation):
+    garden = reservation.plot.garden
+    return give_back_confirmation(
+        reservation,
+        action=reverse("frontend:gardens:manage_cancel", args=[garden.slug, reservation.pk]),
+        back=_manage_url(garden, reservation.season),
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def manage_reservation(request, slug: str, pk: int, operation: str):
+    """Approve, refuse or release a reservation; releasing is asked first (confirm page on GET
+    or on a POST without ``confirm=1``)."""
     reservation = _managed_reservation(request, slug, pk)
+    if operation == "cancel" and not is_confirmed(request):
+        return confirm_page(request, _release(reservation))
+    if request.method == "GET":
+        return redirect(_manage_url(reservation.plot.garden, reservation.season))
     action = {
         "approve": services.approve_reservation,
         "refuse": services.refuse_reservation,

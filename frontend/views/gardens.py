@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import DomainError
 from common.forms import add_domain_error
+from frontend.confirm import Confirmation, confirm_page, is_confirmed
 from gardens import selectors, services
 from gardens.models import Garden, Offer, Reservation, Season, WaitlistEntry, WorkDay
 from gardens.presenters import feature_labels, plan_svg, state_label
@@ -109,6 +110,7 @@ def garden_detail(request, slug: str):
             "row": row,
             "features": feature_labels(row.plot),
             "state": state_label(row),
+            "reserve": reserve_confirmation(row.plot, season) if season is not None else None,
         }
         for row in plan.plots
     ]
@@ -140,15 +142,68 @@ def garden_detail(request, slug: str):
 # --- Gardeners ----------------------------------------------------------------------------------
 
 
+def reserve_confirmation(plot, season: Season) -> Confirmation:
+    """Asked before reserving a plot (one tap on the plan): which plot, for which season, and
+    the work hours it commits to."""
+    consequence = _(
+        "Plot %(code)s (%(area)s m²) for %(season)s: you commit to %(hours)s hours of shared "
+        "work."
+    ) % {
+        "code": plot.code,
+        "area": plot.area_m2,
+        "season": season.name,
+        "hours": season.required_work_hours,
+    }
+    if season.approval_required:
+        consequence += " " + _("A coordinator approves it.")
+    return Confirmation(
+        action=reverse("frontend:gardens:reserve", args=[season.garden.slug]),
+        title=_("Reserve plot %(code)s?") % {"code": plot.code},
+        consequence=consequence,
+        confirm_label=_("Yes, reserve %(code)s") % {"code": plot.code},
+        back=_detail_url(season.garden, season),
+        fields={"plot": plot.pk, "season": season.pk},
+        danger=False,
+    )
+
+
+def give_back_confirmation(reservation: Reservation, *, action: str, back: str) -> Confirmation:
+    """Asked before a plot is given back or released: it is offered to the waiting list."""
+    return Confirmation(
+        action=action,
+        title=_("Free plot %(code)s?") % {"code": reservation.plot.code},
+        consequence=_(
+            "Plot %(code)s is no longer reserved for %(season)s; it is offered at once to the "
+            "first gardener on the waiting list."
+        )
+        % {"code": reservation.plot.code, "season": reservation.season.name},
+        confirm_label=_("Yes, free the plot"),
+        back=back,
+    )
+
+
+def _give_back(reservation: Reservation) -> Confirmation:
+    return give_back_confirmation(
+        reservation,
+        action=reverse("frontend:gardens:cancel", args=[reservation.pk]),
+        back=reverse("frontend:gardens:mine"),
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reserve(request, slug: str):
+    """Reserve a plot: asked first (GET gives the confirm page, a POST without ``confirm=1``
+    is refused with it)."""
     garden = get_object_or_404(selectors.active_gardens(), slug=slug)
-    season = Season.objects.filter(garden=garden, pk=request.POST.get("season") or 0).first()
-    plot = garden.plots.filter(pk=request.POST.get("plot") or 0).first()
+    data = request.POST if request.method == "POST" else request.GET
+    season = Season.objects.filter(garden=garden, pk=data.get("season") or 0).first()
+    plot = garden.plots.filter(pk=data.get("plot") or 0).first()
     if season is None or plot is None:
         messages.error(request, _("Choose a plot and a season of this garden."))
         return redirect(_detail_url(garden, season))
+    if not is_confirmed(request):
+        return confirm_page(request, reserve_confirmation(plot, season))
     try:
         reservation = services.reserve_plot(gardener=request.user, plot=plot, season=season)
     except DomainError as exc:
@@ -204,14 +259,22 @@ def mine(request):
     return render(
         request,
         "frontend/gardens/mine.html",
-        {"mine": gardening, "progress": progress, "now": timezone.now()},
+        {
+            "mine": gardening,
+            "progress": progress,
+            "now": timezone.now(),
+            "give_back": {r.pk: _give_back(r) for r in gardening.reservations},
+        },
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel_reservation(request, pk: int):
+    """Give a plot back: asked first (confirm page on GET or on a POST without ``confirm=1``)."""
     reservation = get_object_or_404(Reservation, pk=pk, gardener=request.user)
+    if not is_confirmed(request):
+        return confirm_page(request, _give_back(reservation))
     try:
         services.cancel_reservation(reservation=reservation)
     except DomainError as exc:

@@ -11,9 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import DomainError
+from common.money import times
+from frontend.confirm import Confirmation, confirm_page, is_confirmed
+from frontend.templatetags.pickup_extras import eur
 from payments.selectors import credit_ledger
 from payments.services import customers, wallet
 from producers.selectors import producer_for_member
@@ -150,7 +154,33 @@ def detail(request, pk: int):
             "subscription": subscription,
             "weeks": _weeks(subscription),
             "skips_left": max(subscription.season.max_skips - subscription.skips.count(), 0),
+            "cancel_confirmation": cancel_confirmation(subscription),
         },
+    )
+
+
+def cancel_confirmation(subscription: Subscription) -> Confirmation:
+    """Asked before cancelling a subscription: how many weeks become how much credit (what
+    ``cancel_subscription`` gives back)."""
+    if subscription.status == Subscription.Status.ACTIVE:
+        weeks = len(services.weeks_to_credit(subscription))
+        amount = times(subscription.price_cents, weeks)
+        consequence = ngettext(
+            "No more baskets: %(count)d week not yet delivered becomes %(amount)s of credit.",
+            "No more baskets: %(count)d weeks not yet delivered become %(amount)s of credit.",
+            weeks,
+        ) % {"count": weeks, "amount": eur(amount)}
+    else:
+        consequence = _("No more baskets: the %(amount)s of credit it used comes back.") % {
+            "amount": eur(subscription.credit_used_cents)
+        }
+    return Confirmation(
+        action=reverse("frontend:subscriptions:change", args=[subscription.pk]),
+        title=_("Cancel my subscription?"),
+        consequence=consequence,
+        confirm_label=_("Yes, cancel my subscription"),
+        back=reverse("frontend:subscriptions:detail", args=[subscription.pk]),
+        fields={"action": "cancel"},
     )
 
 
@@ -162,11 +192,16 @@ def _date(value: str) -> date | None:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def change(request, pk: int):
-    """Skip a week, pause between two dates, or cancel."""
+    """Skip a week, pause between two dates, or cancel: asked first (GET gives the confirm
+    page, a POST without ``confirm=1`` is refused with it)."""
     subscription = selectors.household_subscription(user=request.user, pk=pk)
-    action = request.POST.get("action")
+    action = request.POST.get("action") or request.GET.get("action")
+    if request.method == "GET" and action != "cancel":
+        return redirect("frontend:subscriptions:detail", pk=pk)
+    if action == "cancel" and not is_confirmed(request):
+        return confirm_page(request, cancel_confirmation(subscription))
     try:
         if action == "skip" and _date(request.POST.get("week")):
             services.skip_week(subscription=subscription, week=_date(request.POST["week"]))

@@ -36,7 +36,8 @@ def test_the_plan_draws_each_plot_focusable_labelled_and_stateful(client, season
     plots_svg = re.findall(r'<g class="plot plot-(\w+)"[^>]*tabindex="0" role="(\w+)"', page)
     assert sorted(plots_svg) == [("free", "button"), ("reserved", "img"), ("yours", "img")]
     assert 'aria-label="Plot B1' in page or 'aria-label="Parcelle B1' in page
-    assert page.count('id="reserve-form-') == 1  # a plain form for the free plot, works without JS
+    # the free plot's button: a confirm dialog, and a link to the confirm page without JS
+    assert page.count('class="confirm-dialog"') == 1
     for state in ("swatch-free", "swatch-reserved", "swatch-yours"):
         assert state in page  # the legend
 
@@ -44,7 +45,7 @@ def test_the_plan_draws_each_plot_focusable_labelled_and_stateful(client, season
 def test_anonymous_visitors_see_the_plan_without_buttons(client, season, plots):
     page = client.get(detail(season.garden)).content.decode()
     assert 'role="button"' not in page
-    assert 'id="reserve-form-' not in page
+    assert 'class="confirm-dialog"' not in page
 
 
 def _garden_page_queries(client, count: int) -> int:
@@ -74,19 +75,19 @@ def test_reserving_from_the_page_then_giving_back(client, season, plots, gardene
     client.force_login(gardener)
     response = client.post(
         reverse("frontend:gardens:reserve", args=[season.garden.slug]),
-        {"plot": plots["B1"].pk, "season": season.pk},
+        {"plot": plots["B1"].pk, "season": season.pk, "confirm": "1"},
         follow=True,
     )
     assert Reservation.objects.get(gardener=gardener).plot == plots["B1"]
     assert 'class="plot plot-yours"' in response.content.decode()
     again = client.post(
         reverse("frontend:gardens:reserve", args=[season.garden.slug]),
-        {"plot": plots["A1"].pk, "season": season.pk},
+        {"plot": plots["A1"].pk, "season": season.pk, "confirm": "1"},
         follow=True,
     )
     assert "message-error" in again.content.decode()
     reservation = Reservation.objects.get(gardener=gardener)
-    client.post(reverse("frontend:gardens:cancel", args=[reservation.pk]))
+    client.post(reverse("frontend:gardens:cancel", args=[reservation.pk]), {"confirm": "1"})
     reservation.refresh_from_db()
     assert reservation.status == "cancelled"
 
