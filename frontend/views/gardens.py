@@ -146,8 +146,7 @@ def reserve_confirmation(plot, season: Season) -> Confirmation:
     """Asked before reserving a plot (one tap on the plan): which plot, for which season, and
     the work hours it commits to."""
     consequence = _(
-        "Plot %(code)s (%(area)s m²) for %(season)s: you commit to %(hours)s hours of shared "
-        "work."
+        "Plot %(code)s (%(area)s m²) for %(season)s: you commit to %(hours)s hours of shared work."
     ) % {
         "code": plot.code,
         "area": plot.area_m2,

@@ -195,8 +195,7 @@ def cancel_confirmation(distribution: Distribution, *, active: int | None = None
     if active:
         consequence = ngettext(
             "%(count)d order will be cancelled and refunded; its household is told by e-mail.",
-            "%(count)d orders will be cancelled and refunded; their households are told by "
-            "e-mail.",
+            "%(count)d orders will be cancelled and refunded; their households are told by e-mail.",
             active,
         ) % {"count": active}
     else:

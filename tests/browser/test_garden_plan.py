@@ -36,6 +36,9 @@ def test_the_demo_gardener_reserves_a_free_plot_by_clicking_it(live_server, page
     expect(page.locator(".garden-plan .plot-yours")).to_have_count(0)
 
     free.click()
+    dialog = page.locator("dialog[open]")
+    expect(dialog).to_contain_text("20")  # the plot's work hours, asked first
+    dialog.locator(".confirm-submit").click()
 
     plot = page.locator(f"#plan-plot-{plot_id}")
     expect(plot).to_have_attribute("data-state", "yours")
@@ -54,6 +57,9 @@ def test_keyboard_only_reservation(live_server, page, artifacts_dir):
     label = page.locator(f"#plan-plot-{focused_plot}").get_attribute("aria-label")
     assert label and "20" in label
 
+    page.keyboard.press("Enter")
+    expect(page.locator("dialog[open]")).to_be_visible()
+    page.keyboard.press("Tab")  # from "Go back" to the confirm button
     page.keyboard.press("Enter")
 
     expect(page.locator(f"#plan-plot-{focused_plot}")).to_have_attribute("data-state", "yours")

@@ -109,7 +109,11 @@ def test_the_host_cancels_and_decides_through_the_pages(client, world):
         ("frontend:host_point_update", "point", {}),
         ("frontend:host_distribution_create", "point", {}),
         ("frontend:host_distribution_weekly", "point", {}),
-        ("frontend:host_distribution_move", "distribution", {"status": "cancelled", "confirm": "1"}),
+        (
+            "frontend:host_distribution_move",
+            "distribution",
+            {"status": "cancelled", "confirm": "1"},
+        ),
         ("frontend:host_supply_decide", "supplier", {"decision": "approve"}),
     ],
 )

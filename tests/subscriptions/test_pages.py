@@ -40,7 +40,9 @@ def test_someone_elses_subscription_is_a_404(client, amap):
     subscription = active_subscription(amap)
     client.force_login(UserFactory())
     assert client.get(f"/abonnements/{subscription.pk}/").status_code == 404
-    answer = client.post(f"/abonnements/{subscription.pk}/modifier/", {"action": "cancel", "confirm": "1"})
+    answer = client.post(
+        f"/abonnements/{subscription.pk}/modifier/", {"action": "cancel", "confirm": "1"}
+    )
     assert answer.status_code == 404
 
 
