@@ -203,7 +203,7 @@ def cancel_confirmation(distribution: Distribution, *, active: int | None = None
     return Confirmation(
         action=reverse("frontend:day:cancel", args=[distribution.pk]),
         title=_("Cancel the distribution of %(date)s?")
-        % {"date": date_format(timezone.localtime(distribution.starts_at), "l j F")},
+        % {"date": date_format(timezone.localtime(distribution.starts_at), "j F")},
         consequence=consequence,
         confirm_label=_("Yes, cancel the distribution"),
         back=reverse("frontend:host_dashboard"),
