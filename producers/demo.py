@@ -121,11 +121,16 @@ DEMO_PRODUCTS = {
 
 
 # Priced at the real weight: the catalogue shows the estimate of a piece, the farm weighs it.
+# The demo farm's catalogue of next week is seeded as a draft, for it to publish.
+DRAFT_NEXT_WEEK_FARM = "jardins-de-la-deule"
+
 SOLD_BY_WEIGHT = {"Courge butternut", "Tomme fermière", "Cuisses de poulet", "Filets de poulet"}
 
 
 def seed_catalogues(producer: Producer) -> None:
-    """The farm's demo products, and published catalogues for this week and the next one.
+    """The farm's demo products, and published catalogues for this week and the next one
+    (the demo farm's next week is created as a draft, for it to publish; its status is then
+    left alone).
 
     Stock of existing offers is left alone (demo orders may have taken some of it).
     """
@@ -150,13 +155,18 @@ def seed_catalogues(producer: Producer) -> None:
         )
         products.append((product, stock))
     for week in (current_week(), next_week()):
-        catalogue, _created = Catalogue.objects.update_or_create(
-            producer=producer,
-            week=week,
-            defaults={"status": Catalogue.Status.PUBLISHED},
-            create_defaults={"status": Catalogue.Status.PUBLISHED, "published_at": now},
-        )
-        if catalogue.published_at is None:
+        if producer.slug == DRAFT_NEXT_WEEK_FARM and week == next_week():
+            catalogue, _created = Catalogue.objects.get_or_create(
+                producer=producer, week=week, defaults={"status": Catalogue.Status.DRAFT}
+            )
+        else:
+            catalogue, _created = Catalogue.objects.update_or_create(
+                producer=producer,
+                week=week,
+                defaults={"status": Catalogue.Status.PUBLISHED},
+                create_defaults={"status": Catalogue.Status.PUBLISHED, "published_at": now},
+            )
+        if catalogue.status == Catalogue.Status.PUBLISHED and catalogue.published_at is None:
             catalogue.published_at = now
             catalogue.save(update_fields=["published_at"])
         for product, stock in products:

@@ -1,7 +1,8 @@
 """Demo AMAP baskets: Les Jardins de la Deûle offers a small and a large vegetable basket for
 a season delivered at every demo pickup point, and both the baskets and the Rucher des Weppes'
 spring honey are in the published catalogues of the next weeks (so a household can subscribe,
-skip a week and add honey to another). Idempotent: rows are matched by their natural keys;
+skip a week and add honey to another) — except the farm's next week, seeded as a draft for
+the demo farm to publish (producers/demo.py). Idempotent: rows are matched by their natural keys;
 stock already taken is left alone."""
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from pickup.models import PickupPoint
+from producers.demo import DRAFT_NEXT_WEEK_FARM
 from producers.models import Catalogue, Offer, Producer, Product
-from producers.weeks import current_week
+from producers.weeks import current_week, next_week
 from subscriptions.models import BasketSeason
 
 BASKET_FARM = "jardins-de-la-deule"
@@ -33,6 +35,8 @@ def _catalogue(producer: Producer, week, now) -> Catalogue:
         week=week,
         defaults={"status": Catalogue.Status.PUBLISHED, "published_at": now},
     )
+    if producer.slug == DRAFT_NEXT_WEEK_FARM and week == next_week():
+        return catalogue  # a draft the demo farm publishes itself
     if catalogue.status != Catalogue.Status.PUBLISHED:
         catalogue.status = Catalogue.Status.PUBLISHED
         catalogue.published_at = catalogue.published_at or now

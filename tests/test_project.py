@@ -19,7 +19,8 @@ def _counts() -> dict[str, int]:
     return {
         m._meta.label: m.objects.count()
         for m in apps.get_models()
-        if m._meta.app_label in {"accounts", "producers", "pickup", "orders", "gardens"}
+        if m._meta.app_label
+        in {"accounts", "producers", "pickup", "orders", "gardens", "subscriptions", "payments"}
         and issubclass(m, models.Model)
     }
 

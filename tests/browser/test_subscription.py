@@ -52,7 +52,9 @@ def test_the_demo_household_subscribes_skips_adds_honey_and_sees_its_credit(
     expect(page.locator("h1 [data-status]")).to_have_attribute(
         "data-status", "active", timeout=WAIT
     )
-    subscription = Subscription.objects.get(household__email=demo_email("foyer"))
+    subscription = Subscription.objects.get(
+        household__email=demo_email("foyer"), season__product__name=BASKET
+    )
     assert subscription.status == "active" and subscription.card_cents == subscription.total_cents
 
     next_week = subscription.first_week

@@ -54,7 +54,9 @@ def test_seeding_twice_and_days_later_does_not_pile_up():
         assert Distribution.objects.count() == first
     with time_machine.travel(datetime(2026, 12, 3, 9, tzinfo=PARIS), tick=False):
         call_command("seed_demo", verbosity=0)  # yesterday's open distributions are still good
-        assert Distribution.objects.count() == first
+        # only a new sale closed today (orders/demo.py); yesterday's stays, it has its orders
+        assert Distribution.objects.count() == first + 1
+        assert Distribution.objects.filter(status="closed").count() == 2
         _check_demo()
 
 

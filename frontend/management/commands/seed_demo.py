@@ -3,6 +3,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_accounts
 from gardens.demo import seed_gardens
+from orders.demo import seed_orders
 from pickup.demo import seed_pickup_points
 from producers.demo import seed_producers
 from subscriptions.demo import seed_subscriptions
@@ -19,11 +20,13 @@ class Command(BaseCommand):
         producers = seed_producers(users)
         points = seed_pickup_points(users)
         gardens = seed_gardens(users)
-        seed_subscriptions()  # AMAP baskets and the next weeks' catalogues (orders/demo.py)
+        seed_subscriptions()  # AMAP baskets and the next weeks' catalogues
+        sale = seed_orders(users)  # a sale closed today, an order to pay, a skipped week
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(users)} accounts, {len(producers)} producers, "
-                f"{len(points)} pickup points, {len(gardens)} garden(s). "
+                f"{len(points)} pickup points, {len(gardens)} garden(s); "
+                f"sale closed today: distribution {sale.pk if sale else '-'}. "
                 f"Password for every demo account: {DEMO_PASSWORD}"
             )
         )
