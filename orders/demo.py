@@ -39,14 +39,9 @@ from pickup import services as pickup_services
 from pickup.models import Distribution, PickupPoint
 from pickup.schedule import local_datetime
 from producers.models import Offer
-from subscriptions.models import BasketSeason, Subscription
-from subscriptions.services.seasons import season_price
-from subscriptions.services.skips import skip_week
-from subscriptions.services.subscribing import subscribe
 
 HOST_POINT = "lille-wazemmes"
 SLOT = (time(18, 0), time(19, 30))
-SUBSCRIBED_BASKET = "Panier de légumes — grand"
 
 # Neighbours of the demo household who ordered for today's sale (same password).
 NEIGHBOURS = [("famille.martin", "Julie Martin"), ("famille.dubois", "Karim Dubois")]
@@ -183,37 +178,11 @@ def seed_awaiting_order(point: PickupPoint, household: User) -> Order | None:
     )
 
 
-def seed_subscription(point: PickupPoint, household: User) -> Subscription | None:
-    season = BasketSeason.objects.filter(product__name=SUBSCRIBED_BASKET).order_by("pk").first()
-    if season is None:
-        return None
-    subscription = (
-        season.subscriptions.filter(household=household)
-        .exclude(status=Subscription.Status.CANCELLED)
-        .first()
-    )
-    if subscription is None:
-        _start, weeks, total = season_price(season)
-        if weeks == 0:
-            return None
-        add_credit(
-            household=household,
-            amount_cents=total,
-            reason=CreditEntry.Reason.ADJUSTMENT,
-            reference=f"demo-subscription-{season.pk}",
-        )
-        subscription = subscribe(household=household, season=season, pickup_point=point)
-    if not subscription.skips.exists() and subscription.status == Subscription.Status.ACTIVE:
-        skip_week(subscription=subscription, week=subscription.first_week)
-    return subscription
-
-
 def seed_orders(users) -> Distribution | None:
     point = PickupPoint.objects.filter(slug=HOST_POINT).first()
     if point is None:
         return None
     households = _households(users)
-    seed_subscription(point, households["foyer"])  # first: its skip's credit pays today's order
     distribution = seed_closed_sale(point, households)
     seed_awaiting_order(point, households["foyer"])
     return distribution

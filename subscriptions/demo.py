@@ -11,11 +11,16 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from payments.models import CreditEntry
+from payments.services.wallet import add_credit
 from pickup.models import PickupPoint
 from producers.demo import DRAFT_NEXT_WEEK_FARM
 from producers.models import Catalogue, Offer, Producer, Product
 from producers.weeks import current_week, next_week
-from subscriptions.models import BasketSeason
+from subscriptions.models import BasketSeason, Subscription
+from subscriptions.services.seasons import season_price
+from subscriptions.services.skips import skip_week
+from subscriptions.services.subscribing import subscribe
 
 BASKET_FARM = "jardins-de-la-deule"
 HONEY_FARM = "rucher-des-weppes"
@@ -27,6 +32,8 @@ BASKETS = [
 ]
 SEASON_WEEKS = 20
 CATALOGUE_WEEKS = 5  # this week and the four next ones
+HOST_POINT = "lille-wazemmes"  # the demo host's point (orders.demo seeds its sale)
+SUBSCRIBED_BASKET = "Panier de légumes — grand"
 
 
 def _catalogue(producer: Producer, week, now) -> Catalogue:
@@ -93,3 +100,34 @@ def seed_subscriptions() -> list[BasketSeason]:
         for week in weeks:
             _offer(_catalogue(honey.producer, week, now), honey, 30)
     return seasons
+
+
+def seed_subscription(users) -> Subscription | None:
+    """The demo household subscribed to the large basket at the host's point, next week
+    skipped (its credit then pays part of today's demo order: seed it before the orders)."""
+    point = PickupPoint.objects.filter(slug=HOST_POINT).first()
+    household = users["household"]
+    if point is None:
+        return None
+    season = BasketSeason.objects.filter(product__name=SUBSCRIBED_BASKET).order_by("pk").first()
+    if season is None:
+        return None
+    subscription = (
+        season.subscriptions.filter(household=household)
+        .exclude(status=Subscription.Status.CANCELLED)
+        .first()
+    )
+    if subscription is None:
+        _start, weeks, total = season_price(season)
+        if weeks == 0:
+            return None
+        add_credit(
+            household=household,
+            amount_cents=total,
+            reason=CreditEntry.Reason.ADJUSTMENT,
+            reference=f"demo-subscription-{season.pk}",
+        )
+        subscription = subscribe(household=household, season=season, pickup_point=point)
+    if not subscription.skips.exists() and subscription.status == Subscription.Status.ACTIVE:
+        skip_week(subscription=subscription, week=subscription.first_week)
+    return subscription

@@ -6,7 +6,7 @@ from gardens.demo import seed_gardens
 from orders.demo import seed_orders
 from pickup.demo import seed_pickup_points
 from producers.demo import seed_producers
-from subscriptions.demo import seed_subscriptions
+from subscriptions.demo import seed_subscription, seed_subscriptions
 
 
 class Command(BaseCommand):
@@ -21,6 +21,7 @@ class Command(BaseCommand):
         points = seed_pickup_points(users)
         gardens = seed_gardens(users)
         seed_subscriptions()  # AMAP baskets and the next weeks' catalogues
+        seed_subscription(users)  # a subscription with a skipped week (its credit is used next)
         sale = seed_orders(users)  # a sale closed today, an order to pay, a skipped week
         self.stdout.write(
             self.style.SUCCESS(
