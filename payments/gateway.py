@@ -18,6 +18,14 @@ from typing import Any
 
 import stripe
 from django.conf import settings
+from stripe.params import (
+    AccountCreateParams,
+    AccountLinkCreateParams,
+    PaymentIntentCreateParams,
+    RefundCreateParams,
+    TransferCreateParams,
+    TransferCreateReversalParams,
+)
 
 from payments.errors import (
     BadSignature,
@@ -62,6 +70,8 @@ class Event:
     type: str
     object: dict[str, Any] = field(default_factory=dict)
     malformed: str = ""
+    # A Connect event names the connected account it happened on.
+    account: str = ""
 
     @property
     def metadata(self) -> dict[str, str]:
@@ -260,6 +270,16 @@ def detach_card(*, payment_method: str) -> None:
         logger.info("Card %s was already detached or unknown to Stripe", payment_method)
 
 
+@dataclass(frozen=True)
+class SellerOfRecord:
+    """A charge made for a connected account (an AMAP farm sells its season itself): Stripe
+    charges ``on_behalf_of`` it, sends the amount to it (``transfer_data.destination``) and keeps
+    ``application_fee_cents`` for the platform."""
+
+    account_id: str
+    application_fee_cents: int = 0
+
+
 def create_payment_intent(
     *,
     amount_cents: int,
@@ -268,24 +288,34 @@ def create_payment_intent(
     capture_method: str,
     idempotency_key: str,
     metadata: dict[str, str],
+    transfer_group: str = "",
+    seller: SellerOfRecord | None = None,
 ) -> Intent:
     """Create AND confirm in one call (``confirm=True``): the flow localstripe and Stripe share.
-    A declined card raises CardDeclined; 3-D Secure answers ``requires_action``."""
+    A declined card raises CardDeclined; 3-D Secure answers ``requires_action``.
+
+    ``transfer_group`` ties a platform charge to the transfers paid later out of it (separate
+    charges and transfers: one group per distribution); ``seller`` makes it a destination
+    charge for a connected account instead."""
+    params: PaymentIntentCreateParams = {
+        "amount": amount_cents,
+        "currency": "eur",
+        "customer": customer_id,
+        "payment_method": payment_method,
+        "payment_method_types": ["card"],
+        "capture_method": "manual" if capture_method == "manual" else "automatic",
+        "confirm": True,
+        "metadata": metadata,
+    }
+    if transfer_group:
+        params["transfer_group"] = transfer_group
+    if seller is not None:
+        params["on_behalf_of"] = seller.account_id
+        params["transfer_data"] = {"destination": seller.account_id}
+        if seller.application_fee_cents:
+            params["application_fee_amount"] = seller.application_fee_cents
     return _intent(
-        _call(
-            client().v1.payment_intents.create,
-            params={
-                "amount": amount_cents,
-                "currency": "eur",
-                "customer": customer_id,
-                "payment_method": payment_method,
-                "payment_method_types": ["card"],
-                "capture_method": capture_method,
-                "confirm": True,
-                "metadata": metadata,
-            },
-            options=_options(idempotency_key),
-        )
+        _call(client().v1.payment_intents.create, params=params, options=_options(idempotency_key))
     )
 
 
@@ -310,24 +340,150 @@ def cancel_payment_intent(*, intent_id: str, idempotency_key: str) -> Intent:
     )
 
 
-def create_refund(*, intent_id: str, amount_cents: int, idempotency_key: str) -> str:
-    refund = _call(
-        client().v1.refunds.create,
-        params={"payment_intent": intent_id, "amount": amount_cents},
+def create_refund(
+    *, intent_id: str, amount_cents: int, idempotency_key: str, destination_charge: bool = False
+) -> str:
+    """Refund part of a PaymentIntent. A destination charge (``destination_charge``: made for a
+    connected account) takes the refund back from that account and gives back the platform's
+    fee in proportion."""
+    params: RefundCreateParams = {"payment_intent": intent_id, "amount": amount_cents}
+    if destination_charge:
+        params["reverse_transfer"] = True
+        params["refund_application_fee"] = True
+    refund = _call(client().v1.refunds.create, params=params, options=_options(idempotency_key))
+    return str(_plain(refund)["id"])
+
+
+# --- Stripe Connect: the farms' and hosts' accounts, and the transfers paid to them ---------
+
+
+@dataclass(frozen=True)
+class Account:
+    """What the app keeps of a connected (Express) account."""
+
+    id: str
+    charges_enabled: bool = False
+    payouts_enabled: bool = False
+    details_submitted: bool = False
+    # Stripe's ``requirements``: what it still needs now, and why the account is disabled.
+    currently_due: tuple[str, ...] = ()
+    past_due: tuple[str, ...] = ()
+    disabled_reason: str = ""
+
+
+def _account(obj: Any) -> Account:
+    obj = _plain(obj)
+    requirements = obj.get("requirements") or {}
+    return Account(
+        id=str(obj["id"]),
+        charges_enabled=bool(obj.get("charges_enabled")),
+        payouts_enabled=bool(obj.get("payouts_enabled")),
+        details_submitted=bool(obj.get("details_submitted")),
+        currently_due=tuple(str(r) for r in requirements.get("currently_due") or ()),
+        past_due=tuple(str(r) for r in requirements.get("past_due") or ()),
+        disabled_reason=str(requirements.get("disabled_reason") or ""),
+    )
+
+
+def account_from_event(obj: dict[str, Any]) -> Account | None:
+    """The account an ``account.updated`` event carries, or None if it is not one."""
+    if obj.get("object") != "account" or not str(obj.get("id", "")).startswith("acct_"):
+        return None
+    return _account(obj)
+
+
+def create_account(
+    *, email: str, metadata: dict[str, str], idempotency_key: str, business_name: str = ""
+) -> Account:
+    """An Express account in France that can take card payments and receive transfers."""
+    params: AccountCreateParams = {
+        "type": "express",
+        "country": "FR",
+        "default_currency": "eur",
+        "capabilities": {
+            "card_payments": {"requested": True},
+            "transfers": {"requested": True},
+        },
+        "metadata": metadata,
+    }
+    if email:
+        params["email"] = email
+    if business_name:
+        params["business_profile"] = {"name": business_name}
+    return _account(
+        _call(client().v1.accounts.create, params=params, options=_options(idempotency_key))
+    )
+
+
+def retrieve_account(*, account_id: str) -> Account:
+    return _account(_call(client().v1.accounts.retrieve, account_id))
+
+
+def create_account_link(*, account_id: str, refresh_url: str, return_url: str) -> str:
+    """The URL of Stripe's hosted onboarding for ``account_id`` (single use, expires in
+    minutes): Stripe sends the user back to ``return_url``, or to ``refresh_url`` when the
+    link has expired."""
+    params: AccountLinkCreateParams = {
+        "account": account_id,
+        "refresh_url": refresh_url,
+        "return_url": return_url,
+        "type": "account_onboarding",
+    }
+    return str(_plain(_call(client().v1.account_links.create, params=params))["url"])
+
+
+def create_transfer(
+    *,
+    account_id: str,
+    amount_cents: int,
+    transfer_group: str,
+    idempotency_key: str,
+    metadata: dict[str, str],
+) -> str:
+    """Send ``amount_cents`` of the platform's balance to a connected account; its id.
+    Stripe refuses more than the platform's available balance (PaymentRejected,
+    ``balance_insufficient``)."""
+    params: TransferCreateParams = {
+        "amount": amount_cents,
+        "currency": "eur",
+        "destination": account_id,
+        "transfer_group": transfer_group,
+        "metadata": metadata,
+    }
+    transfer = _call(client().v1.transfers.create, params=params, options=_options(idempotency_key))
+    return str(_plain(transfer)["id"])
+
+
+def create_transfer_reversal(
+    *, transfer_id: str, amount_cents: int, idempotency_key: str, metadata: dict[str, str]
+) -> str:
+    """Take back part of a transfer from the connected account; the reversal's id. Stripe
+    refuses more than is left of the transfer, or than the account's balance holds
+    (PaymentRejected, ``balance_insufficient``)."""
+    params: TransferCreateReversalParams = {"amount": amount_cents, "metadata": metadata}
+    reversal = _call(
+        client().v1.transfers.reversals.create,
+        transfer_id,
+        params=params,
         options=_options(idempotency_key),
     )
-    return _plain(refund)["id"]
+    return str(_plain(reversal)["id"])
 
 
-def parse_event(*, payload: bytes, signature: str) -> Event:
+def parse_event(*, payload: bytes, signature: str, secret: str = "") -> Event:
     """Verify the ``Stripe-Signature`` of a webhook's raw body; BadSignature (400) if wrong.
 
     A signed body that is not the shape of a Stripe event (not an object, no string id,
     ``data.object`` or ``metadata`` not objects...) still comes back, with ``malformed`` saying
-    why, so that it is stored once and ignored rather than failing (and being sent again)."""
+    why, so that it is stored once and ignored rather than failing (and being sent again).
+    Connect events (about the connected accounts) come to their own endpoint, signed with
+    their own ``secret``."""
     try:
         stripe.WebhookSignature.verify_header(
-            payload.decode("utf-8"), signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=300
+            payload.decode("utf-8"),
+            signature,
+            secret or settings.STRIPE_WEBHOOK_SECRET,
+            tolerance=300,
         )
     except (stripe.SignatureVerificationError, ValueError, UnicodeDecodeError) as exc:
         raise BadSignature() from exc
@@ -350,4 +506,10 @@ def parse_event(*, payload: bytes, signature: str) -> Event:
     metadata = obj.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         return Event(id=event_id, type=event_type, malformed="metadata is not an object")
-    return Event(id=event_id, type=event_type, object=obj)
+    account = data.get("account")
+    return Event(
+        id=event_id,
+        type=event_type,
+        object=obj,
+        account=account if isinstance(account, str) else "",
+    )
