@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "orders",
     "subscriptions",
     "handover",
+    "billing",
     "gardens",
     "frontend",
 ]
@@ -242,6 +243,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "subscriptions.tasks.credit_all_missed_weeks_task",
         "schedule": timedelta(minutes=15),
     },
+    "billing-pay-farms-and-hosts": {
+        "task": "billing.tasks.pay_due_distributions_task",
+        "schedule": timedelta(minutes=15),
+    },
     "handover-mark-no-shows": {
         "task": "handover.tasks.mark_due_no_shows_task",
         "schedule": timedelta(minutes=5),
@@ -262,6 +267,10 @@ STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "" if PRODUCTION else "sk_test_
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "" if PRODUCTION else "pk_test_embedded")
 STRIPE_WEBHOOK_SECRET = env_str(
     "STRIPE_WEBHOOK_SECRET", "" if PRODUCTION else "whsec_embedded_mode_only"
+)
+# Connect events (the farms' and hosts' accounts) come to their own endpoint, signed apart.
+STRIPE_CONNECT_WEBHOOK_SECRET = env_str(
+    "STRIPE_CONNECT_WEBHOOK_SECRET", "" if PRODUCTION else "whsec_connect_embedded_mode_only"
 )
 if PRODUCTION:
     # Without them every payment fails and every webhook answers 400: refuse to start instead.
@@ -323,6 +332,9 @@ LEGAL_MEDIATOR = env_str("LEGAL_MEDIATOR", "Médiateur de la consommation à ren
 # --- Rules of the trade (defaults from the design; all overridable) -------------------------
 FEE_HOST_BASIS_POINTS = env_int("FEE_HOST_BASIS_POINTS", 835)
 FEE_PLATFORM_BASIS_POINTS = env_int("FEE_PLATFORM_BASIS_POINTS", 1165)
+# Farms and hosts are paid once the distribution is done (handover over, no-shows marked), or
+# this many days after it at the latest.
+PAYOUT_DELAY_DAYS = env_int("PAYOUT_DELAY_DAYS", 2)
 SUPPLY_DISTANCE_LIMIT_KM = env_int("SUPPLY_DISTANCE_LIMIT_KM", 250)
 NEAREST_DEFAULT_RADIUS_KM = env_int("NEAREST_DEFAULT_RADIUS_KM", 30)
 # Public catalogue JSON of an open distribution is reused this long (0: never). Stock shown

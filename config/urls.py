@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.views import set_language
 from common.views import healthz
-from payments.webhooks import stripe_webhook
+from payments.webhooks import stripe_connect_webhook, stripe_webhook
 
 urlpatterns = [
     path("", include("frontend.urls")),
@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("healthz", healthz, name="healthz"),
     path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
+    path("stripe/connect-webhook/", stripe_connect_webhook, name="stripe_connect_webhook"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -294,3 +294,136 @@ class Topup(models.Model):
 
     def __str__(self) -> str:
         return f"topup-{self.pk}"
+
+
+# --- Stripe Connect: the accounts of farms and hosts, and the transfers paid to them --------
+
+
+class ConnectedAccount(models.Model):
+    """The Stripe Express account a farm or a host is paid on. Its owner is named by a kind
+    (``producer``, ``pickup_point``) and an id, as a payment names its purpose: payments knows
+    no farm. What Stripe says of it is mirrored here, kept current by ``account.updated``."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("onboarding not finished")
+        NEEDS_INFORMATION = "needs_information", _("more information needed")
+        ACTIVE = "active", _("active")
+        RESTRICTED = "restricted", _("restricted")
+
+    owner_kind = models.CharField(_("owner"), max_length=30)
+    owner_id = models.PositiveBigIntegerField(_("reference"))
+    account_id = models.CharField(max_length=255, unique=True)
+    charges_enabled = models.BooleanField(default=False)
+    payouts_enabled = models.BooleanField(default=False)
+    details_submitted = models.BooleanField(default=False)
+    # Stripe's ``requirements.currently_due`` + ``past_due``: what it still asks for.
+    requirements_due = models.JSONField(default=list, blank=True)
+    disabled_reason = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("payout account")
+        verbose_name_plural = _("payout accounts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner_kind", "owner_id"], name="payments_one_account_per_owner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.account_id
+
+    @property
+    def status(self) -> str:
+        if self.charges_enabled and self.payouts_enabled:
+            return self.Status.ACTIVE
+        if self.disabled_reason.startswith(("rejected", "listed", "platform_paused")):
+            return self.Status.RESTRICTED
+        if not self.details_submitted:
+            return self.Status.PENDING
+        if self.requirements_due:
+            return self.Status.NEEDS_INFORMATION
+        # Submitted, nothing asked: Stripe is verifying, or keeps the account disabled.
+        return self.Status.RESTRICTED if self.disabled_reason else self.Status.PENDING
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label)
+
+    @property
+    def can_receive_transfers(self) -> bool:
+        return self.payouts_enabled
+
+    @property
+    def can_take_charges(self) -> bool:
+        return self.charges_enabled
+
+
+class Transfer(models.Model):
+    """Money sent from the platform's balance to a connected account. ``key`` names what it
+    pays (one payout) and is Stripe's idempotency key: the row is written before Stripe is
+    called (``creating``), so one key is one transfer whoever runs it, twice or at once."""
+
+    class Status(models.TextChoices):
+        CREATING = "creating", _("being sent")
+        UNKNOWN = "unknown", _("answer lost, to send again")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("refused")
+
+    account = models.ForeignKey(
+        ConnectedAccount, on_delete=models.PROTECT, related_name="transfers"
+    )
+    key = models.CharField(max_length=255, unique=True)
+    transfer_group = models.CharField(max_length=255)
+    amount_cents = models.PositiveIntegerField(_("amount (cents)"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CREATING)
+    transfer_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    failure_code = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0), name="payments_transfer_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.transfer_id or self.key
+
+
+class TransferReversal(models.Model):
+    """Part of a transfer taken back (money refunded to a household after it went out). Its
+    ``key`` is unique and Stripe's idempotency key, like a transfer's."""
+
+    class Status(models.TextChoices):
+        CREATING = "creating", _("being sent")
+        UNKNOWN = "unknown", _("answer lost, to send again")
+        SENT = "sent", _("taken back")
+        FAILED = "failed", _("refused")
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.PROTECT, related_name="reversals")
+    key = models.CharField(max_length=255, unique=True)
+    amount_cents = models.PositiveIntegerField(_("amount (cents)"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CREATING)
+    reversal_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    failure_code = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("transfer reversal")
+        verbose_name_plural = _("transfer reversals")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0), name="payments_reversal_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reversal_id or self.key

@@ -30,6 +30,12 @@ class FakeStripe:
         self.lose_next_answer = False  # Stripe did it, but the answer never reached us
         self.down = False
         self._keys: dict[str, object] = {}
+        self.accounts: dict[str, gateway.Account] = {}
+        self.account_balance: dict[str, int] = {}
+        self.paid_out: dict[str, int] = {}
+        self.transfers: dict[str, tuple[str, int, str]] = {}
+        self.reversals: list[tuple[str, int]] = []
+        self.links: list[tuple[str, str]] = []
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
 
@@ -112,6 +118,8 @@ class FakeStripe:
         capture_method,
         idempotency_key,
         metadata,
+        transfer_group="",
+        seller=None,
     ):
         self.create_requests += 1
         if self.delay:
@@ -184,7 +192,7 @@ class FakeStripe:
 
         return self._idempotent(idempotency_key, make)
 
-    def create_refund(self, *, intent_id, amount_cents, idempotency_key):
+    def create_refund(self, *, intent_id, amount_cents, idempotency_key, destination_charge=False):
         def make():
             assert self.captured(intent_id) >= amount_cents
             self.refunds.append((intent_id, amount_cents))
@@ -198,7 +206,96 @@ class FakeStripe:
                 raise PaymentUnavailable()
             self.deleted_customers.append(customer_id)
 
+    # --- Connect ------------------------------------------------------------------------
+    def platform_balance(self) -> int:
+        """Card money captured and not refunded, less what went out to connected accounts."""
+        captured = sum(self.captured(pi) for pi in self.intents)
+        return captured - sum(self.account_balance.values()) - sum(self.paid_out.values())
+
+    def create_account(self, *, email, metadata, idempotency_key, business_name=""):
+        def make():
+            account = gateway.Account(id=self._new_id("acct"), currently_due=("business_type",))
+            self.accounts[account.id] = account
+            self.account_balance[account.id] = 0
+            return account
+
+        return self._idempotent(idempotency_key, make)
+
+    def activate(self, account_id, *, active=True):
+        """What completing Stripe's hosted onboarding does to the account."""
+        with self._lock:
+            self.accounts[account_id] = (
+                gateway.Account(account_id, True, True, True)
+                if active
+                else gateway.Account(account_id, details_submitted=True,
+                                     currently_due=("individual.verification.document",))
+            )
+            return self.accounts[account_id]
+
+    def retrieve_account(self, *, account_id):
+        with self._lock:
+            if self.down:
+                raise PaymentUnavailable()
+            return self.accounts[account_id]
+
+    def create_account_link(self, *, account_id, refresh_url, return_url):
+        with self._lock:
+            if self.down:
+                raise PaymentUnavailable()
+            assert account_id in self.accounts
+            self.links.append((account_id, return_url))
+            return f"https://connect.stripe.test/setup/{account_id}"
+
+    def pay_out(self, account_id):
+        """The account pays its whole balance out to its bank."""
+        with self._lock:
+            self.paid_out[account_id] = self.paid_out.get(account_id, 0) + self.account_balance[account_id]
+            self.account_balance[account_id] = 0
+
+    def create_transfer(self, *, account_id, amount_cents, transfer_group, idempotency_key, metadata):
+        self.create_requests += 1
+        if self.delay:
+            time.sleep(self.delay)
+
+        def make():
+            account = self.accounts.get(account_id)
+            if account is None or not account.payouts_enabled:
+                raise PaymentRejected(stripe_code="account_invalid")
+            if amount_cents > self.platform_balance():
+                raise PaymentRejected(stripe_code="balance_insufficient")
+            transfer_id = self._new_id("tr")
+            self.transfers[transfer_id] = (account_id, amount_cents, transfer_group)
+            self.account_balance[account_id] += amount_cents
+            return transfer_id
+
+        return self._idempotent(idempotency_key, make)
+
+    def create_transfer_reversal(self, *, transfer_id, amount_cents, idempotency_key, metadata):
+        def make():
+            account_id, amount, _group = self.transfers[transfer_id]
+            left = amount - sum(a for t, a in self.reversals if t == transfer_id)
+            if amount_cents > left:
+                raise PaymentRejected(stripe_code="invalid_request")
+            if amount_cents > self.account_balance[account_id]:
+                raise PaymentRejected(stripe_code="balance_insufficient")
+            self.reversals.append((transfer_id, amount_cents))
+            self.account_balance[account_id] -= amount_cents
+            return self._new_id("trr")
+
+        return self._idempotent(idempotency_key, make)
+
+    def transferred(self, account_id) -> int:
+        """What went to ``account_id``, less what was taken back."""
+        sent = sum(a for acct, a, _g in self.transfers.values() if acct == account_id)
+        back = sum(a for t, a in self.reversals if self.transfers[t][0] == account_id)
+        return sent - back
+
     SEAM = (
+        "create_account",
+        "retrieve_account",
+        "create_account_link",
+        "create_transfer",
+        "create_transfer_reversal",
         "create_customer",
         "delete_customer",
         "create_setup_intent",

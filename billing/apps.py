@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BillingConfig(AppConfig):
+    name = "billing"
+    verbose_name = _("Payouts")
+
+    def ready(self) -> None:
+        # Corrections after the close (orders) and accounts becoming able to receive transfers
+        # (payments) announce themselves; paying the farms and hosts is ours.
+        from billing.tasks import pay_account_owner_task, settle_distribution_payouts_task
+        from orders.models import Order, OrderLine
+        from orders.signals import line_corrected, order_weighed
+        from payments.signals import account_updated
+
+        def after_line_corrected(sender, *, line_id: int, **kwargs) -> None:
+            line = OrderLine.objects.filter(pk=line_id).values("order__distribution_id").first()
+            if line:
+                settle_distribution_payouts_task.delay(line["order__distribution_id"])
+
+        def after_order_weighed(sender, *, order_id: int, **kwargs) -> None:
+            order = Order.objects.filter(pk=order_id).values("distribution_id").first()
+            if order:
+                settle_distribution_payouts_task.delay(order["distribution_id"])
+
+        def after_account_updated(sender, *, account_id: int, **kwargs) -> None:
+            pay_account_owner_task.delay(account_id)
+
+        line_corrected.connect(after_line_corrected, weak=False, dispatch_uid="billing-corrected")
+        order_weighed.connect(after_order_weighed, weak=False, dispatch_uid="billing-weighed")
+        account_updated.connect(after_account_updated, weak=False, dispatch_uid="billing-account")

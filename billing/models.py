@@ -1,0 +1,113 @@
+"""What farms and hosts are paid, per distribution.
+
+One :class:`Payout` per farm and per host of each distribution (unique): what it earns there
+(its share of the lines sold, recomputed after every correction), and the one transfer that
+pays it (separate charges and transfers: the households paid the platform; the transfers share
+the distribution's ``transfer_group``). Money refunded to a household after the transfer is
+taken back from it (a :class:`payments.models.TransferReversal`); what the farm's Stripe
+balance could not give back is a debt, taken from its next payout.
+
+Every payout keeps, in cents: ``sent + debt_taken − reversed − debt = net`` once paid.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from payments.models import Transfer
+from pickup.models import Distribution, PickupPoint
+from producers.models import Producer
+
+
+class Payout(models.Model):
+    class Payee(models.TextChoices):
+        FARM = "producer", _("farm")
+        HOST = "pickup_point", _("host")
+
+    class Status(models.TextChoices):
+        # The distribution is not done yet (or its money not settled): nothing is sent.
+        UPCOMING = "upcoming", _("after the distribution")
+        WAITING_ACCOUNT = "waiting_account", _("to pay once payouts are activated")
+        SENDING = "sending", _("being sent")
+        PAID = "paid", _("paid")
+        NOTHING = "nothing", _("nothing to pay")
+
+    distribution = models.ForeignKey(
+        Distribution, on_delete=models.PROTECT, related_name="payouts"
+    )
+    payee_kind = models.CharField(_("payee"), max_length=20, choices=Payee.choices)
+    producer = models.ForeignKey(
+        Producer, on_delete=models.PROTECT, null=True, blank=True, related_name="payouts"
+    )
+    pickup_point = models.ForeignKey(
+        PickupPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="payouts"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.UPCOMING
+    )
+    # The statement, as last computed from the lines sold (VAT included).
+    sales_cents = models.PositiveIntegerField(_("sales (cents)"), default=0)
+    host_cents = models.PositiveIntegerField(_("host share (cents)"), default=0)
+    platform_cents = models.PositiveIntegerField(_("platform share (cents)"), default=0)
+    net_cents = models.PositiveIntegerField(_("net (cents)"), default=0)
+    # When paid: what the transfer sent, and an earlier debt it took off (``debt_taken``).
+    sent_cents = models.PositiveIntegerField(_("sent (cents)"), default=0)
+    debt_taken_cents = models.PositiveIntegerField(_("earlier debt deducted (cents)"), default=0)
+    # After it: what was taken back, and what could not be (carried into the next payout).
+    reversed_cents = models.PositiveIntegerField(_("taken back (cents)"), default=0)
+    debt_cents = models.PositiveIntegerField(_("not taken back, carried (cents)"), default=0)
+    transfer = models.OneToOneField(
+        Transfer, on_delete=models.PROTECT, null=True, blank=True, related_name="payout"
+    )
+    # Transfers refused (the platform's balance short...): the next run tries a new key.
+    attempt = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(_("computed"), auto_now=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
+        ordering = ["-distribution__starts_at", "payee_kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["distribution", "producer"],
+                condition=models.Q(payee_kind="producer"),
+                name="billing_one_payout_per_farm",
+            ),
+            models.UniqueConstraint(
+                fields=["distribution", "pickup_point"],
+                condition=models.Q(payee_kind="pickup_point"),
+                name="billing_one_payout_per_host",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(payee_kind="producer", producer__isnull=False, pickup_point=None)
+                    | models.Q(payee_kind="pickup_point", pickup_point__isnull=False, producer=None)
+                ),
+                name="billing_payout_one_payee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payee} — {self.distribution}"
+
+    @property
+    def payee(self):
+        return self.producer if self.payee_kind == self.Payee.FARM else self.pickup_point
+
+    @property
+    def payee_id(self) -> int:
+        return self.producer_id if self.payee_kind == self.Payee.FARM else self.pickup_point_id
+
+    @property
+    def transfer_group(self) -> str:
+        return transfer_group(self.distribution_id)
+
+    @property
+    def held_cents(self) -> int:
+        """What the payee holds of this payout now: sent and deducted, less taken back and
+        carried as debt (equals ``net_cents`` once every reversal is done)."""
+        return self.sent_cents + self.debt_taken_cents - self.reversed_cents - self.debt_cents
+
+
+def transfer_group(distribution_id: int) -> str:
+    return f"distribution-{distribution_id}"
