@@ -12,7 +12,11 @@ class BillingConfig(AppConfig):
         from billing.tasks import pay_account_owner_task, settle_distribution_payouts_task
         from orders.models import Order, OrderLine
         from orders.signals import line_corrected, order_weighed
+        from billing.books import check_payouts
+        from payments.books import register_check
         from payments.signals import account_updated
+
+        register_check("payouts", check_payouts)
 
         def after_line_corrected(sender, *, line_id: int, **kwargs) -> None:
             line = OrderLine.objects.filter(pk=line_id).values("order__distribution_id").first()

@@ -126,9 +126,13 @@ def _payouts(distribution: Distribution) -> list[Payout]:
                 producer_id=ref if kind == Payout.Payee.FARM else None,
                 pickup_point_id=ref if kind == Payout.Payee.HOST else None,
             )
+    statement = ["sales_cents", "host_cents", "platform_cents", "net_cents", "computed_at"]
     for (kind, ref), payout in existing.items():
         _statement(payout, farms.get(ref, Shares()), total)
-        payout.save()
+        if payout.pk is None:
+            payout.save()
+        else:
+            payout.save(update_fields=statement)
     return sorted(existing.values(), key=lambda p: (p.payee_kind, p.payee_id))
 
 
@@ -150,6 +154,13 @@ def _claim_transfer(payout: Payout, account: ConnectedAccount | None, now) -> ob
     """Decide the payout's transfer (caller holds the distribution's lock): what it sends,
     less an earlier debt; nothing without an account that can receive it."""
     if payout.status == Payout.Status.SENDING and payout.transfer is not None:
+        payout.transfer.refresh_from_db()
+        if payout.transfer.status == Transfer.Status.SENT:
+            # Sent, but the run that sent it stopped before writing the payout.
+            payout.status, payout.sent_cents = Payout.Status.PAID, payout.transfer.amount_cents
+            payout.paid_at = payout.paid_at or now
+            payout.save(update_fields=["status", "sent_cents", "paid_at"])
+            return None
         claim = connect.claim_transfer(
             account=payout.transfer.account,
             key=payout.transfer.key,
@@ -275,7 +286,9 @@ def _send_transfer(payout_id: int, transfer: Transfer, now) -> None:
         connect.send_transfer(transfer, metadata=_metadata(payout))
     except PaymentRejected as exc:
         logger.error("Transfer %s refused by Stripe: %s", transfer.key, exc.as_dict())
+        # Every write to a payout is made under its distribution's lock (no lost update).
         with transaction.atomic():
+            lock_distribution(payout.distribution_id)
             Payout.objects.filter(pk=payout_id, transfer=transfer).update(
                 transfer=None,
                 status=Payout.Status.UPCOMING,
@@ -285,9 +298,11 @@ def _send_transfer(payout_id: int, transfer: Transfer, now) -> None:
         return
     except (PaymentInProgress, PaymentUnavailable):
         return  # sent again by the next run, with the same key
-    Payout.objects.filter(pk=payout_id, transfer=transfer).update(
-        status=Payout.Status.PAID, sent_cents=transfer.amount_cents, paid_at=now
-    )
+    with transaction.atomic():
+        lock_distribution(payout.distribution_id)
+        Payout.objects.filter(pk=payout_id, transfer=transfer).update(
+            status=Payout.Status.PAID, sent_cents=transfer.amount_cents, paid_at=now
+        )
 
 
 def _send_reversal(reversal: TransferReversal) -> None:
@@ -297,7 +312,8 @@ def _send_reversal(reversal: TransferReversal) -> None:
     except PaymentRejected as exc:
         code = exc.extra.get("stripe_code", "")
         with transaction.atomic():
-            payout = Payout.objects.select_for_update().get(pk=payout.pk)
+            lock_distribution(payout.distribution_id)
+            payout = Payout.objects.get(pk=payout.pk)
             payout.reversed_cents -= reversal.amount_cents
             if code == "balance_insufficient":
                 # The farm's balance went to its bank: it owes it, taken from its next payout.

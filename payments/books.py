@@ -68,3 +68,16 @@ def register(ledger: Ledger) -> None:
 
 def ledgers() -> list[Ledger]:
     return [_REGISTRY[kind] for kind in sorted(_REGISTRY)]
+
+
+# Checks of money that left the platform (transfers to farms and hosts), told by the app that
+# decides them: each returns what does not add up, one readable line each.
+_CHECKS: dict[str, Callable[[], list[str]]] = {}
+
+
+def register_check(name: str, check: Callable[[], list[str]]) -> None:
+    _CHECKS[name] = check
+
+
+def checks() -> list[Callable[[], list[str]]]:
+    return [_CHECKS[name] for name in sorted(_CHECKS)]

@@ -18,11 +18,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
 
 from common.money import format_eur
-from payments.books import ledgers
-from payments.models import CreditEntry, Payment, Refund
+from payments.books import checks, ledgers
+from payments.models import CreditEntry, Payment, Refund, Transfer, TransferReversal
 
 # Refund rows with these Stripe ids gave nothing back to the card: money kept as credit
 # instead, and a withdrawal refund Stripe refused (its money became credit again).
@@ -110,6 +111,9 @@ class Report:
     kept_cents: int = 0
     credit_balance_cents: int = 0
     unowned_credit_cents: int = 0
+    # Sent to the farms' and hosts' accounts, and taken back from them.
+    transferred_cents: int = 0
+    reversed_cents: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -221,6 +225,9 @@ def reconcile() -> Report:
             )
     _check_balances(report)
     _check_refunds(report)
+    _check_transfers(report)
+    for check in checks():
+        report.problems.extend(check())
     if report.total_gap_cents:
         report.problems.append(
             f"in total, card money {format_eur(report.card_received_cents)} + held "
@@ -256,3 +263,35 @@ def _check_refunds(report: Report) -> None:
             report.problems.append(
                 f"payment {pk} is refunded {format_eur(refunded)} of {format_eur(received)}"
             )
+
+
+def _check_transfers(report: Report) -> None:
+    """No transfer is reversed beyond its amount, and the platform never sent out more than
+    the cards brought in (separate charges and transfers: it pays from its own balance)."""
+    sent = Transfer.objects.filter(status=Transfer.Status.SENT)
+    report.transferred_cents = sent.aggregate(total=Coalesce(Sum("amount_cents"), 0))["total"]
+    back = TransferReversal.objects.filter(status=TransferReversal.Status.SENT)
+    report.reversed_cents = back.aggregate(total=Coalesce(Sum("amount_cents"), 0))["total"]
+    over = sent.annotate(
+        back=Coalesce(
+            Sum("reversals__amount_cents", filter=Q(reversals__status=TransferReversal.Status.SENT)),
+            0,
+        )
+    ).filter(back__gt=F("amount_cents"))
+    for transfer in over:
+        report.problems.append(
+            f"transfer {transfer} is reversed {format_eur(transfer.back)} of "
+            f"{format_eur(transfer.amount_cents)}"
+        )
+    reversed_unsent = TransferReversal.objects.filter(status=TransferReversal.Status.SENT).exclude(
+        transfer__status=Transfer.Status.SENT
+    )
+    for reversal in reversed_unsent:
+        report.problems.append(f"reversal {reversal} takes back a transfer that was never sent")
+    card_net = report.card_received_cents - report.card_refunded_cents
+    out = report.transferred_cents - report.reversed_cents
+    if out > card_net:
+        report.problems.append(
+            f"the platform sent {format_eur(out)} to farms and hosts but received "
+            f"{format_eur(card_net)} by card"
+        )

@@ -15,6 +15,7 @@ from orders.models import Order, OrderLine
 from orders.services import close_distribution, pay_order, place_order
 from orders.services.corrections import mark_delivered
 from payments.models import ConnectedAccount, Transfer
+from payments.reconcile import reconcile
 from payments.services import connect
 from tests.factories import DistributionFactory, SupplierFactory, UserFactory
 from tests.orders.conftest import stocked_farm
@@ -140,6 +141,11 @@ def test_a_week_at_two_points_from_three_farms_reconciles_to_the_cent(
         assert fake_stripe.transferred(account.account_id) == payout.net_cents
     platform_share = sum(_identity(d).platform_cents for d in (north, south))
     assert fake_stripe.platform_balance() == platform_share
+    report = reconcile()
+    assert report.problems == []
+    assert report.transferred_cents - report.reversed_cents == sum(
+        p.net_cents for p in Payout.objects.all()
+    )
 
 
 def test_what_is_owed_before_the_account_is_active_is_paid_once_it_is(
@@ -208,6 +214,7 @@ def test_a_refund_the_farm_balance_cannot_cover_is_taken_from_its_next_payout(
     assert next_payout.sent_cents == next_payout.net_cents - owed_back
     # Over both weeks the farm received exactly what it earned.
     assert fake_stripe.transferred(account.account_id) == paid.net_cents + next_payout.net_cents
+    assert reconcile().problems == []
 
 
 def test_nothing_is_paid_before_the_distribution_is_done(
@@ -236,3 +243,64 @@ def test_an_account_not_yet_active_keeps_its_status(fake_stripe):
     pending = connect.refresh_account_from(account, fake_stripe.activate(account.account_id, active=False))
     assert pending.status == ConnectedAccount.Status.NEEDS_INFORMATION
     assert connect.open_account(kind="producer", ref=1, email="", name="F").pk == account.pk
+
+
+def test_reconcile_names_a_payout_that_does_not_add_up(
+    fake_stripe, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    distribution = DistributionFactory()
+    farm = stocked_farm(distribution, prices=(500,))
+    _active_account(fake_stripe, "producer", farm.producer.pk)
+    _order(distribution, [(farm.offers[0], 2)], "k")
+    after = _close_and_finish(distribution, capture)
+    with time_machine.travel(after), capture(execute=True):
+        settle_distribution_payouts(distribution_id=distribution.pk)
+    assert reconcile().problems == []
+    Payout.objects.filter(producer=farm.producer).update(sent_cents=1)
+    problems = reconcile().problems
+    assert any("holds" in p for p in problems) and any("its transfer sent" in p for p in problems)
+
+
+def test_a_transfer_whose_answer_was_lost_is_sent_again_with_its_key(
+    fake_stripe, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    distribution = DistributionFactory()
+    farm = stocked_farm(distribution, prices=(500,))
+    _active_account(fake_stripe, "producer", farm.producer.pk)
+    _order(distribution, [(farm.offers[0], 2)], "k")
+    after = _close_and_finish(distribution, capture)
+    fake_stripe.lose_next_answer = True  # Stripe made the transfer; we never heard
+    with time_machine.travel(after), capture(execute=True):
+        settle_distribution_payouts(distribution_id=distribution.pk)
+    payout = _farm_payout(distribution, farm.producer)
+    assert payout.status == "sending" and payout.transfer.status == "unknown"
+    with time_machine.travel(after + timedelta(minutes=15)), capture(execute=True):
+        pay_due_distributions()
+    payout.refresh_from_db()
+    assert payout.status == "paid"
+    assert len(fake_stripe.transfers) == 1  # the same key: Stripe answered the same transfer
+    assert reconcile().problems == []
+
+
+def test_a_transfer_stripe_refuses_is_tried_again_later_under_a_new_key(
+    fake_stripe, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    distribution = DistributionFactory()
+    farm = stocked_farm(distribution, prices=(500,))
+    account = _active_account(fake_stripe, "producer", farm.producer.pk)
+    _order(distribution, [(farm.offers[0], 2)], "k")
+    after = _close_and_finish(distribution, capture)
+    fake_stripe.accounts[account.account_id] = fake_stripe.activate(account.account_id, active=False)
+    with time_machine.travel(after), capture(execute=True):
+        settle_distribution_payouts(distribution_id=distribution.pk)
+    payout = _farm_payout(distribution, farm.producer)
+    assert payout.status == "upcoming" and payout.attempt == 1 and payout.transfer is None
+    fake_stripe.activate(account.account_id)
+    with time_machine.travel(after + timedelta(minutes=15)), capture(execute=True):
+        pay_due_distributions()
+    payout.refresh_from_db()
+    assert payout.status == "paid" and payout.transfer.key.endswith("-1")
+    assert reconcile().problems == []

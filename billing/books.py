@@ -1,0 +1,73 @@
+"""What ``manage.py reconcile`` checks of the payouts (registered in ``payments.books``)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+
+from billing.models import Payout
+from billing.services import shares
+from common.money import format_eur
+from payments.models import Transfer, TransferReversal
+from pickup.models import Distribution
+
+
+def check_payouts() -> list[str]:
+    """Per distribution paid out: its sales = farms + host + platform, each payout as the
+    lines say now; per paid payout: sent + debt deducted − taken back − debt carried = net,
+    and its transfer sent what it says; no payee owes a negative debt; every transfer that
+    left belongs to a payout."""
+    problems: list[str] = []
+    payouts = list(Payout.objects.select_related("transfer").order_by("distribution_id", "pk"))
+    by_distribution: dict[int, list[Payout]] = defaultdict(list)
+    for payout in payouts:
+        by_distribution[payout.distribution_id].append(payout)
+    distributions = Distribution.objects.in_bulk(list(by_distribution))
+    for distribution_id, rows in by_distribution.items():
+        farms, total = shares(distributions[distribution_id])
+        farm_net = sum(p.net_cents for p in rows if p.payee_kind == Payout.Payee.FARM)
+        host_net = sum(p.net_cents for p in rows if p.payee_kind == Payout.Payee.HOST)
+        if farm_net + host_net + total.platform_cents != total.sales_cents or (
+            farm_net != total.producer_cents or host_net != total.host_cents
+        ):
+            problems.append(
+                f"distribution {distribution_id}: sales {format_eur(total.sales_cents)} ≠ "
+                f"farms {format_eur(farm_net)} + host {format_eur(host_net)} + platform "
+                f"{format_eur(total.platform_cents)}"
+            )
+        for payout in rows:
+            if payout.status != Payout.Status.PAID:
+                continue
+            if payout.held_cents != payout.net_cents:
+                problems.append(
+                    f"payout {payout.pk} ({payout.payee_kind} {payout.payee_id}, distribution "
+                    f"{distribution_id}) holds {format_eur(payout.held_cents)} but earns "
+                    f"{format_eur(payout.net_cents)}"
+                )
+            transfer = payout.transfer
+            sent = transfer.amount_cents if transfer and transfer.status == "sent" else 0
+            if sent != payout.sent_cents:
+                problems.append(
+                    f"payout {payout.pk}: its transfer sent {format_eur(sent)}, the payout "
+                    f"says {format_eur(payout.sent_cents)}"
+                )
+            if transfer is not None:
+                back = transfer.reversals.exclude(status=TransferReversal.Status.FAILED)
+                taken = back.aggregate(total=Coalesce(Sum("amount_cents"), 0))["total"]
+                if taken != payout.reversed_cents:
+                    problems.append(
+                        f"payout {payout.pk}: its reversals take back {format_eur(taken)}, "
+                        f"the payout says {format_eur(payout.reversed_cents)}"
+                    )
+    debts: dict[tuple[str, int], int] = defaultdict(int)
+    for payout in payouts:
+        debts[(payout.payee_kind, payout.payee_id)] += payout.debt_cents - payout.debt_taken_cents
+    for (kind, ref), debt in sorted(debts.items()):
+        if debt < 0:
+            problems.append(f"{kind} {ref} had more debt deducted than it owed: {debt} c")
+    orphans = Transfer.objects.exclude(status=Transfer.Status.FAILED).filter(payout__isnull=True)
+    for transfer in orphans:
+        problems.append(f"transfer {transfer} ({format_eur(transfer.amount_cents)}) pays no payout")
+    return problems
