@@ -9,10 +9,10 @@ class BillingConfig(AppConfig):
     def ready(self) -> None:
         # Corrections after the close (orders) and accounts becoming able to receive transfers
         # (payments) announce themselves; paying the farms and hosts is ours.
+        from billing.books import check_payouts
         from billing.tasks import pay_account_owner_task, settle_distribution_payouts_task
         from orders.models import Order, OrderLine
         from orders.signals import line_corrected, order_weighed
-        from billing.books import check_payouts
         from payments.books import register_check
         from payments.signals import account_updated
 

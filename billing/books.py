@@ -26,7 +26,7 @@ def check_payouts() -> list[str]:
         by_distribution[payout.distribution_id].append(payout)
     distributions = Distribution.objects.in_bulk(list(by_distribution))
     for distribution_id, rows in by_distribution.items():
-        farms, total = shares(distributions[distribution_id])
+        _farms, total = shares(distributions[distribution_id])
         farm_net = sum(p.net_cents for p in rows if p.payee_kind == Payout.Payee.FARM)
         host_net = sum(p.net_cents for p in rows if p.payee_kind == Payout.Payee.HOST)
         if farm_net + host_net + total.platform_cents != total.sales_cents or (

@@ -13,6 +13,7 @@ Every payout keeps, in cents: ``sent + debt_taken − reversed − debt = net`` 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orders.services.paying import distribution_transfer_group
 from payments.models import Transfer
 from pickup.models import Distribution, PickupPoint
 from producers.models import Producer
@@ -31,9 +32,7 @@ class Payout(models.Model):
         PAID = "paid", _("paid")
         NOTHING = "nothing", _("nothing to pay")
 
-    distribution = models.ForeignKey(
-        Distribution, on_delete=models.PROTECT, related_name="payouts"
-    )
+    distribution = models.ForeignKey(Distribution, on_delete=models.PROTECT, related_name="payouts")
     payee_kind = models.CharField(_("payee"), max_length=20, choices=Payee.choices)
     producer = models.ForeignKey(
         Producer, on_delete=models.PROTECT, null=True, blank=True, related_name="payouts"
@@ -110,4 +109,4 @@ class Payout(models.Model):
 
 
 def transfer_group(distribution_id: int) -> str:
-    return f"distribution-{distribution_id}"
+    return distribution_transfer_group(distribution_id)

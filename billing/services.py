@@ -21,7 +21,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from billing.models import Payout, transfer_group
+from billing.models import Payout
 from handover.reports import sold_lines
 from orders.models import LINE_CENTS, Settlement
 from orders.services.placing import lock_distribution
@@ -127,7 +127,7 @@ def _payouts(distribution: Distribution) -> list[Payout]:
                 pickup_point_id=ref if kind == Payout.Payee.HOST else None,
             )
     statement = ["sales_cents", "host_cents", "platform_cents", "net_cents", "computed_at"]
-    for (kind, ref), payout in existing.items():
+    for (_kind, ref), payout in existing.items():
         _statement(payout, farms.get(ref, Shares()), total)
         if payout.pk is None:
             payout.save()
@@ -338,9 +338,13 @@ def due_distributions(now=None) -> list[int]:
         .annotate(
             open_payouts=Count(
                 "payouts",
-                filter=Q(payouts__status__in=[
-                    Payout.Status.UPCOMING, Payout.Status.WAITING_ACCOUNT, Payout.Status.SENDING
-                ]),
+                filter=Q(
+                    payouts__status__in=[
+                        Payout.Status.UPCOMING,
+                        Payout.Status.WAITING_ACCOUNT,
+                        Payout.Status.SENDING,
+                    ]
+                ),
             ),
             all_payouts=Count("payouts"),
         )

@@ -66,7 +66,7 @@ CLOSED_SALE_ORDERS = {
 AWAITING_ORDER = [("Baguette de tradition", 2), ("Miel d'été", 1)]
 
 
-def _households(users) -> dict[str, User]:
+def demo_households(users) -> dict[str, User]:
     households = {"foyer": users["household"]}
     for local_part, full_name in NEIGHBOURS:
         user, created = User.objects.get_or_create(
@@ -79,7 +79,7 @@ def _households(users) -> dict[str, User]:
     return households
 
 
-def _lines(distribution: Distribution, wanted) -> dict[int, int]:
+def demo_lines(distribution: Distribution, wanted) -> dict[int, int]:
     offers = {
         offer.product.name: offer
         for offer in Offer.objects.filter(
@@ -89,7 +89,7 @@ def _lines(distribution: Distribution, wanted) -> dict[int, int]:
     return {offers[name].pk: quantity for name, quantity in wanted if name in offers}
 
 
-def _pay_with_credit(order: Order, reference: str) -> None:
+def pay_with_credit(order: Order, reference: str) -> None:
     """Give the household what its credit lacks for the order (estimate + margin: the credit a
     skipped week gave is used first, so the demo household has no credit left for the card
     journeys), then pay with it:
@@ -142,10 +142,10 @@ def seed_closed_sale(point: PickupPoint, households: dict[str, User]) -> Distrib
         order = place_order(
             household=households[local_part],
             distribution=distribution,
-            lines=_lines(distribution, wanted),
+            lines=demo_lines(distribution, wanted),
             idempotency_key=f"demo-sale-{distribution.pk}",
         )
-        _pay_with_credit(order, f"demo-order-{order.pk}")
+        pay_with_credit(order, f"demo-order-{order.pk}")
     # The cutoff has just passed (a sale closes only after it): then the close, as the app does it.
     Distribution.objects.filter(pk=distribution.pk).update(cutoff_at=timezone.now())
     distribution.refresh_from_db()
@@ -167,7 +167,7 @@ def seed_awaiting_order(point: PickupPoint, household: User) -> Order | None:
     )
     if distribution is None:
         return None
-    lines = _lines(distribution, AWAITING_ORDER)
+    lines = demo_lines(distribution, AWAITING_ORDER)
     if not lines:
         return None
     return place_order(
@@ -182,7 +182,7 @@ def seed_orders(users) -> Distribution | None:
     point = PickupPoint.objects.filter(slug=HOST_POINT).first()
     if point is None:
         return None
-    households = _households(users)
+    households = demo_households(users)
     distribution = seed_closed_sale(point, households)
     seed_awaiting_order(point, households["foyer"])
     return distribution

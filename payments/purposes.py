@@ -31,7 +31,10 @@ class Purpose:
     - ``settled(ids)``: of these things, those whose captured money no rule of their own will
       still refund (an order once its sale has closed): credit asked back to the card may be
       refunded from their payments. None: all of them, always.
-    All but ``settled`` run inside the caller's transaction, the thing locked.
+    - ``transfer_group(id)``: the Stripe ``transfer_group`` its charges carry (the transfers
+      paid later out of them share it: an order's distribution); None: none.
+    All but ``settled`` and ``transfer_group`` run inside the caller's transaction, the thing
+    locked.
     """
 
     kind: str
@@ -40,6 +43,7 @@ class Purpose:
     changed: Callable[[Any, Payment], None]
     ended: Callable[[Any, Payment], None]
     settled: Callable[[list[int]], set[int]] | None = None
+    transfer_group: Callable[[int], str] | None = None
 
 
 _REGISTRY: dict[str, Purpose] = {}

@@ -274,7 +274,9 @@ def _check_transfers(report: Report) -> None:
     report.reversed_cents = back.aggregate(total=Coalesce(Sum("amount_cents"), 0))["total"]
     over = sent.annotate(
         back=Coalesce(
-            Sum("reversals__amount_cents", filter=Q(reversals__status=TransferReversal.Status.SENT)),
+            Sum(
+                "reversals__amount_cents", filter=Q(reversals__status=TransferReversal.Status.SENT)
+            ),
             0,
         )
     ).filter(back__gt=F("amount_cents"))
@@ -288,10 +290,11 @@ def _check_transfers(report: Report) -> None:
     )
     for reversal in reversed_unsent:
         report.problems.append(f"reversal {reversal} takes back a transfer that was never sent")
-    card_net = report.card_received_cents - report.card_refunded_cents
+    # What the platform holds: card money kept, and credit it gave itself (adjustments).
+    funds = report.card_received_cents - report.card_refunded_cents + report.unowned_credit_cents
     out = report.transferred_cents - report.reversed_cents
-    if out > card_net:
+    if out > funds:
         report.problems.append(
-            f"the platform sent {format_eur(out)} to farms and hosts but received "
-            f"{format_eur(card_net)} by card"
+            f"the platform sent {format_eur(out)} to farms and hosts but holds "
+            f"{format_eur(funds)} (cards and adjustments)"
         )

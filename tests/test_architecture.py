@@ -2,7 +2,7 @@
 
 - imports flow one way between apps:
   common ← legal ← accounts ← payments ← producers ← pickup ← orders ← subscriptions ← handover ←
-  frontend, and gardens sees only common, accounts and payments;
+  billing ← frontend, and gardens sees only common, accounts and payments;
 - no function-level import of the project's own modules, except where the framework asks for
   it: a task module imports its own app's services inside the task (the services enqueue the
   task), and an ``AppConfig.ready`` registers the app's callbacks (models are not loaded
@@ -28,6 +28,7 @@ LAYERS = [
     "orders",
     "subscriptions",
     "handover",
+    "billing",
     "frontend",
 ]
 # Apps outside the chain, with what they may import; the top layer sees them too.

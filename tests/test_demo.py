@@ -1,7 +1,8 @@
 """Right after ``seed_demo``, whatever the day, every role reaches its journey: the host's
 packing list and handover of a sale closed today, the farm's weighing and corrections pages
 with lines, its draft catalogue of next week to publish, the household's order awaiting
-payment and its subscription with a skipped week; and the books reconcile."""
+payment and its subscription with a skipped week; a finished sale whose farms and host are
+paid (one farm still waiting for its account); and the books reconcile."""
 
 import pytest
 from django.core.management import call_command
@@ -106,3 +107,17 @@ def test_the_household_has_an_order_to_pay_and_a_skipped_week(demo, client):
 
 def test_the_demo_books_reconcile(demo, db):
     call_command("reconcile", verbosity=0)  # raises SystemExit(1) when something is off
+
+
+def test_one_farm_was_paid_for_a_finished_sale_and_one_waits_for_its_account(demo, db):
+    from billing.models import Payout
+    from payments.services.connect import account_of
+
+    payouts = Payout.objects.filter(distribution__status=Distribution.Status.DONE)
+    paid = payouts.get(producer__slug="jardins-de-la-deule")
+    waiting = payouts.get(producer__slug="rucher-des-weppes")
+    host = payouts.get(payee_kind="pickup_point")
+    assert paid.status == host.status == "paid" and paid.sent_cents == paid.net_cents > 0
+    assert waiting.status == "waiting_account" and waiting.net_cents > 0
+    assert account_of("producer", paid.producer_id).status == "active"
+    assert account_of("producer", waiting.producer_id).status == "pending"

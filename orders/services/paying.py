@@ -203,6 +203,17 @@ def settled_orders(ids: list[int]) -> set[int]:
     )
 
 
+def transfer_group_of(order_id: int) -> str:
+    """An order is charged in its distribution's transfer group: the farms and the host of
+    that distribution are paid out of it (``billing``)."""
+    distribution_id = Order.objects.filter(pk=order_id).values_list("distribution_id", flat=True)
+    return distribution_transfer_group(distribution_id.first() or 0)
+
+
+def distribution_transfer_group(distribution_id: int) -> str:
+    return f"distribution-{distribution_id}"
+
+
 ORDER_PURPOSE = Purpose(
     kind=KIND,
     lock=lock_order,
@@ -210,6 +221,7 @@ ORDER_PURPOSE = Purpose(
     changed=payment_changed,
     ended=attempt_ended,
     settled=settled_orders,
+    transfer_group=transfer_group_of,
 )
 
 

@@ -178,8 +178,11 @@ def send(payment: Payment, *, customer_id: str) -> gateway.Intent:
     (Stripe unreachable, a twin request under way) the attempt is ``unknown``: the next pay
     sends it again with the same key. The metadata name the purpose and the attempt, so the
     webhook finds them even before the answer is written."""
+    owner = purposes.purpose(payment.purpose_kind)
+    group = owner.transfer_group(payment.purpose_id) if owner.transfer_group else ""
     try:
         return gateway.create_payment_intent(
+            transfer_group=group,
             amount_cents=payment.amount_cents,
             customer_id=customer_id,
             payment_method=payment.payment_method_id,

@@ -10,6 +10,7 @@ longer than :data:`CLAIM_TIMEOUT`) sends it again with the same key.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,6 +23,7 @@ from payments.models import ConnectedAccount, Transfer, TransferReversal
 from payments.signals import account_updated
 
 CLAIM_TIMEOUT = timedelta(minutes=2)
+logger = logging.getLogger(__name__)
 
 
 def account_of(kind: str, ref: int) -> ConnectedAccount | None:
@@ -87,8 +89,14 @@ def refresh_account_from(account: ConnectedAccount, seen: gateway.Account) -> Co
 
 
 def refresh_account(account: ConnectedAccount) -> ConnectedAccount:
-    """Read the account again from Stripe (the owner comes back from onboarding)."""
-    return _mirror(account, gateway.retrieve_account(account_id=account.account_id))
+    """Read the account again from Stripe (the owner comes back from onboarding). One Stripe
+    does not know (a demo record) stays as it is."""
+    try:
+        seen = gateway.retrieve_account(account_id=account.account_id)
+    except PaymentRejected:
+        logger.warning("Stripe does not know the account %s", account.account_id)
+        return account
+    return _mirror(account, seen)
 
 
 def apply_account(seen: gateway.Account) -> bool:
@@ -148,7 +156,12 @@ def send_transfer(transfer: Transfer, *, metadata: dict[str, str]) -> Transfer:
             metadata={**metadata, "key": transfer.key},
         )
     except PaymentRejected as exc:
-        _answer(Transfer, transfer, status=Transfer.Status.FAILED, failure_code=str(exc.extra.get("stripe_code", "")))
+        _answer(
+            Transfer,
+            transfer,
+            status=Transfer.Status.FAILED,
+            failure_code=str(exc.extra.get("stripe_code", "")),
+        )
         raise
     except PaymentInProgress:
         raise  # a twin request under the same key: it will write the answer
@@ -196,7 +209,9 @@ def send_reversal(reversal: TransferReversal, *, metadata: dict[str, str]) -> Tr
     except Exception:
         _answer(TransferReversal, reversal, status=TransferReversal.Status.UNKNOWN)
         raise
-    _answer(TransferReversal, reversal, status=TransferReversal.Status.SENT, reversal_id=reversal_id)
+    _answer(
+        TransferReversal, reversal, status=TransferReversal.Status.SENT, reversal_id=reversal_id
+    )
     return reversal
 
 

@@ -89,7 +89,7 @@ def test_a_week_at_two_points_from_three_farms_reconciles_to_the_cent(
 
     first = _order(north, [(a.offers[0], 3), (b.offers[0], 2)], "n1")  # 9.00 + 8.70
     second = _order(north, [(a.offers[1], 4)], "n2")  # 7.96
-    third = _order(south, [(c.offers[0], 4), (a_south.offers[0], 5)], "s1")  # 10.00 + 6.00
+    _order(south, [(c.offers[0], 4), (a_south.offers[0], 5)], "s1")  # 10.00 + 6.00
     for distribution in (north, south):
         for kind, ref in [("pickup_point", distribution.pickup_point_id)]:
             _active_account(fake_stripe, kind, ref)
@@ -113,7 +113,11 @@ def test_a_week_at_two_points_from_three_farms_reconciles_to_the_cent(
     b_payout = _farm_payout(north, b.producer)
     assert b_payout.status == "paid"
     assert b_payout.sales_cents == 435
-    assert b_payout.sent_cents == b_payout.net_cents == 435 - b_payout.host_cents - b_payout.platform_cents
+    assert (
+        b_payout.sent_cents
+        == b_payout.net_cents
+        == 435 - b_payout.host_cents - b_payout.platform_cents
+    )
 
     # The second household is refunded one unit of farm A after the payout: taken back from
     # farm A's and the host's transfers, in proportion to their shares.
@@ -194,14 +198,18 @@ def test_a_refund_the_farm_balance_cannot_cover_is_taken_from_its_next_payout(
     assert Transfer.objects.get(pk=paid.transfer_id).reversals.get().status == "failed"
 
     # Next week: its payout is lower by that debt, and the debt is settled.
-    second = DistributionFactory(pickup_point=first.pickup_point,
-                                 starts_at=first.starts_at + timedelta(days=7))
-    from tests.factories import CatalogueFactory
+    second = DistributionFactory(
+        pickup_point=first.pickup_point, starts_at=first.starts_at + timedelta(days=7)
+    )
     from producers.models import Offer
+    from tests.factories import CatalogueFactory
 
     catalogue = CatalogueFactory(producer=farm.producer, week=second.week, status="published")
     offer = Offer.objects.create(
-        catalogue=catalogue, product=farm.offers[0].product, price_cents=1000, quantity=5,
+        catalogue=catalogue,
+        product=farm.offers[0].product,
+        price_cents=1000,
+        quantity=5,
         remaining=5,
     )
     with time_machine.travel(second.opens_at + timedelta(minutes=1)):
@@ -240,7 +248,9 @@ def test_nothing_is_paid_before_the_distribution_is_done(
 def test_an_account_not_yet_active_keeps_its_status(fake_stripe):
     account = connect.open_account(kind="producer", ref=1, email="", name="F")
     assert account.status == ConnectedAccount.Status.PENDING
-    pending = connect.refresh_account_from(account, fake_stripe.activate(account.account_id, active=False))
+    pending = connect.refresh_account_from(
+        account, fake_stripe.activate(account.account_id, active=False)
+    )
     assert pending.status == ConnectedAccount.Status.NEEDS_INFORMATION
     assert connect.open_account(kind="producer", ref=1, email="", name="F").pk == account.pk
 
@@ -293,7 +303,9 @@ def test_a_transfer_stripe_refuses_is_tried_again_later_under_a_new_key(
     account = _active_account(fake_stripe, "producer", farm.producer.pk)
     _order(distribution, [(farm.offers[0], 2)], "k")
     after = _close_and_finish(distribution, capture)
-    fake_stripe.accounts[account.account_id] = fake_stripe.activate(account.account_id, active=False)
+    fake_stripe.accounts[account.account_id] = fake_stripe.activate(
+        account.account_id, active=False
+    )
     with time_machine.travel(after), capture(execute=True):
         settle_distribution_payouts(distribution_id=distribution.pk)
     payout = _farm_payout(distribution, farm.producer)
@@ -304,3 +316,18 @@ def test_a_transfer_stripe_refuses_is_tried_again_later_under_a_new_key(
     payout.refresh_from_db()
     assert payout.status == "paid" and payout.transfer.key.endswith("-1")
     assert reconcile().problems == []
+
+
+def test_an_order_is_charged_in_its_distribution_transfer_group(fake_stripe, monkeypatch):
+    seen = []
+    create = fake_stripe.create_payment_intent
+
+    def spy(**kwargs):
+        seen.append(kwargs.get("transfer_group"))
+        return create(**kwargs)
+
+    monkeypatch.setattr("payments.gateway.create_payment_intent", spy)
+    distribution = DistributionFactory()
+    farm = stocked_farm(distribution, prices=(500,))
+    _order(distribution, [(farm.offers[0], 1)], "k")
+    assert seen == [f"distribution-{distribution.pk}"]

@@ -9,8 +9,8 @@ import time_machine
 from django.conf import settings
 
 from billing.models import Payout
-from billing.tasks import settle_distribution_payouts_task
 from billing.services import pay_due_distributions, settle_distribution_payouts
+from billing.tasks import settle_distribution_payouts_task
 from handover.services import mark_no_shows
 from orders.models import Order, OrderLine
 from orders.services import close_distribution, pay_order, place_order
@@ -27,7 +27,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 def _finished_market(market, fake):
     orders = []
-    for n, lines in enumerate([[(market.a.offers[0], 3)], [(market.a.offers[1], 2), (market.b.offers[0], 5)]]):
+    for n, lines in enumerate(
+        [[(market.a.offers[0], 3)], [(market.a.offers[1], 2), (market.b.offers[0], 5)]]
+    ):
         order = place_order(
             household=UserFactory(),
             distribution=market.distribution,
@@ -58,7 +60,7 @@ def _assert_reconciled():
 
 
 def test_the_payout_job_from_eight_workers_sends_one_transfer_per_payee(market, fake_stripe):
-    orders, after = _finished_market(market, fake_stripe)
+    _orders, after = _finished_market(market, fake_stripe)
     fake_stripe.delay = 0.05
     distribution_id = market.distribution.pk
 

@@ -227,8 +227,11 @@ class FakeStripe:
             self.accounts[account_id] = (
                 gateway.Account(account_id, True, True, True)
                 if active
-                else gateway.Account(account_id, details_submitted=True,
-                                     currently_due=("individual.verification.document",))
+                else gateway.Account(
+                    account_id,
+                    details_submitted=True,
+                    currently_due=("individual.verification.document",),
+                )
             )
             return self.accounts[account_id]
 
@@ -249,10 +252,14 @@ class FakeStripe:
     def pay_out(self, account_id):
         """The account pays its whole balance out to its bank."""
         with self._lock:
-            self.paid_out[account_id] = self.paid_out.get(account_id, 0) + self.account_balance[account_id]
+            self.paid_out[account_id] = (
+                self.paid_out.get(account_id, 0) + self.account_balance[account_id]
+            )
             self.account_balance[account_id] = 0
 
-    def create_transfer(self, *, account_id, amount_cents, transfer_group, idempotency_key, metadata):
+    def create_transfer(
+        self, *, account_id, amount_cents, transfer_group, idempotency_key, metadata
+    ):
         self.create_requests += 1
         if self.delay:
             time.sleep(self.delay)

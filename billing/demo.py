@@ -1,0 +1,66 @@
+"""Demo payouts: Les Jardins de la Deûle and the Wazemmes host have activated their payouts
+and were paid for the point's finished distribution; the Rucher des Weppes has not finished
+its onboarding, so what it earned there waits ("à verser dès l'activation").
+
+No Stripe server runs while seeding: the accounts are records of ours (``acct_demo_…``) and
+the payout job runs with its transfers recorded under ``tr_demo_…`` ids instead of sent.
+Everything else is the real job (``settle_distribution_payouts``), so ``manage.py reconcile``
+adds up.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from billing.models import Payout
+from billing.services import settle_distribution_payouts
+from payments import gateway
+from payments.models import ConnectedAccount
+from pickup.models import Distribution, PickupPoint
+from producers.models import Producer
+
+ACTIVE_FARM = "jardins-de-la-deule"
+PENDING_FARM = "rucher-des-weppes"
+
+
+@contextmanager
+def _transfers_recorded():
+    """The gateway's transfer call answers a demo id instead of calling Stripe."""
+    real = gateway.create_transfer
+
+    def record(*, idempotency_key: str, **kwargs) -> str:
+        return f"tr_demo_{idempotency_key}"
+
+    gateway.create_transfer = record
+    try:
+        yield
+    finally:
+        gateway.create_transfer = real
+
+
+def _account(kind: str, ref: int, *, active: bool) -> ConnectedAccount:
+    account, _created = ConnectedAccount.objects.update_or_create(
+        owner_kind=kind,
+        owner_id=ref,
+        defaults={
+            "account_id": f"acct_demo_{kind}_{ref}",
+            "charges_enabled": active,
+            "payouts_enabled": active,
+            "details_submitted": active,
+            "requirements_due": [] if active else ["external_account", "tos_acceptance.date"],
+        },
+    )
+    return account
+
+
+def seed_payouts(distribution: Distribution | None) -> list[Payout]:
+    if distribution is None:
+        return []
+    point = PickupPoint.objects.get(pk=distribution.pickup_point_id)
+    for slug, active in [(ACTIVE_FARM, True), (PENDING_FARM, False)]:
+        farm = Producer.objects.filter(slug=slug).first()
+        if farm is not None:
+            _account("producer", farm.pk, active=active)
+    _account("pickup_point", point.pk, active=True)
+    with _transfers_recorded():
+        return settle_distribution_payouts(distribution_id=distribution.pk)
