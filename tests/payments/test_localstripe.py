@@ -346,3 +346,51 @@ def test_a_withdrawal_on_localstripe_refunds_the_latest_card_payments(localstrip
     assert _latest_charge(localstripe, older.intent_id)["amount_refunded"] == 500
     assert all(r.stripe_refund_id.startswith("re_") for r in Refund.objects.all())
     assert balance(household=household) == 500
+
+
+def _intent_object(base, intent_id):
+    request = urllib.request.Request(
+        f"{base}/v1/payment_intents/{intent_id}",
+        headers={"Authorization": f"Bearer {settings.STRIPE_SECRET_KEY}"},
+    )
+    return json.load(urllib.request.urlopen(request, timeout=5))
+
+
+@pytest.mark.django_db
+def test_charges_carry_connect_parameters(localstripe):
+    """The development peer takes what the gateway sends for Connect: a transfer group on a
+    platform charge, and a destination charge made for a connected account."""
+    customer = gateway.create_customer(email="connect@exemple.fr", user_id=2)
+    card = saved_card(localstripe, customer)
+    grouped = gateway.create_payment_intent(
+        amount_cents=1200,
+        customer_id=customer,
+        payment_method=card,
+        capture_method="automatic",
+        idempotency_key="contract-connect-1",
+        metadata={},
+        transfer_group="distribution-42",
+    )
+    assert grouped.status == "succeeded"
+    assert _intent_object(localstripe, grouped.id)["transfer_group"] == "distribution-42"
+    seller = gateway.SellerOfRecord(account_id="acct_ferme", application_fee_cents=100)
+    sold = gateway.create_payment_intent(
+        amount_cents=3000,
+        customer_id=customer,
+        payment_method=card,
+        capture_method="automatic",
+        idempotency_key="contract-connect-2",
+        metadata={},
+        seller=seller,
+    )
+    shown = _intent_object(localstripe, sold.id)
+    assert shown["on_behalf_of"] == "acct_ferme"
+    assert shown["transfer_data"] == {"destination": "acct_ferme"}
+    assert shown["application_fee_amount"] == 100
+    refund = gateway.create_refund(
+        intent_id=sold.id,
+        amount_cents=1000,
+        idempotency_key="contract-connect-2-refund",
+        destination_charge=True,
+    )
+    assert refund.startswith("re_")

@@ -38,6 +38,9 @@ class Command(BaseCommand):
             from localstripe.webhooks import register_webhook
         except ImportError as exc:
             raise CommandError("localstripe is not installed: pip install -e '.[demo]'") from exc
+        from devtools.stripe_connect import install
+
+        install()  # Connect's charge parameters (before the saved state is loaded)
         _keep_state_in(type(store), Path(state_file))
         if not from_scratch:
             store.try_load_from_disk()

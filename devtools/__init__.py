@@ -1,0 +1,1 @@
+"""Development tooling (not deployed with the app)."""
