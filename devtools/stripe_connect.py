@@ -4,7 +4,8 @@ localstripe has no Stripe Connect and refuses parameters it does not know with a
 first step teaches its PaymentIntent the charge parameters of Connect (``transfer_group``,
 ``on_behalf_of``, ``transfer_data``, ``application_fee_amount``) and its Refund
 ``reverse_transfer`` / ``refund_application_fee``: they are checked for type and echoed on the
-object, as Stripe does. Accounts, Account Links, Transfers and their reversals are not served
+object, as Stripe does. It also takes ``allowed_payment_method_types``, the name the typed
+client gives the payment method types. Accounts, Account Links, Transfers and their reversals are not served
 yet (the app's tests of those go through the payments gateway's fake).
 """
 
@@ -66,9 +67,28 @@ def _accepting(cls, names, check=None):
             setattr(cls, name, None)
 
 
+def _allowed_types(cls) -> None:
+    """stripe-python's typed parameters name ``allowed_payment_method_types`` what
+    localstripe knows as ``payment_method_types``."""
+    original = cls.__init__
+    if getattr(original, "_allowed_types", False):
+        return
+
+    @wraps(original)
+    def __init__(self, *args, **kwargs):
+        if "allowed_payment_method_types" in kwargs:
+            kwargs["payment_method_types"] = kwargs.pop("allowed_payment_method_types")
+        original(self, *args, **kwargs)
+
+    __init__._allowed_types = True
+    cls.__init__ = __init__
+
+
 def install() -> None:
     """Patch localstripe's resources in place (before the server starts or loads its state)."""
-    from localstripe.resources import PaymentIntent, Refund
+    from localstripe.resources import PaymentIntent, Refund, SetupIntent
 
     _accepting(PaymentIntent, CHARGE_PARAMS, _valid_charge)
+    _allowed_types(PaymentIntent)
+    _allowed_types(SetupIntent)
     _accepting(Refund, REFUND_PARAMS)

@@ -14,7 +14,8 @@ import json
 import logging
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 import stripe
 from django.conf import settings
@@ -26,7 +27,9 @@ from stripe.params import (
     TransferCreateParams,
     TransferCreateReversalParams,
 )
+from stripe._request_options import RequestOptions
 
+from common.errors import DomainError
 from payments.errors import (
     BadSignature,
     CardDeclined,
@@ -37,6 +40,8 @@ from payments.errors import (
 )
 
 logger = logging.getLogger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -89,26 +94,26 @@ def client() -> stripe.StripeClient:
     return _client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE)
 
 
-def _declined(exc: stripe.StripeError):
+def _declined(exc: stripe.StripeError) -> DomainError:
     return CardDeclined(decline_code=getattr(exc, "code", None) or "card_declined")
 
 
-def _rejected(exc: stripe.StripeError):
+def _rejected(exc: stripe.StripeError) -> DomainError:
     if getattr(exc, "param", None) == "payment_method":
         return InvalidPaymentMethod()
     logger.warning("Stripe refused a request: %s", exc)
     return PaymentRejected(stripe_code=getattr(exc, "code", None) or "invalid_request")
 
 
-def _in_progress(exc: stripe.StripeError):
+def _in_progress(exc: stripe.StripeError) -> DomainError:
     return PaymentInProgress()
 
 
-def _unavailable(exc: stripe.StripeError):
+def _unavailable(exc: stripe.StripeError) -> DomainError:
     return PaymentUnavailable()
 
 
-def _misconfigured(exc: stripe.StripeError):
+def _misconfigured(exc: stripe.StripeError) -> DomainError:
     logger.error("Stripe refused our credentials (check STRIPE_SECRET_KEY): %s", exc)
     return PaymentUnavailable()
 
@@ -117,7 +122,7 @@ def _misconfigured(exc: stripe.StripeError):
 # is 402; a request Stripe refuses is 400 (a payment method it does not know is
 # ``invalid_payment_method``); a twin request under the same idempotency key is 409; Stripe
 # unreachable, rate-limited, failing or refusing our keys is 503 (safe to retry later).
-ERRORS: tuple[tuple[type[stripe.StripeError], Any], ...] = (
+ERRORS: tuple[tuple[type[stripe.StripeError], Callable[[stripe.StripeError], DomainError]], ...] = (
     (stripe.CardError, _declined),
     (stripe.IdempotencyError, _in_progress),
     (stripe.InvalidRequestError, _rejected),
@@ -130,7 +135,7 @@ ERRORS: tuple[tuple[type[stripe.StripeError], Any], ...] = (
 )
 
 
-def domain_error(exc: stripe.StripeError):
+def domain_error(exc: stripe.StripeError) -> DomainError:
     """The DomainError that stands for a Stripe error (see :data:`ERRORS`)."""
     for error_class, make in ERRORS:
         if isinstance(exc, error_class):
@@ -138,14 +143,16 @@ def domain_error(exc: stripe.StripeError):
     return PaymentUnavailable()
 
 
-def _call(function, *args, **kwargs):
+def _call(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Call the Stripe client, its refusals turned into DomainErrors (:data:`ERRORS`). Typed
+    through: the parameters are checked against stripe-python's own (``mypy``)."""
     try:
         return function(*args, **kwargs)
     except stripe.StripeError as exc:
         raise domain_error(exc) from exc
 
 
-def _plain(obj: Any) -> dict:
+def _plain(obj: Any) -> dict[str, Any]:
     """Stripe objects are not dicts (stripe ≥ 15): keep a plain dict of their fields."""
     return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
 
@@ -170,8 +177,11 @@ def _intent(obj: Any) -> Intent:
     )
 
 
-def _options(idempotency_key: str | None) -> dict:
-    return {"idempotency_key": idempotency_key} if idempotency_key else {}
+def _options(idempotency_key: str | None) -> RequestOptions:
+    options: RequestOptions = {}
+    if idempotency_key:
+        options["idempotency_key"] = idempotency_key
+    return options
 
 
 def create_customer(*, email: str, user_id: int) -> str:
@@ -180,7 +190,7 @@ def create_customer(*, email: str, user_id: int) -> str:
         params={"email": email, "metadata": {"user_id": str(user_id)}},
         options=_options(f"customer-{user_id}"),
     )
-    return _plain(customer)["id"]
+    return str(_plain(customer)["id"])
 
 
 def delete_customer(*, customer_id: str) -> None:
@@ -199,14 +209,14 @@ def create_setup_intent(*, customer_id: str) -> Intent:
             client().v1.setup_intents.create,
             params={
                 "customer": customer_id,
-                "payment_method_types": ["card"],
+                "allowed_payment_method_types": ["card"],
                 "usage": "off_session",
             },
         )
     )
 
 
-def _card(pm: dict) -> Card:
+def _card(pm: dict[str, Any]) -> Card:
     card = pm.get("card") or {}
     return Card(brand=card.get("brand") or "", last4=card.get("last4") or "")
 
@@ -302,7 +312,7 @@ def create_payment_intent(
         "currency": "eur",
         "customer": customer_id,
         "payment_method": payment_method,
-        "payment_method_types": ["card"],
+        "allowed_payment_method_types": ["card"],
         "capture_method": "manual" if capture_method == "manual" else "automatic",
         "confirm": True,
         "metadata": metadata,
