@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 import stripe
 from django.conf import settings
+from stripe._request_options import RequestOptions
 from stripe.params import (
     AccountCreateParams,
     AccountLinkCreateParams,
@@ -27,7 +28,6 @@ from stripe.params import (
     TransferCreateParams,
     TransferCreateReversalParams,
 )
-from stripe._request_options import RequestOptions
 
 from common.errors import DomainError
 from payments.errors import (
