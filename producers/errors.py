@@ -88,3 +88,30 @@ class CsvInvalid(DomainError):
     code = "csv_invalid"
     status = status.HTTP_400_BAD_REQUEST
     default_message = _("The file was not imported: correct the rows below and send it again.")
+
+
+# Legal identity (``producers.legal``): each refusal names the field in ``errors``.
+
+
+class InvalidSiret(Invalid):
+    code = "invalid_siret"
+    status = status.HTTP_400_BAD_REQUEST
+    default_message = _("Enter a valid SIRET: 14 digits (spaces allowed), as on your Kbis or INSEE notice.")
+
+
+class InvalidVatNumber(Invalid):
+    code = "invalid_vat_number"
+    status = status.HTTP_400_BAD_REQUEST
+    default_message = _("Enter a valid French VAT number: FR, a 2-character key, then your 9-digit SIREN.")
+
+
+class VatNumberRequired(Invalid):
+    code = "vat_number_required"
+    status = status.HTTP_400_BAD_REQUEST
+    default_message = _("A farm liable for VAT must give its intra-EU VAT number.")
+
+
+class VatNumberSirenMismatch(Invalid):
+    code = "vat_number_siren_mismatch"
+    status = status.HTTP_400_BAD_REQUEST
+    default_message = _("The VAT number does not end with your SIREN (the first 9 digits of your SIRET).")

@@ -4,7 +4,9 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common import siret as ids
 from common.models import Located
+from producers import legal
 from producers.pricing import ReferencePrice, reference_price
 
 # A farm's margin on products sold by weight is at most 50 %.
@@ -35,6 +37,23 @@ class Producer(Located):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    class VatRegime(models.TextChoices):
+        LIABLE = "liable", _("liable for VAT")
+        FLAT_RATE = "flat_rate", _("flat-rate farmer (remboursement forfaitaire agricole)")
+        FRANCHISE = "franchise", _("VAT exemption (franchise en base)")
+
+    # Legal identity (payouts and invoices in the farm's name; ``producers.legal``).
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    siret = models.CharField(
+        _("SIRET"), max_length=14, blank=True, help_text=_("14 digits, without spaces.")
+    )
+    vat_regime = models.CharField(
+        _("VAT regime"), max_length=10, choices=VatRegime.choices, blank=True
+    )
+    vat_number = models.CharField(
+        _("intra-EU VAT number"), max_length=13, blank=True, help_text=_("FR + key + SIREN.")
+    )
+
     class Meta(Located.Meta):
         verbose_name = _("producer")
         verbose_name_plural = _("producers")
@@ -42,6 +61,34 @@ class Producer(Located):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        self.siret, self.vat_number = ids.normalize(self.siret), ids.normalize(self.vat_number)
+        errors = legal.legal_identity_errors(
+            siret=self.siret, vat_regime=self.vat_regime, vat_number=self.vat_number
+        )
+        if errors:
+            raise ValidationError(
+                {
+                    field: [ValidationError(e.message, code=e.code) for e in errs]
+                    for field, errs in errors.items()
+                }
+            )
+
+    @property
+    def legal_identity_complete(self) -> bool:
+        """A legal name, a valid SIRET, a VAT regime, and a VAT number when liable."""
+        return legal.legal_identity_complete(self)
+
+    @property
+    def vat_mention(self) -> str:
+        """The VAT line an invoice in the farm's name carries ("" when the regime is unknown)."""
+        return legal.vat_mention(self)
+
+    @property
+    def siret_display(self) -> str:
+        return ids.format_siret(self.siret) if self.siret else ""
 
 
 class Product(models.Model):

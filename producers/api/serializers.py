@@ -45,9 +45,20 @@ class ProducerOut(BoundedModelSerializer):
             "minimum_order_cents",
             "weight_margin_bp",
             "is_active",
+            "legal_name",
+            "siret",
+            "vat_regime",
+            "vat_number",
+            "legal_identity_complete",
         ]
         read_only_fields = fields
         extra_kwargs = {"weight_margin_bp": {"help_text": WEIGHT_MARGIN_HELP}}
+
+    legal_identity_complete = serializers.BooleanField(
+        read_only=True,
+        help_text="A legal name, a valid SIRET, a VAT regime, and a VAT number when liable: "
+        "needed before payouts and invoices.",
+    )
 
 
 class ProducerUpdateIn(ModelBounds, serializers.Serializer):
@@ -63,6 +74,24 @@ class ProducerUpdateIn(ModelBounds, serializers.Serializer):
         max_value=MAX_WEIGHT_MARGIN_BP,
         required=False,
         help_text=WEIGHT_MARGIN_HELP + " Applies to orders placed afterwards.",
+    )
+    legal_name = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    siret = serializers.CharField(
+        max_length=20,
+        allow_blank=True,
+        required=False,
+        help_text="14 digits; spaces are removed. Refused with `invalid_siret`.",
+    )
+    vat_regime = serializers.ChoiceField(
+        choices=Producer.VatRegime.choices, allow_blank=True, required=False
+    )
+    vat_number = serializers.CharField(
+        max_length=20,
+        allow_blank=True,
+        required=False,
+        help_text="FR + 2-character key + SIREN; required when `vat_regime` is `liable`. "
+        "Refused with `invalid_vat_number`, `vat_number_required` or "
+        "`vat_number_siren_mismatch`.",
     )
 
 

@@ -40,6 +40,15 @@ def _refusal(*codes: str) -> OpenApiResponse:
     return OpenApiResponse(description="Refused: " + ", ".join(f"`{c}`" for c in codes))
 
 
+_LEGAL_REFUSALS = (
+    "invalid",
+    "invalid_siret",
+    "invalid_vat_number",
+    "vat_number_required",
+    "vat_number_siren_mismatch",
+)
+
+
 class _Api(generics.GenericAPIView):
     filter_backends: list = []
 
@@ -76,12 +85,24 @@ class ProducerDetailApi(_Api):
     def get(self, request, producer_id: int):
         return Response(ProducerOut(self.producer).data)
 
-    @extend_schema(request=ProducerUpdateIn, responses={200: ProducerOut})
+    @extend_schema(
+        request=ProducerUpdateIn,
+        responses={
+            200: ProducerOut,
+            400: _refusal(*_LEGAL_REFUSALS),
+        },
+    )
     def put(self, request, producer_id: int):
         data = validated(ProducerUpdateIn, request.data)
         return Response(ProducerOut(services.update_producer(producer=self.producer, **data)).data)
 
-    @extend_schema(request=ProducerUpdateIn, responses={200: ProducerOut})
+    @extend_schema(
+        request=ProducerUpdateIn,
+        responses={
+            200: ProducerOut,
+            400: _refusal(*_LEGAL_REFUSALS),
+        },
+    )
     def patch(self, request, producer_id: int):
         data = validated(ProducerUpdateIn, request.data, partial=True)
         return Response(ProducerOut(services.update_producer(producer=self.producer, **data)).data)

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from common.errors import Invalid
+from common import siret as ids
 from common.geo import locate_later
+from producers.legal import check_legal_identity
 from producers.errors import ProductHasOffers, ProductNameTaken, WeighedInKgOrG
 from producers.models import MAX_WEIGHT_MARGIN_BP, WEIGHT_UNITS, Producer, Product
 
@@ -77,8 +79,14 @@ def update_producer(
     slug: str | None = None,
     is_active: bool | None = None,
     members: Sequence[User] | None = None,
+    legal_name: str | None = None,
+    siret: str | None = None,
+    vat_regime: str | None = None,
+    vat_number: str | None = None,
 ) -> Producer:
-    """Change a farm's public details and settings (None = unchanged); operators also change
+    """Change a farm's public details, settings and legal identity (None = unchanged); the
+    SIRET and VAT number are stored without spaces and checked (``producers.legal``): a valid
+    SIRET, a valid VAT number matching its SIREN, required when liable for VAT. Operators also change
     its slug, its members and whether it is active. A name and an address stay required, the
     minimum order zero or more, the margin on products sold by weight from 0 to 5000 basis
     points (it applies to orders placed afterwards: a line keeps the margin it was placed
@@ -93,8 +101,17 @@ def update_producer(
         "weight_margin_bp": weight_margin_bp,
         "slug": slug,
         "is_active": is_active,
+        "legal_name": legal_name.strip() if legal_name is not None else None,
+        "siret": ids.normalize(siret) if siret is not None else None,
+        "vat_regime": vat_regime,
+        "vat_number": ids.normalize(vat_number) if vat_number is not None else None,
     }
     after = {f: getattr(producer, f) if value is None else value for f, value in given.items()}
+    if after["vat_regime"] not in ("", *Producer.VatRegime.values):
+        raise Invalid(errors={"vat_regime": [_("Choose one of the VAT regimes.")]})
+    check_legal_identity(
+        siret=after["siret"], vat_regime=after["vat_regime"], vat_number=after["vat_number"]
+    )
     _check_producer(
         name=after["name"],
         address=after["address"],
