@@ -17,6 +17,8 @@ PRODUCER_FIELDS = [
     "minimum_order_cents",
     "is_active",
 ]
+# The farm's legal identity (for its payouts and invoices), checked by ``update_producer``.
+LEGAL_FIELDS = ["legal_name", "siret", "vat_regime", "vat_number"]
 POSITION_FIELDS = ["latitude", "longitude", "location_status"]
 
 
@@ -30,14 +32,16 @@ class ProducerAdmin(ServiceAdmin):
     search_fields = ["name", "address"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]
-    fields = PRODUCER_FIELDS + POSITION_FIELDS
+    fields = PRODUCER_FIELDS + LEGAL_FIELDS + POSITION_FIELDS
     readonly_fields = POSITION_FIELDS
 
     def create(self, form):
-        return services.create_producer(**values(form, PRODUCER_FIELDS))
+        producer = services.create_producer(**values(form, PRODUCER_FIELDS))
+        legal = {k: v for k, v in values(form, LEGAL_FIELDS).items() if v}
+        return services.update_producer(producer=producer, **legal) if legal else producer
 
     def update(self, row, form):
-        services.update_producer(producer=row, **changes(form, PRODUCER_FIELDS))
+        services.update_producer(producer=row, **changes(form, PRODUCER_FIELDS + LEGAL_FIELDS))
 
 
 @admin.register(Product)

@@ -11,6 +11,10 @@ from producers.weeks import current_week, next_week
 DEMO_PRODUCERS = [
     {
         "slug": "jardins-de-la-deule",
+        "legal_name": "EARL Les Jardins de la Deûle",
+        "siret": "81234567610008",
+        "vat_regime": "liable",
+        "vat_number": "FR19812345676",
         "name": "Les Jardins de la Deûle",
         "description": "Maraîchage bio sur 4 hectares au bord de la Deûle : légumes de saison, "
         "aromatiques et petits fruits.",
@@ -21,6 +25,10 @@ DEMO_PRODUCERS = [
     },
     {
         "slug": "ferme-des-trois-chenes",
+        "legal_name": "GAEC de la Ferme des Trois Chênes",
+        "siret": "84512390010000",
+        "vat_regime": "flat_rate",
+        "vat_number": "",
         "name": "Ferme des Trois Chênes",
         "description": "Lait cru de vaches flamandes, yaourts, beurre et tomme fermière.",
         "address": "5 route de Cassel, 59114 Steenvoorde",
@@ -30,6 +38,10 @@ DEMO_PRODUCERS = [
     },
     {
         "slug": "fournil-de-la-pevele",
+        "legal_name": "SARL Le Fournil de la Pévèle",
+        "siret": "79933321610006",
+        "vat_regime": "liable",
+        "vat_number": "FR95799333216",
         "name": "Le Fournil de la Pévèle",
         "description": "Pains au levain cuits au feu de bois, farines de blés anciens du Nord.",
         "address": "3 rue de la Gare, 59242 Templeuve-en-Pévèle",
@@ -39,6 +51,10 @@ DEMO_PRODUCERS = [
     },
     {
         "slug": "vergers-de-la-lys",
+        "legal_name": "Les Vergers de la Lys (EI)",
+        "siret": "90211876910005",
+        "vat_regime": "franchise",
+        "vat_number": "",
         "name": "Les Vergers de la Lys",
         "description": "Pommes et poires de variétés anciennes, jus et cidre fermier.",
         "address": "27 rue du Moulin, 59193 Erquinghem-Lys",
@@ -48,6 +64,10 @@ DEMO_PRODUCERS = [
     },
     {
         "slug": "volailles-de-mormal",
+        "legal_name": "EARL Volailles de Mormal",
+        "siret": "73282932000074",
+        "vat_regime": "flat_rate",
+        "vat_number": "",
         "name": "Volailles de la forêt de Mormal",
         "description": "Poulets et œufs de poules élevées en plein air, en lisière de forêt.",
         "address": "8 rue du Pont-Rouge, 59530 Locquignol",
