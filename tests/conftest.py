@@ -152,6 +152,8 @@ def localstripe_server(tmp_path_factory):
             str(tmp_path_factory.mktemp("localstripe") / "state.pickle"),
             "--webhook-url",
             "",
+            "--connect-webhook-url",
+            "",
         ],
         cwd=root,
         env={**os.environ},

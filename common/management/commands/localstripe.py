@@ -5,6 +5,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 WEBHOOK_PATH = "/stripe/webhook/"
+CONNECT_WEBHOOK_PATH = "/stripe/connect-webhook/"
+# Events about connected accounts: to the Connect endpoint, signed with its own secret.
+CONNECT_EVENTS = ["account.updated"]
 
 
 class Command(BaseCommand):
@@ -23,12 +26,27 @@ class Command(BaseCommand):
             help="where localstripe keeps its state between runs (its own default is in /tmp)",
         )
         parser.add_argument(
+            "--connect-webhook-url",
+            default=f"{settings.SITE_URL.rstrip('/')}{CONNECT_WEBHOOK_PATH}",
+            help="where localstripe delivers Connect events (empty: none)",
+        )
+        parser.add_argument(
             "--webhook-url",
             default=f"{settings.SITE_URL.rstrip('/')}{WEBHOOK_PATH}",
             help="where localstripe delivers events (empty: none)",
         )
 
-    def handle(self, *args, host, port, from_scratch, state_file, webhook_url, **options):
+    def handle(
+        self,
+        *args,
+        host,
+        port,
+        from_scratch,
+        state_file,
+        webhook_url,
+        connect_webhook_url,
+        **options,
+    ):
         if host not in {"127.0.0.1", "localhost", "::1"}:
             raise CommandError("localstripe is a development peer: bind it to loopback only.")
         try:
@@ -40,7 +58,7 @@ class Command(BaseCommand):
             raise CommandError("localstripe is not installed: pip install -e '.[demo]'") from exc
         from devtools.stripe_connect import install
 
-        install()  # Connect's charge parameters (before the saved state is loaded)
+        install(app)  # Connect (before the saved state is loaded)
         _keep_state_in(type(store), Path(state_file))
         if not from_scratch:
             store.try_load_from_disk()
@@ -48,6 +66,14 @@ class Command(BaseCommand):
             # What POST /_config/webhooks/<id> (url, secret) does, done in-process at start.
             register_webhook("circuit-court", webhook_url, settings.STRIPE_WEBHOOK_SECRET, None)
             self.stdout.write(f"localstripe delivers signed webhooks to {webhook_url}")
+        if connect_webhook_url and settings.STRIPE_CONNECT_WEBHOOK_SECRET:
+            register_webhook(
+                "circuit-court-connect",
+                connect_webhook_url,
+                settings.STRIPE_CONNECT_WEBHOOK_SECRET,
+                CONNECT_EVENTS,
+            )
+            self.stdout.write(f"localstripe delivers Connect events to {connect_webhook_url}")
         self.stdout.write(f"localstripe on http://{host}:{port} (Stripe.js at /js.stripe.com/v3/)")
         web.run_app(app, host=host, port=port, print=None)
 
