@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
 from billing.models import Payout
-from billing.services import outstanding_debt
+from billing.services import outstanding_debt, shares
 from payments.models import TransferReversal
-from pickup.models import PickupPoint
+from pickup.models import Distribution, PickupPoint
 from producers.models import Producer
 
 
@@ -54,3 +55,41 @@ def payout_totals(payouts, *, kind: str, ref: int) -> PayoutTotals:
         sending_cents=sums.get(Payout.Status.SENDING, 0),
         debt_cents=max(outstanding_debt(kind, ref), 0),
     )
+
+
+@dataclass(frozen=True)
+class DistributionRow:
+    distribution: object
+    sales_cents: int  # what the cards kept for the lines sold (shares' total)
+    farms_cents: int
+    hosts_cents: int
+    platform_cents: int
+
+    @property
+    def ok(self) -> bool:
+        return self.sales_cents == self.farms_cents + self.hosts_cents + self.platform_cents
+
+
+def distribution_report(*, limit: int = 200) -> tuple[list[DistributionRow], list[tuple]]:
+    """Per distribution with payouts: sales = farms + hosts + platform, to the cent; and the
+    platform's revenue per month (its shares), newest first."""
+    distributions = (
+        Distribution.objects.filter(payouts__isnull=False)
+        .distinct()
+        .select_related("pickup_point")
+        .order_by("-starts_at")[:limit]
+    )
+    rows, months = [], defaultdict(int)
+    for distribution in distributions:
+        payouts = list(distribution.payouts.all())
+        _farms, total = shares(distribution)
+        row = DistributionRow(
+            distribution=distribution,
+            sales_cents=total.sales_cents,
+            farms_cents=sum(p.net_cents for p in payouts if p.payee_kind == Payout.Payee.FARM),
+            hosts_cents=sum(p.net_cents for p in payouts if p.payee_kind == Payout.Payee.HOST),
+            platform_cents=total.platform_cents,
+        )
+        rows.append(row)
+        months[distribution.starts_at.date().replace(day=1)] += row.platform_cents
+    return rows, sorted(months.items(), reverse=True)

@@ -110,3 +110,23 @@ def test_stripe_down_on_return_still_renders(client, fake_stripe):
     page = client.get(reverse("frontend:host_payouts_return", args=[point.pk]))
     assert page.status_code == 200
     assert "Stripe ne répond pas, réessayez." in page.content.decode()
+
+
+def test_the_admin_report_adds_up_per_distribution(admin_client, paid_week):
+    response = admin_client.get(reverse("admin:billing_payout_report"))
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert [row.distribution for row in rows] == [paid_week.distribution]
+    row = rows[0]
+    assert row.ok and row.sales_cents == 900
+    assert row.farms_cents == paid_week.farm_payout.net_cents
+    assert row.hosts_cents == paid_week.host_payout.net_cents
+    assert response.context["months"][0][1] == row.platform_cents
+    assert format_eur(row.platform_cents) in response.content.decode()
+    for name in (
+        "billing_payout",
+        "payments_connectedaccount",
+        "payments_transfer",
+        "payments_transferreversal",
+    ):
+        assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
