@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from billing.models import Payout
-from payments.models import ConnectedAccount, TransferReversal
+from payments.models import TransferReversal
 
 
 class ReversalOut(serializers.Serializer):
@@ -49,13 +49,6 @@ class PayoutOut(serializers.ModelSerializer):
     @extend_schema_field(ReversalOut(many=True))
     def get_reversals(self, payout):
         return ReversalOut(self._reversals(payout), many=True).data
-
-
-class PayoutAccountOut(serializers.Serializer):
-    status = serializers.ChoiceField(choices=ConnectedAccount.Status.choices)
-    charges_enabled = serializers.BooleanField()
-    payouts_enabled = serializers.BooleanField()
-    requirements_due = serializers.ListField(child=serializers.CharField())
 
 
 class OnboardingOut(serializers.Serializer):

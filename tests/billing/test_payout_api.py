@@ -61,3 +61,20 @@ def test_the_payout_account_link_points_back_to_the_pages(api_client, fake_strip
     response = api_client.post(f"/api/v1/producers/{producer.pk}/payout-account/")
     assert response.status_code == 503
     assert response.json()["code"] == "payment_unavailable"
+
+
+def test_the_detail_shows_the_payout_account_to_members_and_hosts(api_client, paid_week):
+    api_client.force_authenticate(paid_week.member)
+    farm = api_client.get(f"/api/v1/producers/{paid_week.producer.pk}/").json()
+    assert farm["payout_account"] == {
+        "status": "active",
+        "charges_enabled": True,
+        "payouts_enabled": True,
+        "requirements_due": [],
+    }
+    api_client.force_authenticate(paid_week.host)
+    point = api_client.get(f"/api/v1/host/pickup-points/{paid_week.point.pk}/").json()
+    assert point["payout_account"]["status"] == "active"
+    other = ProducerFactory()
+    other.members.add(paid_week.host)
+    assert api_client.get(f"/api/v1/producers/{other.pk}/").json()["payout_account"] is None
