@@ -112,11 +112,7 @@ def test_a_week_at_two_points_from_three_farms_reconciles_to_the_cent(
     b_payout = _farm_payout(north, b.producer)
     assert b_payout.status == "paid"
     assert b_payout.sales_cents == 435
-    assert (
-        b_payout.sent_cents
-        == b_payout.net_cents
-        == 435 - b_payout.host_cents - b_payout.platform_cents
-    )
+    assert b_payout.sent_cents == b_payout.net_cents == 435 - b_payout.host_cents - b_payout.platform_cents
 
     # The second household is refunded one unit of farm A after the payout: taken back from
     # farm A's and the host's transfers, in proportion to their shares.
@@ -192,18 +188,14 @@ def test_a_refund_the_farm_balance_cannot_cover_is_taken_from_its_next_payout(
     assert Transfer.objects.get(pk=paid.transfer_id).reversals.get().status == "failed"
 
     # Next week: its payout is lower by that debt, and the debt is settled.
-    second = DistributionFactory(
-        pickup_point=first.pickup_point, starts_at=first.starts_at + timedelta(days=7)
-    )
+    second = DistributionFactory(pickup_point=first.pickup_point,
+                                 starts_at=first.starts_at + timedelta(days=7))
     from tests.factories import CatalogueFactory
     from producers.models import Offer
 
     catalogue = CatalogueFactory(producer=farm.producer, week=second.week, status="published")
     offer = Offer.objects.create(
-        catalogue=catalogue,
-        product=farm.offers[0].product,
-        price_cents=1000,
-        quantity=5,
+        catalogue=catalogue, product=farm.offers[0].product, price_cents=1000, quantity=5,
         remaining=5,
     )
     with time_machine.travel(second.opens_at + timedelta(minutes=1)):
@@ -241,8 +233,6 @@ def test_nothing_is_paid_before_the_distribution_is_done(
 def test_an_account_not_yet_active_keeps_its_status(fake_stripe):
     account = connect.open_account(kind="producer", ref=1, email="", name="F")
     assert account.status == ConnectedAccount.Status.PENDING
-    pending = connect.refresh_account_from(
-        account, fake_stripe.activate(account.account_id, active=False)
-    )
+    pending = connect.refresh_account_from(account, fake_stripe.activate(account.account_id, active=False))
     assert pending.status == ConnectedAccount.Status.NEEDS_INFORMATION
     assert connect.open_account(kind="producer", ref=1, email="", name="F").pk == account.pk
