@@ -13,4 +13,5 @@ urlpatterns = [
     path("orders/", include("payments.api.urls")),
     path("cards/", include("payments.api.urls_cards")),
     path("distribution-day/", include("handover.api.urls")),
+    path("", include("billing.api.urls")),
 ]

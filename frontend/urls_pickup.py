@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontend.views import host, pickup
+from frontend.views import host, payouts, pickup
 
 urlpatterns = [
     path("points-relais/", pickup.search, name="pickup_search"),
@@ -20,6 +20,16 @@ urlpatterns = [
     ),
     path("hote/", host.dashboard, name="host_dashboard"),
     path("hote/points/<int:pk>/", host.point_update, name="host_point_update"),
+    path("hote/points/<int:pk>/virements/", payouts.point_page, name="host_payouts"),
+    path(
+        "hote/points/<int:pk>/virements/activer/",
+        payouts.point_activate,
+        name="host_payouts_activate",
+    ),
+    path(
+        "hote/points/<int:pk>/virements/retour/", payouts.point_return, name="host_payouts_return"
+    ),
+    path("hote/points/<int:pk>/virements.csv", payouts.point_csv, name="host_payouts_csv"),
     path(
         "hote/points/<int:pk>/distributions/",
         host.distribution_create,

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from frontend.views import payouts
 from frontend.views import producer as views
 
 app_name = "producer"
@@ -9,6 +10,10 @@ app_name = "producer"
 urlpatterns = [
     path("", views.index, name="index"),
     path("<slug:slug>/", views.dashboard, name="dashboard"),
+    path("<slug:slug>/virements/", payouts.producer_page, name="payouts"),
+    path("<slug:slug>/virements/activer/", payouts.producer_activate, name="payouts_activate"),
+    path("<slug:slug>/virements/retour/", payouts.producer_return, name="payouts_return"),
+    path("<slug:slug>/virements.csv", payouts.producer_csv, name="payouts_csv"),
     path("<slug:slug>/ferme/", views.producer_edit, name="producer_edit"),
     path("<slug:slug>/produits/nouveau/", views.product_create, name="product_create"),
     path("<slug:slug>/produits/export.csv", views.products_export, name="products_export"),

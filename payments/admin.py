@@ -7,12 +7,15 @@ from django.urls import path
 
 from common.money import format_eur
 from payments.models import (
+    ConnectedAccount,
     CreditEntry,
     Payment,
     Refund,
     SavedCard,
     StripeCustomer,
     StripeEvent,
+    Transfer,
+    TransferReversal,
 )
 from payments.reconcile import reconcile
 
@@ -116,3 +119,47 @@ class CreditEntryAdmin(ReadOnlyAdmin):
     list_display = ["household", "amount_cents", "reason", "reference", "created_at"]
     list_filter = ["reason"]
     list_select_related = ["household"]
+
+
+@admin.register(ConnectedAccount)
+class ConnectedAccountAdmin(ReadOnlyAdmin):
+    list_display = [
+        "account_id",
+        "owner_kind",
+        "owner_id",
+        "charges_enabled",
+        "payouts_enabled",
+        "details_submitted",
+        "disabled_reason",
+        "updated_at",
+    ]
+    list_filter = ["owner_kind", "charges_enabled", "payouts_enabled"]
+    search_fields = ["account_id", "owner_id"]
+
+
+class TransferReversalInline(admin.TabularInline):
+    model = TransferReversal
+    extra = 0
+    can_delete = False
+    fields = ["key", "amount_cents", "status", "reversal_id", "failure_code", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyAdmin):
+    list_display = ["key", "account", "amount_cents", "status", "transfer_id", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["key", "transfer_id", "transfer_group", "account__account_id"]
+    list_select_related = ["account"]
+    inlines = [TransferReversalInline]
+
+
+@admin.register(TransferReversal)
+class TransferReversalAdmin(ReadOnlyAdmin):
+    list_display = ["key", "transfer", "amount_cents", "status", "reversal_id", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["key", "reversal_id", "transfer__transfer_id"]
+    list_select_related = ["transfer"]

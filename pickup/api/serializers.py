@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.api import BoundedModelSerializer
+from payments.api.serializers import PayoutAccountField
 from pickup.models import Distribution, PickupPoint, Supplier
 
 
@@ -47,6 +48,8 @@ class PointSearchOutput(serializers.Serializer):
 
 
 class HostPointOutput(BoundedModelSerializer):
+    payout_account = PayoutAccountField("pickup_point", read_only=True)
+
     class Meta:
         model = PickupPoint
         fields = [
@@ -64,6 +67,7 @@ class HostPointOutput(BoundedModelSerializer):
             "opens_days",
             "is_active",
             "hosts",
+            "payout_account",
         ]
         read_only_fields = fields
 

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.api import BoundedModelSerializer, ModelBounds
+from payments.api.serializers import PayoutAccountField
 from producers.models import MAX_WEIGHT_MARGIN_BP, Catalogue, Offer, Producer, Product
 from producers.weeks import iso_label, parse_iso_label
 
@@ -31,6 +32,8 @@ class ReferencePriceOut(serializers.Serializer):
 
 
 class ProducerOut(BoundedModelSerializer):
+    payout_account = PayoutAccountField("producer", read_only=True)
+
     class Meta:
         model = Producer
         fields = [
@@ -50,6 +53,7 @@ class ProducerOut(BoundedModelSerializer):
             "vat_regime",
             "vat_number",
             "legal_identity_complete",
+            "payout_account",
         ]
         read_only_fields = fields
         extra_kwargs = {"weight_margin_bp": {"help_text": WEIGHT_MARGIN_HELP}}

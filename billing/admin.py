@@ -1,0 +1,45 @@
+"""Payouts, read-only (the services write them), and the operators' report per distribution."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from billing.models import Payout
+from billing.selectors import distribution_report
+from payments.admin import ReadOnlyAdmin
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdmin):
+    list_display = [
+        "distribution",
+        "payee",
+        "payee_kind",
+        "status",
+        "net_cents",
+        "sent_cents",
+        "reversed_cents",
+        "debt_cents",
+    ]
+    list_filter = ["payee_kind", "status"]
+    list_select_related = ["distribution__pickup_point", "producer", "pickup_point"]
+    change_list_template = "admin/billing/payout/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.report_view)
+        return [path("report/", view, name="billing_payout_report"), *super().get_urls()]
+
+    def report_view(self, request):
+        """Per distribution: sales = farms + hosts + platform, and the platform's months."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        rows, months = distribution_report()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "rows": rows,
+            "months": months,
+            "ok": all(row.ok for row in rows),
+        }
+        return TemplateResponse(request, "admin/billing/payout/report.html", context)

@@ -1,0 +1,55 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from billing.models import Payout
+from payments.models import TransferReversal
+
+
+class ReversalOut(serializers.Serializer):
+    amount_cents = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=TransferReversal.Status.choices)
+    created_at = serializers.DateTimeField()
+
+
+class PayoutOut(serializers.ModelSerializer):
+    distribution_id = serializers.IntegerField()
+    distribution_starts_at = serializers.DateTimeField(source="distribution.starts_at")
+    pickup_point_name = serializers.CharField(source="distribution.pickup_point.name")
+    transfer_status = serializers.SerializerMethodField()
+    reversals = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Payout
+        fields = [
+            "id",
+            "distribution_id",
+            "distribution_starts_at",
+            "pickup_point_name",
+            "status",
+            "sales_cents",
+            "host_cents",
+            "platform_cents",
+            "net_cents",
+            "sent_cents",
+            "debt_taken_cents",
+            "reversed_cents",
+            "debt_cents",
+            "paid_at",
+            "transfer_status",
+            "reversals",
+        ]
+
+    def get_transfer_status(self, payout) -> str | None:
+        return payout.transfer.status if payout.transfer_id else None
+
+    @staticmethod
+    def _reversals(payout):
+        return list(payout.transfer.reversals.all()) if payout.transfer_id else []
+
+    @extend_schema_field(ReversalOut(many=True))
+    def get_reversals(self, payout):
+        return ReversalOut(self._reversals(payout), many=True).data
+
+
+class OnboardingOut(serializers.Serializer):
+    onboarding_url = serializers.URLField()

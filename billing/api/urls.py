@@ -1,0 +1,28 @@
+"""Payout routes under /api/v1/ (included from config/api.py)."""
+
+from django.urls import path
+
+from billing.api import views
+
+urlpatterns = [
+    path(
+        "producers/<int:producer_id>/payouts/",
+        views.ProducerPayoutListApi.as_view(),
+        name="producer-payout-list",
+    ),
+    path(
+        "producers/<int:producer_id>/payout-account/",
+        views.ProducerPayoutAccountApi.as_view(),
+        name="producer-payout-account",
+    ),
+    path(
+        "pickup-points/<int:pk>/payouts/",
+        views.PointPayoutListApi.as_view(),
+        name="pickup-point-payout-list",
+    ),
+    path(
+        "pickup-points/<int:pk>/payout-account/",
+        views.PointPayoutAccountApi.as_view(),
+        name="pickup-point-payout-account",
+    ),
+]

@@ -1,0 +1,93 @@
+"""A farm's payouts and a host's commissions, and the link to activate the payout account.
+
+The farm is looked up among the user's farms, the point among the points the user hosts:
+anyone else gets 404. Pages and API read through ``billing.selectors``.
+"""
+
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, mixins, status
+from rest_framework.response import Response
+
+from billing import selectors
+from billing.api.serializers import OnboardingOut, PayoutOut
+from billing.models import Payout
+from payments.services import connect
+from pickup.selectors import hosted_point
+from producers.selectors import producer_for_member
+
+
+class _ProducerApi(generics.GenericAPIView):
+    filter_backends: list = []
+    kind = Payout.Payee.FARM
+
+    def payee(self):
+        return producer_for_member(user=self.request.user, producer_id=self.kwargs["producer_id"])
+
+    def payouts(self, payee):
+        return selectors.producer_payouts(payee)
+
+    def page_url(self, payee, name: str) -> str:
+        return reverse(f"frontend:producer:{name}", args=[payee.slug])
+
+
+class _PointApi(_ProducerApi):
+    kind = Payout.Payee.HOST
+
+    def payee(self):
+        return hosted_point(user=self.request.user, pk=self.kwargs["pk"])
+
+    def payouts(self, payee):
+        return selectors.point_payouts(payee)
+
+    def page_url(self, payee, name: str) -> str:
+        return reverse(f"frontend:host_{name}", args=[payee.pk])
+
+
+class _PayoutList(mixins.ListModelMixin):
+    serializer_class = PayoutOut
+
+    def get_queryset(self):
+        return self.payouts(self.payee())
+
+    def get(self, request, **kwargs):
+        return self.list(request)
+
+
+class _Onboarding:
+    serializer_class = OnboardingOut
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: OnboardingOut,
+            503: OpenApiResponse(description="Stripe unavailable: `payment_unavailable`"),
+        },
+    )
+    def post(self, request, **kwargs):
+        payee = self.payee()
+        url = connect.onboarding_url(
+            kind=self.kind,
+            ref=payee.pk,
+            email=request.user.email,
+            name=payee.name,
+            return_url=request.build_absolute_uri(self.page_url(payee, "payouts_return")),
+            refresh_url=request.build_absolute_uri(self.page_url(payee, "payouts_activate")),
+        )
+        return Response({"onboarding_url": url}, status=status.HTTP_201_CREATED)
+
+
+class ProducerPayoutListApi(_PayoutList, _ProducerApi):
+    """The farm's payouts, newest distribution first (members only)."""
+
+
+class PointPayoutListApi(_PayoutList, _PointApi):
+    """The host's commissions at the point, newest distribution first (hosts only)."""
+
+
+class ProducerPayoutAccountApi(_Onboarding, _ProducerApi):
+    """A fresh Stripe onboarding link for the farm's payout account (created the first time)."""
+
+
+class PointPayoutAccountApi(_Onboarding, _PointApi):
+    """A fresh Stripe onboarding link for the point's payout account (created the first time)."""
