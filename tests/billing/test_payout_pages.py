@@ -39,7 +39,7 @@ def test_a_paid_payout_shows_its_amounts_and_date(client, paid_week):
         assert format_eur(cents) in text
     assert 'role="region" tabindex="0"' in text
     assert "Les frais de traitement Stripe sont pris sur la part de la plateforme" in text
-    assert "Actifs" in text  # the account was activated
+    assert "Virements actifs" in text  # the account was activated
     dashboard = client.get(reverse("frontend:producer:dashboard", args=[paid_week.producer.slug]))
     assert (
         reverse("frontend:producer:payouts", args=[paid_week.producer.slug])
@@ -97,7 +97,7 @@ def test_activating_sends_the_farm_to_stripe_and_back(client, fake_stripe):
     fake_stripe.activate(account.account_id)
     text = client.get(back).content.decode()
     assert "Vos virements sont actifs." in text
-    assert "Actifs" in text
+    assert "Virements actifs" in text
     assert "Compléter mes informations" not in text
 
 
