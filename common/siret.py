@@ -50,7 +50,7 @@ def vat_number_for(siren: str) -> str:
 
 
 def is_valid_vat_number(value: str) -> bool:
-    """"FR" + a 2-character key + a 9-digit SIREN; a numeric key must match the SIREN
+    """ "FR" + a 2-character key + a 9-digit SIREN; a numeric key must match the SIREN
     (older alphanumeric keys are accepted as they are)."""
     vat = normalize(value)
     if len(vat) != 13 or not vat.startswith("FR"):
@@ -70,7 +70,7 @@ def vat_siren(value: str) -> str:
 
 
 def format_siret(value: str) -> str:
-    """"73282932000074" -> "732 829 320 00074" (anything else is returned as it is)."""
+    """ "73282932000074" -> "732 829 320 00074" (anything else is returned as it is)."""
     siret = normalize(value)
     if len(siret) != 14:
         return value

@@ -28,6 +28,9 @@ def _sources(*items: str | None) -> list[str]:
     return list(dict.fromkeys(item for item in items if item))
 
 
+STRIPE_CONNECT_ONBOARDING = "https://connect.stripe.com"
+
+
 def content_security_policy(
     *, map_tile_url: str, stripe_js_url: str, stripe_api_base: str, report_uri: str = ""
 ) -> dict:
@@ -43,7 +46,9 @@ def content_security_policy(
         "frame-src": _sources(stripe_js, *STRIPE_EXTRA_FRAMES.get(stripe_js or "", [])),
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # The payouts' "Activer" form redirects to Stripe's hosted onboarding (Connect), which
+        # form-action covers: connect.stripe.com, or the development peer's stand-in.
+        "form-action": _sources(SELF, origin(stripe_api_base) or STRIPE_CONNECT_ONBOARDING),
         "frame-ancestors": [NONE],
     }
     if report_uri:

@@ -96,13 +96,17 @@ class CsvInvalid(DomainError):
 class InvalidSiret(Invalid):
     code = "invalid_siret"
     status = status.HTTP_400_BAD_REQUEST
-    default_message = _("Enter a valid SIRET: 14 digits (spaces allowed), as on your Kbis or INSEE notice.")
+    default_message = _(
+        "Enter a valid SIRET: 14 digits (spaces allowed), as on your Kbis or INSEE notice."
+    )
 
 
 class InvalidVatNumber(Invalid):
     code = "invalid_vat_number"
     status = status.HTTP_400_BAD_REQUEST
-    default_message = _("Enter a valid French VAT number: FR, a 2-character key, then your 9-digit SIREN.")
+    default_message = _(
+        "Enter a valid French VAT number: FR, a 2-character key, then your 9-digit SIREN."
+    )
 
 
 class VatNumberRequired(Invalid):
@@ -114,4 +118,6 @@ class VatNumberRequired(Invalid):
 class VatNumberSirenMismatch(Invalid):
     code = "vat_number_siren_mismatch"
     status = status.HTTP_400_BAD_REQUEST
-    default_message = _("The VAT number does not end with your SIREN (the first 9 digits of your SIRET).")
+    default_message = _(
+        "The VAT number does not end with your SIREN (the first 9 digits of your SIRET)."
+    )

@@ -3,7 +3,12 @@ import pytest
 from common import siret as ids
 from common.errors import Invalid
 from producers import services
-from producers.errors import InvalidSiret, InvalidVatNumber, VatNumberRequired, VatNumberSirenMismatch
+from producers.errors import (
+    InvalidSiret,
+    InvalidVatNumber,
+    VatNumberRequired,
+    VatNumberSirenMismatch,
+)
 from tests.factories import ProducerFactory
 
 
@@ -12,7 +17,9 @@ def test_real_sirets_are_valid(value):
     assert ids.is_valid_siret(value)
 
 
-@pytest.mark.parametrize("value", ["73282932000075", "7328293200007", "7328293200007A", "35600000000048"])
+@pytest.mark.parametrize(
+    "value", ["73282932000075", "7328293200007", "7328293200007A", "35600000000048"]
+)
 def test_bad_sirets_are_refused(value):
     assert not ids.is_valid_siret(value)
 
@@ -28,8 +35,11 @@ def test_vat_key_of_a_siren():
 def test_a_liable_farm_is_complete_with_its_vat_number():
     farm = ProducerFactory()
     services.update_producer(
-        producer=farm, legal_name="EARL Test", siret="732 829 320 00074",
-        vat_regime="liable", vat_number="fr44732829320",
+        producer=farm,
+        legal_name="EARL Test",
+        siret="732 829 320 00074",
+        vat_regime="liable",
+        vat_number="fr44732829320",
     )
     farm.refresh_from_db()
     assert farm.siret == "73282932000074" and farm.vat_number == "FR44732829320"
@@ -57,7 +67,9 @@ def test_refusals_carry_their_code(changes, error):
 @pytest.mark.django_db
 def test_franchise_and_flat_rate_mentions():
     farm = ProducerFactory()
-    services.update_producer(producer=farm, legal_name="Ferme", siret="73282932000074", vat_regime="franchise")
+    services.update_producer(
+        producer=farm, legal_name="Ferme", siret="73282932000074", vat_regime="franchise"
+    )
     assert farm.vat_mention == "TVA non applicable, art. 293 B du CGI"
     assert farm.legal_identity_complete
     services.update_producer(producer=farm, vat_regime="flat_rate")
