@@ -8,11 +8,11 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from common.errors import Invalid
 from common import siret as ids
+from common.errors import Invalid
 from common.geo import locate_later
-from producers.legal import check_legal_identity
 from producers.errors import ProductHasOffers, ProductNameTaken, WeighedInKgOrG
+from producers.legal import check_legal_identity
 from producers.models import MAX_WEIGHT_MARGIN_BP, WEIGHT_UNITS, Producer, Product
 
 # --- Producer -------------------------------------------------------------------------------
