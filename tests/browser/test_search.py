@@ -98,6 +98,7 @@ def test_from_a_pickup_point_to_its_catalogue_then_the_host_dashboard(
     page.locator("main button[type=submit]").click()
     page.wait_for_url("**/hote/")
     expect(page.locator(".host-point > h2")).to_have_text("Lille Wazemmes — Maison du quartier")
-    # the open one, three weekly ones scheduled, and the demo sale closed today
-    expect(page.locator(".host-distributions .host-distribution")).to_have_count(5)
+    # the open one, three weekly ones scheduled, the demo sale closed today and the one
+    # finished two days ago (its farms and host paid)
+    expect(page.locator(".host-distributions .host-distribution")).to_have_count(6)
     page.screenshot(path=artifacts_dir / "host-dashboard.png", full_page=True)
