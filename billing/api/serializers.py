@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from billing.models import Payout
+from common.api import BoundedModelSerializer
 from payments.models import TransferReversal
 
 
@@ -11,7 +12,7 @@ class ReversalOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class PayoutOut(serializers.ModelSerializer):
+class PayoutOut(BoundedModelSerializer):
     distribution_id = serializers.IntegerField()
     distribution_starts_at = serializers.DateTimeField(source="distribution.starts_at")
     pickup_point_name = serializers.CharField(source="distribution.pickup_point.name")
