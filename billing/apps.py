@@ -31,6 +31,14 @@ class BillingConfig(AppConfig):
         def after_account_updated(sender, *, account_id: int, **kwargs) -> None:
             pay_account_owner_task.delay(account_id)
 
+        # A season paid: the farm gets its share at once (the farm sells its season itself).
+        from billing.seasons import record_season_payout
+        from subscriptions.signals import season_paid
+
+        def after_season_paid(sender, *, subscription_id: int, **kwargs) -> None:
+            record_season_payout(subscription_id=subscription_id)
+
+        season_paid.connect(after_season_paid, weak=False, dispatch_uid="billing-season-paid")
         line_corrected.connect(after_line_corrected, weak=False, dispatch_uid="billing-corrected")
         order_weighed.connect(after_order_weighed, weak=False, dispatch_uid="billing-weighed")
         account_updated.connect(after_account_updated, weak=False, dispatch_uid="billing-account")

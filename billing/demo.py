@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from billing.models import Payout
 from billing.services import settle_distribution_payouts
 from payments import gateway
-from payments.models import ConnectedAccount
+from payments.demo import seed_connected_account
 from pickup.models import Distribution, PickupPoint
 from producers.models import Producer
 
@@ -24,7 +24,7 @@ PENDING_FARM = "rucher-des-weppes"
 
 
 @contextmanager
-def _transfers_recorded():
+def transfers_recorded():
     """The gateway's transfer call answers a demo id instead of calling Stripe."""
     real = gateway.create_transfer
 
@@ -38,21 +38,6 @@ def _transfers_recorded():
         gateway.create_transfer = real
 
 
-def _account(kind: str, ref: int, *, active: bool) -> ConnectedAccount:
-    account, _created = ConnectedAccount.objects.update_or_create(
-        owner_kind=kind,
-        owner_id=ref,
-        defaults={
-            "account_id": f"acct_demo_{kind}_{ref}",
-            "charges_enabled": active,
-            "payouts_enabled": active,
-            "details_submitted": active,
-            "requirements_due": [] if active else ["external_account", "tos_acceptance.date"],
-        },
-    )
-    return account
-
-
 def seed_payouts(distribution: Distribution | None) -> list[Payout]:
     if distribution is None:
         return []
@@ -60,7 +45,7 @@ def seed_payouts(distribution: Distribution | None) -> list[Payout]:
     for slug, active in [(ACTIVE_FARM, True), (PENDING_FARM, False)]:
         farm = Producer.objects.filter(slug=slug).first()
         if farm is not None:
-            _account("producer", farm.pk, active=active)
-    _account("pickup_point", point.pk, active=True)
-    with _transfers_recorded():
+            seed_connected_account("producer", farm.pk, active=active)
+    seed_connected_account("pickup_point", point.pk, active=True)
+    with transfers_recorded():
         return settle_distribution_payouts(distribution_id=distribution.pk)

@@ -43,8 +43,10 @@ class Payout(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.UPCOMING
     )
-    # The statement, as last computed from the lines sold (VAT included).
+    # The statement, as last computed from the lines sold (VAT included). ``season_cents``:
+    # the farm's share of AMAP baskets whose season paid it already (see SeasonPayout).
     sales_cents = models.PositiveIntegerField(_("sales (cents)"), default=0)
+    season_cents = models.PositiveIntegerField(_("paid with the season (cents)"), default=0)
     host_cents = models.PositiveIntegerField(_("host share (cents)"), default=0)
     platform_cents = models.PositiveIntegerField(_("platform share (cents)"), default=0)
     net_cents = models.PositiveIntegerField(_("net (cents)"), default=0)
@@ -110,3 +112,68 @@ class Payout(models.Model):
 
 def transfer_group(distribution_id: int) -> str:
     return distribution_transfer_group(distribution_id)
+
+
+class SeasonPayout(models.Model):
+    """What a farm receives for one AMAP subscription (the AMAP charter: the farm sells its
+    season itself, the household prepays it). Made when the subscription is paid: the farm's
+    share of every paid week (``farm_cents``, the same split as a sold line's). The card's
+    destination charge sent it ``charged_cents`` at once; what the household's credit paid
+    reaches it by one transfer from the platform (``transfer``). Its baskets are then left out
+    of the farm's distribution payouts (the host is still paid there).
+
+    Weeks the household gets back as credit (skipped, cancelled, not delivered) were paid to the
+    farm already: their share is ``returned_cents``, a debt taken from the farm's next payouts.
+
+    Once paid: ``charged + transfer = farm``."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", _("being sent")
+        WAITING_ACCOUNT = "waiting_account", _("to pay once payouts are activated")
+        PAID = "paid", _("paid")
+
+    subscription = models.OneToOneField(
+        "subscriptions.Subscription", on_delete=models.PROTECT, related_name="season_payout"
+    )
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="season_payouts")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SENDING
+    )
+    farm_cents = models.PositiveIntegerField(_("farm's share of the season (cents)"))
+    charged_cents = models.PositiveIntegerField(_("received with the card payment (cents)"))
+    transfer = models.OneToOneField(
+        Transfer, on_delete=models.PROTECT, null=True, blank=True, related_name="season_payout"
+    )
+    attempt = models.PositiveIntegerField(default=0)
+    returned_cents = models.PositiveIntegerField(_("weeks given back (cents)"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("season payout")
+        verbose_name_plural = _("season payouts")
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(charged_cents__lte=models.F("farm_cents")),
+                name="billing_season_charged_within_share",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(returned_cents__lte=models.F("farm_cents")),
+                name="billing_season_returned_within_share",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.producer} — {self.subscription_id}"
+
+    @property
+    def to_transfer_cents(self) -> int:
+        """What credit paid, sent by the platform's transfer."""
+        return self.farm_cents - self.charged_cents
+
+    @property
+    def sent_cents(self) -> int:
+        transfer = self.transfer
+        sent = transfer.amount_cents if transfer and transfer.status == Transfer.Status.SENT else 0
+        return self.charged_cents + sent

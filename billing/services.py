@@ -17,11 +17,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from billing.models import Payout
+from billing.models import Payout, SeasonPayout
+from billing.seasons import pay_farm_seasons, refresh_returns, send_season_payouts
 from handover.reports import sold_lines
 from orders.models import LINE_CENTS, Settlement
 from orders.services.placing import lock_distribution
@@ -44,6 +45,18 @@ class Shares:
     host_cents: int = 0
     platform_cents: int = 0
     producer_cents: int = 0
+    # Of ``producer_cents``: AMAP baskets whose season paid the farm already (SeasonPayout).
+    season_cents: int = 0
+
+    @property
+    def farm_net_cents(self) -> int:
+        return self.producer_cents - self.season_cents
+
+
+# A basket line whose season was paid to its farm at subscription.
+PAID_WITH_SEASON = Q(order__basket__subscription__season_payout__isnull=False) & Q(
+    offer__product_id=F("order__basket__subscription__season__product_id")
+)
 
 
 def shares(distribution: Distribution) -> tuple[dict[int, Shares], Shares]:
@@ -58,18 +71,22 @@ def shares(distribution: Distribution) -> tuple[dict[int, Shares], Shares]:
             host=Coalesce(Sum("host_share_cents"), 0),
             platform=Coalesce(Sum("platform_share_cents"), 0),
             producer=Coalesce(Sum("producer_share_cents"), 0),
+            season=Coalesce(Sum("producer_share_cents", filter=PAID_WITH_SEASON), 0),
         )
         .order_by("producer_id")
     )
     farms = {
-        row["producer_id"]: Shares(row["sales"], row["host"], row["platform"], row["producer"])
+        row["producer_id"]: Shares(
+            row["sales"], row["host"], row["platform"], row["producer"], row["season"]
+        )
         for row in rows
     }
     total = Shares(
-        sum(s.sales_cents for s in farms.values()),
-        sum(s.host_cents for s in farms.values()),
-        sum(s.platform_cents for s in farms.values()),
-        sum(s.producer_cents for s in farms.values()),
+        *(
+            sum(getattr(s, name) for s in farms.values())
+            for name in ("sales_cents", "host_cents", "platform_cents", "producer_cents")
+        ),
+        sum(s.season_cents for s in farms.values()),
     )
     return farms, total
 
@@ -99,7 +116,8 @@ def payable(distribution: Distribution, now=None) -> bool:
 def _statement(payout: Payout, farm: Shares, total: Shares) -> None:
     if payout.payee_kind == Payout.Payee.FARM:
         payout.sales_cents, payout.host_cents = farm.sales_cents, farm.host_cents
-        payout.platform_cents, payout.net_cents = farm.platform_cents, farm.producer_cents
+        payout.platform_cents, payout.season_cents = farm.platform_cents, farm.season_cents
+        payout.net_cents = farm.farm_net_cents
     else:
         payout.sales_cents, payout.host_cents = total.sales_cents, total.host_cents
         payout.platform_cents, payout.net_cents = total.platform_cents, total.host_cents
@@ -126,7 +144,14 @@ def _payouts(distribution: Distribution) -> list[Payout]:
                 producer_id=ref if kind == Payout.Payee.FARM else None,
                 pickup_point_id=ref if kind == Payout.Payee.HOST else None,
             )
-    statement = ["sales_cents", "host_cents", "platform_cents", "net_cents", "computed_at"]
+    statement = [
+        "sales_cents",
+        "host_cents",
+        "platform_cents",
+        "season_cents",
+        "net_cents",
+        "computed_at",
+    ]
     for (_kind, ref), payout in existing.items():
         _statement(payout, farms.get(ref, Shares()), total)
         if payout.pk is None:
@@ -137,12 +162,18 @@ def _payouts(distribution: Distribution) -> list[Payout]:
 
 
 def outstanding_debt(kind: str, ref: int) -> int:
-    """What a payee still owes from reversals its balance could not cover."""
+    """What a payee still owes: reversals its balance could not cover, and (a farm) the
+    season weeks given back to households after the season paid it."""
     field = "producer_id" if kind == Payout.Payee.FARM else "pickup_point_id"
     sums = Payout.objects.filter(payee_kind=kind, **{field: ref}).aggregate(
         debt=Coalesce(Sum("debt_cents"), 0), taken=Coalesce(Sum("debt_taken_cents"), 0)
     )
-    return sums["debt"] - sums["taken"]
+    returned = 0
+    if kind == Payout.Payee.FARM:
+        returned = SeasonPayout.objects.filter(producer_id=ref).aggregate(
+            total=Coalesce(Sum("returned_cents"), 0)
+        )["total"]
+    return sums["debt"] + returned - sums["taken"]
 
 
 def _lock_payee(kind: str, ref: int) -> None:
@@ -177,6 +208,8 @@ def _claim_transfer(payout: Payout, account: ConnectedAccount | None, now) -> ob
         payout.save(update_fields=["status"])
         return None
     _lock_payee(payout.payee_kind, payout.payee_id)
+    if payout.payee_kind == Payout.Payee.FARM:
+        refresh_returns(producer_id=payout.payee_id)
     take = min(payout.net_cents, outstanding_debt(payout.payee_kind, payout.payee_id))
     payout.debt_taken_cents = take
     amount = payout.net_cents - take
@@ -255,6 +288,8 @@ def settle_distribution_payouts(*, distribution_id: int, now=None) -> list[Payou
             kind: connect.accounts_of(kind, [p.payee_id for p in payouts if p.payee_kind == kind])
             for kind in (Payout.Payee.FARM, Payout.Payee.HOST)
         }
+        for producer_id in [p.payee_id for p in payouts if p.payee_kind == Payout.Payee.FARM]:
+            refresh_returns(producer_id=producer_id)
         for payout in payouts:
             if payout.status == Payout.Status.PAID:
                 reversals.extend(_stale_reversals(payout))
@@ -368,7 +403,7 @@ def pay_due_distributions(now=None) -> int:
             done += 1
         except PaymentUnavailable:
             logger.warning("Stripe unavailable: payouts of distribution %s wait", distribution_id)
-    return done
+    return done + send_season_payouts()
 
 
 def pay_account_owner(*, account_id: int) -> int:
@@ -388,7 +423,7 @@ def pay_account_owner(*, account_id: int) -> int:
     )
     for distribution_id in sorted(set(waiting)):
         settle_distribution_payouts(distribution_id=distribution_id)
-    return len(set(waiting))
+    return len(set(waiting)) + pay_farm_seasons(account)
 
 
 def owed_totals(payouts) -> dict[str, int]:

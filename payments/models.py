@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from payments.gateway import SellerOfRecord
+
 
 class Capture(models.TextChoices):
     MANUAL = "manual", _("authorised, captured at the close")
@@ -92,6 +94,11 @@ class Payment(models.Model):
     # money; while it is live and holds none, it is kept out of the credit others may spend
     # (``payments.services.wallet.available``). A failed attempt leaves no ledger line.
     credit_cents = models.PositiveIntegerField(default=0)
+    # A destination charge (the seller of record is a connected account: an AMAP farm): the
+    # account the money goes to, and what the platform keeps of it. Empty: the platform's
+    # own charge.
+    seller_account_id = models.CharField(_("seller's Stripe account"), max_length=255, blank=True)
+    application_fee_cents = models.PositiveIntegerField(_("platform fee (cents)"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -110,6 +117,13 @@ class Payment(models.Model):
     @property
     def idempotency_key(self) -> str:
         return f"{self.purpose_kind}-{self.purpose_id}-payment-{self.attempt}"
+
+    @property
+    def seller(self) -> SellerOfRecord | None:
+        """The :class:`payments.gateway.SellerOfRecord` of a destination charge, else None."""
+        if not self.seller_account_id:
+            return None
+        return SellerOfRecord(self.seller_account_id, self.application_fee_cents)
 
     @property
     def holds_money(self) -> bool:

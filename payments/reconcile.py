@@ -290,8 +290,18 @@ def _check_transfers(report: Report) -> None:
     )
     for reversal in reversed_unsent:
         report.problems.append(f"reversal {reversal} takes back a transfer that was never sent")
-    # What the platform holds: card money kept, and credit it gave itself (adjustments).
+    # What the platform holds: card money kept, and credit it gave itself (adjustments), less
+    # what destination charges sent straight to the farms (their refunds took it back in
+    # proportion).
     funds = report.card_received_cents - report.card_refunded_cents + report.unowned_credit_cents
+    destination = (
+        Payment.objects.exclude(seller_account_id="")
+        .filter(amount_received_cents__gt=0)
+        .annotate(back=Coalesce(Sum("refunds__amount_cents"), 0))
+    )
+    for payment in destination:
+        seller_part = payment.amount_received_cents - payment.application_fee_cents
+        funds -= seller_part - seller_part * payment.back // payment.amount_received_cents
     out = report.transferred_cents - report.reversed_cents
     if out > funds:
         report.problems.append(

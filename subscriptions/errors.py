@@ -39,3 +39,11 @@ class OfferClosed(DomainError):
     code = "waitlist_offer_closed"
     status = 409
     default_message = _("This offer is no longer open.")
+
+
+class SeasonNotOpen(DomainError):
+    code = "season_not_open"
+    status = 409
+    default_message = _(
+        "This season is not open for subscription yet: the farm has not activated its payments."
+    )

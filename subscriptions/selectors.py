@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
+from payments.models import ConnectedAccount
 from pickup.selectors import ordering_open
 from producers.models import Producer
 from subscriptions.models import (
@@ -35,10 +36,15 @@ def basket_subscription(*, order_id: int) -> Subscription | None:
 
 
 def open_seasons() -> QuerySet[BasketSeason]:
-    """Seasons not over yet, with their product, farm, points and live subscriber count."""
+    """Seasons not over yet whose farm can take their payments (it sells them itself), with
+    their product, farm, points and live subscriber count."""
     today = timezone.localdate()
+    chargeable = ConnectedAccount.objects.filter(
+        owner_kind="producer", owner_id=OuterRef("product__producer_id"), charges_enabled=True
+    )
     return (
         BasketSeason.objects.filter(ends_on__gte=today, product__is_active=True)
+        .filter(Exists(chargeable))
         .select_related("product__producer")
         .prefetch_related("pickup_points")
         .annotate(

@@ -6,6 +6,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from gardens.models import Garden, Plot, Reservation, Season, WaitlistEntry, WorkDay
+from payments.models import ConnectedAccount
 from pickup.models import Distribution, PickupPoint, Supplier
 from pickup.schedule import week_of
 from producers.models import Catalogue, Offer, Producer, Product
@@ -180,3 +181,20 @@ class WorkDayFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
     hours = 3
     capacity = 2
+
+
+def chargeable(owner, *, active=True) -> ConnectedAccount:
+    """The farm (or point) has finished Stripe's onboarding: its Express account can take
+    charges and receive transfers (an AMAP farm's seasons open for subscription)."""
+    kind = "producer" if isinstance(owner, Producer) else "pickup_point"
+    account, _created = ConnectedAccount.objects.update_or_create(
+        owner_kind=kind,
+        owner_id=owner.pk,
+        defaults={
+            "account_id": f"acct_test_{kind}_{owner.pk}",
+            "charges_enabled": active,
+            "payouts_enabled": active,
+            "details_submitted": active,
+        },
+    )
+    return account

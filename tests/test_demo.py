@@ -110,14 +110,33 @@ def test_the_demo_books_reconcile(demo, db):
 
 
 def test_one_farm_was_paid_for_a_finished_sale_and_one_waits_for_its_account(demo, db):
-    from billing.models import Payout
+    from billing.models import Payout, SeasonPayout
     from payments.services.connect import account_of
 
     payouts = Payout.objects.filter(distribution__status=Distribution.Status.DONE)
     paid = payouts.get(producer__slug="jardins-de-la-deule")
     waiting = payouts.get(producer__slug="rucher-des-weppes")
     host = payouts.get(payee_kind="pickup_point")
-    assert paid.status == host.status == "paid" and paid.sent_cents == paid.net_cents > 0
+    assert paid.status == host.status == "paid" and paid.sent_cents > 0
+    # The demo household's skipped basket week was paid to the farm with the season: its share
+    # comes off this payout.
+    season = SeasonPayout.objects.get(producer=paid.producer)
+    assert season.returned_cents > 0 and paid.debt_taken_cents == season.returned_cents
+    assert paid.sent_cents + paid.debt_taken_cents == paid.net_cents
     assert waiting.status == "waiting_account" and waiting.net_cents > 0
     assert account_of("producer", paid.producer_id).status == "active"
     assert account_of("producer", waiting.producer_id).status == "pending"
+
+
+def test_the_demo_farm_was_paid_its_season_when_the_household_subscribed(demo, db):
+    """The demo subscription was paid with credit: the farm's share of every paid week went to
+    it by one transfer from the platform (the farm sells its season itself)."""
+    from billing.models import SeasonPayout
+    from subscriptions.services.seasons import farm_week_cents
+
+    row = SeasonPayout.objects.select_related("subscription", "transfer").get()
+    subscription = row.subscription
+    assert row.status == "paid" and row.charged_cents == 0
+    assert row.farm_cents == farm_week_cents(subscription.price_cents) * subscription.weeks_paid
+    assert row.transfer.amount_cents == row.farm_cents and row.transfer.status == "sent"
+    assert row.transfer.transfer_id.startswith("tr_demo_")

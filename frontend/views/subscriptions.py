@@ -19,7 +19,7 @@ from common.money import times
 from frontend.confirm import Confirmation, confirm_page, is_confirmed
 from frontend.templatetags.pickup_extras import eur
 from payments.selectors import credit_ledger
-from payments.services import customers, wallet
+from payments.services import connect, customers, wallet
 from producers.selectors import producer_for_member
 from subscriptions import selectors, services
 from subscriptions.models import Subscription
@@ -256,8 +256,14 @@ def producer_baskets(request, slug: str):
         selectors.season_counts(season=season)
         for season in selectors.producer_seasons(producer=producer)
     ]
+    account = connect.account_of("producer", producer.pk)
     return render(
         request,
         "frontend/subscriptions/producer.html",
-        {"producer": producer, "seasons": seasons},
+        {
+            "producer": producer,
+            "seasons": seasons,
+            # The farm sells its seasons itself: they open once it can take payments.
+            "seasons_closed": account is None or not account.can_take_charges,
+        },
     )

@@ -68,13 +68,19 @@ LINE_FIELDS = (
 )
 
 
+def fee_split(total_cents: int) -> tuple[int, int, int]:
+    """(host, platform, producer) shares of a VAT-inclusive amount: host and platform each
+    rounded once (in ``common.money``), the producer gets the rest, so they add up to the cent."""
+    host = share_of(total_cents, settings.FEE_HOST_BASIS_POINTS)
+    platform = share_of(total_cents, settings.FEE_PLATFORM_BASIS_POINTS)
+    return host, platform, total_cents - host - platform
+
+
 def split_fees(line: OrderLine) -> None:
-    """Host and platform shares of the line's VAT-inclusive total (each rounded once, in
-    ``common.money``); the producer gets the rest, so the three add up to the cent."""
-    total = line.total_cents
-    line.host_share_cents = share_of(total, settings.FEE_HOST_BASIS_POINTS)
-    line.platform_share_cents = share_of(total, settings.FEE_PLATFORM_BASIS_POINTS)
-    line.producer_share_cents = total - line.host_share_cents - line.platform_share_cents
+    """The line's shares of its total (see :func:`fee_split`)."""
+    line.host_share_cents, line.platform_share_cents, line.producer_share_cents = fee_split(
+        line.total_cents
+    )
 
 
 def closable(distribution: Distribution) -> bool:

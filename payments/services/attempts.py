@@ -136,11 +136,13 @@ def new_attempt(
     payment_method: str,
     capture_method: str = Capture.AUTOMATIC,
     credit_cents: int = 0,
+    seller: gateway.SellerOfRecord | None = None,
 ) -> Claim:
     """A new ``creating`` attempt of the caller's, written before Stripe is called; it
     reserves ``credit_cents`` of the payer's credit while it is live and holds no money. The
     caller holds the payable's row lock (and the payer's, when it reserves credit) and has
-    checked it has no live attempt."""
+    checked it has no live attempt. With ``seller``, it is a destination charge for that
+    connected account (kept on the row: a retry, and every refund, says the same)."""
     payment = Payment.objects.create(
         purpose_kind=kind,
         purpose_id=ref,
@@ -151,6 +153,8 @@ def new_attempt(
         amount_cents=amount_cents,
         credit_cents=credit_cents,
         payment_method_id=payment_method,
+        seller_account_id=seller.account_id if seller else "",
+        application_fee_cents=seller.application_fee_cents if seller else 0,
     )
     return Claim(payment, send=True)
 
@@ -188,6 +192,7 @@ def send(payment: Payment, *, customer_id: str) -> gateway.Intent:
             payment_method=payment.payment_method_id,
             capture_method=payment.capture_method,
             idempotency_key=payment.idempotency_key,
+            seller=payment.seller,
             metadata={
                 f"{payment.purpose_kind}_id": str(payment.purpose_id),
                 "attempt": str(payment.attempt),

@@ -22,7 +22,10 @@ def refund_payment(*, payment: Payment, reason: str, amount_cents: int, key: str
     )
     if not row.stripe_refund_id:
         row.stripe_refund_id = gateway.create_refund(
-            intent_id=payment.intent_id, amount_cents=amount_cents, idempotency_key=f"refund-{key}"
+            intent_id=payment.intent_id,
+            amount_cents=amount_cents,
+            idempotency_key=f"refund-{key}",
+            destination_charge=bool(payment.seller_account_id),
         )
         row.save(update_fields=["stripe_refund_id"])
     return row

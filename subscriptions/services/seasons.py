@@ -13,6 +13,10 @@ from accounts.models import User
 from common.bounds import field_bounds
 from common.errors import Invalid
 from common.money import times
+from orders.services.closing import fee_split
+from payments import gateway
+from payments.models import ConnectedAccount
+from payments.services import connect
 from pickup.models import PickupPoint, Supplier
 from subscriptions.models import (
     LIVE_SUBSCRIPTION,
@@ -38,6 +42,29 @@ def season_price(season: BasketSeason, *, today: date | None = None) -> tuple[da
     start = first_week(season, today=today)
     weeks = len(season.weeks(since=start))
     return start, weeks, times(season.price_cents, weeks)
+
+
+# --- The farm sells its season itself (AMAP charter) ----------------------------------------
+
+
+def farm_week_cents(price_cents: int) -> int:
+    """The farm's share of one week's basket: the same split as a sold line's."""
+    return fee_split(price_cents)[2]
+
+
+def farm_account(season: BasketSeason) -> ConnectedAccount | None:
+    """The farm's connected account, if it can take charges (the season can open)."""
+    account = connect.account_of("producer", season.product.producer_id)
+    return account if account is not None and account.can_take_charges else None
+
+
+def season_seller(subscription: Subscription, account: ConnectedAccount) -> gateway.SellerOfRecord:
+    """The season's card payment is the farm's own sale (a destination charge): the farm gets
+    its share of every paid week, as far as the card pays; the platform keeps the rest (the
+    host's and its own shares) as its fee. What credit paid reaches the farm by a transfer."""
+    farm_cents = times(farm_week_cents(subscription.price_cents), subscription.weeks_paid)
+    fee = subscription.card_cents - min(subscription.card_cents, farm_cents)
+    return gateway.SellerOfRecord(account.account_id, fee)
 
 
 def lock_season(season_id: int) -> BasketSeason:

@@ -27,6 +27,7 @@ from pickup.models import PickupPoint
 from subscriptions.errors import (
     AlreadySubscribed,
     SeasonFull,
+    SeasonNotOpen,
 )
 from subscriptions.models import (
     LIVE_SUBSCRIPTION,
@@ -35,9 +36,16 @@ from subscriptions.models import (
     Subscription,
     SubscriptionWaitlistEntry,
 )
-from subscriptions.services.seasons import lock_season, places_left, season_price
+from subscriptions.services.seasons import (
+    farm_account,
+    lock_season,
+    places_left,
+    season_price,
+    season_seller,
+)
 from subscriptions.services.skips import lock_subscription, weeks_to_credit
 from subscriptions.services.waitlist import offer_free_places
+from subscriptions.signals import season_paid
 
 KIND = PAYMENT_KIND
 Waiting = SubscriptionWaitlistEntry.Status
@@ -49,11 +57,14 @@ def subscribe(*, household: User, season: BasketSeason, pickup_point: PickupPoin
 
     Rules: the point is one the season delivers; weeks are left; one live subscription per
     household and season; no more live subscriptions than ``max_subscribers`` (the season row
-    is locked while counting; places offered to waiting households are held for them). The
-    price is the weekly price × the weeks left. Credit pays first; when it covers everything
-    the subscription is active at once, else it waits for :func:`pay_subscription`.
+    is locked while counting; places offered to waiting households are held for them); the
+    farm can take charges (it sells the season itself: :func:`farm_account`). The price is
+    the weekly price × the weeks left. Credit pays first; when it covers everything the
+    subscription is active at once, else it waits for :func:`pay_subscription`.
     """
     season = lock_season(season.pk)
+    if farm_account(season) is None:
+        raise SeasonNotOpen()
     if not season.pickup_points.filter(pk=pickup_point.pk).exists():
         raise Invalid(errors={"pickup_point": [_("This basket is not delivered there.")]})
     start, weeks, total = season_price(season)
@@ -85,6 +96,8 @@ def subscribe(*, household: User, season: BasketSeason, pickup_point: PickupPoin
         subscription.status = Subscription.Status.ACTIVE
         subscription.paid_at = timezone.now()
     subscription.save()
+    if subscription.status == Subscription.Status.ACTIVE:
+        season_paid.send(sender=Subscription, subscription_id=subscription.pk)
     return subscription
 
 
@@ -129,9 +142,14 @@ def pay_subscription(
 def claim_subscription_payment(*, subscription_id: int, payment_method: str) -> attempts.Claim:
     """Under the subscription's row lock: its live attempt (see
     :func:`payments.services.attempts.reuse_live`), or a new one of ours for ``card_cents``
-    (a card is needed: the season's credit was spent when subscribing); nothing when it no
-    longer awaits payment."""
-    subscription = Subscription.objects.select_for_update().get(pk=subscription_id)
+    (a card is needed: the season's credit was spent when subscribing), charged for the farm
+    (:func:`season_seller`; refused if the farm can no longer take charges); nothing when it
+    no longer awaits payment."""
+    subscription = (
+        Subscription.objects.select_for_update(of=("self",))
+        .select_related("season__product")
+        .get(pk=subscription_id)
+    )
     if subscription.status != Subscription.Status.PENDING:
         return attempts.Claim()
     live = attempts.live_payment(KIND, subscription.pk)
@@ -139,6 +157,9 @@ def claim_subscription_payment(*, subscription_id: int, payment_method: str) -> 
         return attempts.reuse_live(live)
     if not payment_method:
         raise Invalid(errors={"payment_method": [_("Enter a card to pay with.")]})
+    account = farm_account(subscription.season)
+    if account is None:
+        raise SeasonNotOpen()
     return attempts.new_attempt(
         kind=KIND,
         ref=subscription.pk,
@@ -146,6 +167,7 @@ def claim_subscription_payment(*, subscription_id: int, payment_method: str) -> 
         attempt=subscription.payment_attempts,
         amount_cents=subscription.card_cents,
         payment_method=payment_method,
+        seller=season_seller(subscription, account),
     )
 
 
@@ -184,6 +206,7 @@ def payment_changed(subscription: Subscription, payment: Payment) -> None:
         subscription.status = Subscription.Status.ACTIVE
         subscription.paid_at = timezone.now()
         subscription.save(update_fields=["status", "paid_at"])
+        season_paid.send(sender=Subscription, subscription_id=subscription.pk)
     elif subscription.status == Subscription.Status.CANCELLED or paid_by_another:
         reason = Refund.Reason.DUPLICATE if paid_by_another else Refund.Reason.EXPIRED
         refunds.give_back(

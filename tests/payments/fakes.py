@@ -36,6 +36,8 @@ class FakeStripe:
         self.transfers: dict[str, tuple[str, int, str]] = {}
         self.reversals: list[tuple[str, int]] = []
         self.links: list[tuple[str, str]] = []
+        # Destination charges: PaymentIntent → (connected account, platform's fee).
+        self.destinations: dict[str, tuple[str, int]] = {}
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
 
@@ -127,6 +129,11 @@ class FakeStripe:
 
         def make():
             self.calls.append("create_payment_intent")
+            if seller is not None:
+                account = self.accounts.get(seller.account_id)
+                if account is not None and not account.charges_enabled:
+                    raise PaymentRejected(stripe_code="insufficient_capabilities_for_transfer")
+                assert seller.application_fee_cents <= amount_cents
             if payment_method == DECLINED:
                 raise CardDeclined(decline_code="card_declined")
             pi = self._new_id("pi")
@@ -147,9 +154,18 @@ class FakeStripe:
                 metadata=dict(metadata),
             )
             self.intents[pi] = intent
+            if seller is not None:
+                self.destinations[pi] = (seller.account_id, seller.application_fee_cents)
+                if status == "succeeded":
+                    self._charge_for(pi, amount_cents)
             return intent
 
         return self._idempotent(idempotency_key, make)
+
+    def _charge_for(self, intent_id, captured):
+        """A destination charge captured: what the platform does not keep goes to the seller."""
+        account_id, fee = self.destinations[intent_id]
+        self.account_balance[account_id] = self.account_balance.get(account_id, 0) + captured - fee
 
     def authenticate(self, intent_id):
         """What the browser's confirmCardPayment does after 3-D Secure."""
@@ -162,6 +178,8 @@ class FakeStripe:
                 amount_capturable=intent.amount if manual else 0,
                 amount_received=0 if manual else intent.amount,
             )
+            if not manual and intent_id in self.destinations:
+                self._charge_for(intent_id, intent.amount)
 
     def retrieve_payment_intent(self, *, intent_id):
         with self._lock:
@@ -179,6 +197,8 @@ class FakeStripe:
             self.intents[intent_id] = replace(
                 intent, status="succeeded", amount_capturable=0, amount_received=amount_cents
             )
+            if intent_id in self.destinations:
+                self._charge_for(intent_id, amount_cents)
             return self.intents[intent_id]
 
         return self._idempotent(idempotency_key, make)
@@ -195,6 +215,12 @@ class FakeStripe:
     def create_refund(self, *, intent_id, amount_cents, idempotency_key, destination_charge=False):
         def make():
             assert self.captured(intent_id) >= amount_cents
+            assert destination_charge == (intent_id in self.destinations)
+            if destination_charge:  # the seller's part and the fee, in proportion
+                account_id, fee = self.destinations[intent_id]
+                received = self.intents[intent_id].amount_received
+                seller_part = (received - fee) * amount_cents // received
+                self.account_balance[account_id] -= seller_part
             self.refunds.append((intent_id, amount_cents))
             return self._new_id("re")
 
@@ -272,7 +298,9 @@ class FakeStripe:
                 raise PaymentRejected(stripe_code="balance_insufficient")
             transfer_id = self._new_id("tr")
             self.transfers[transfer_id] = (account_id, amount_cents, transfer_group)
-            self.account_balance[account_id] += amount_cents
+            self.account_balance[account_id] = (
+                self.account_balance.get(account_id, 0) + amount_cents
+            )
             return transfer_id
 
         return self._idempotent(idempotency_key, make)

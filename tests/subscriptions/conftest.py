@@ -11,6 +11,7 @@ from tests.factories import (
     ProducerFactory,
     SupplierFactory,
     UserFactory,
+    chargeable,
 )
 from tests.orders.conftest import far_market, market  # noqa: F401  (shared fixtures)
 
@@ -45,6 +46,7 @@ def make_amap(*, max_subscribers=5, max_skips=2, stock=10, **distribution_fields
     distribution = DistributionFactory(**distribution_fields)
     point = distribution.pickup_point
     producer = ProducerFactory(name="Les Jardins de la Deûle")
+    chargeable(producer)
     SupplierFactory(producer=producer, pickup_point=point)
     product = Product.objects.create(
         producer=producer,

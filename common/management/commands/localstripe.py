@@ -62,6 +62,10 @@ class Command(BaseCommand):
         _keep_state_in(type(store), Path(state_file))
         if not from_scratch:
             store.try_load_from_disk()
+        from devtools.demo_accounts import register_demo_accounts
+
+        if added := register_demo_accounts(store):
+            self.stdout.write(f"localstripe knows the demo's {added} connected account(s)")
         if webhook_url and settings.STRIPE_WEBHOOK_SECRET:
             # What POST /_config/webhooks/<id> (url, secret) does, done in-process at start.
             register_webhook("circuit-court", webhook_url, settings.STRIPE_WEBHOOK_SECRET, None)
