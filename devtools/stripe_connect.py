@@ -4,8 +4,10 @@ localstripe has no Stripe Connect and refuses parameters it does not know with a
 first step teaches its PaymentIntent the charge parameters of Connect (``transfer_group``,
 ``on_behalf_of``, ``transfer_data``, ``application_fee_amount``) and its Refund
 ``reverse_transfer`` / ``refund_application_fee``: they are checked for type and echoed on the
-object, as Stripe does. It also takes ``allowed_payment_method_types``, the name the typed
-client gives the payment method types. Below, the Connect resources the app uses.
+object, as Stripe does, and refused when Stripe would refuse them. It also takes
+``allowed_payment_method_types``, the name the typed client gives the payment method types.
+Below, the Connect resources the app uses, the money movements of destination charges and their
+refunds, and ``GET /v1/balance`` for the platform or (``Stripe-Account`` header) an account.
 """
 
 from __future__ import annotations
@@ -16,7 +18,11 @@ CHARGE_PARAMS = ("transfer_group", "on_behalf_of", "transfer_data", "application
 REFUND_PARAMS = ("reverse_transfer", "refund_application_fee")
 
 
-def _valid_charge(params: dict) -> None:
+def _valid_charge(params: dict, rest: dict) -> None:
+    """Connect's charge parameters, as Stripe checks them: well formed, then an
+    ``on_behalf_of`` and a ``transfer_data[destination]`` that exist (the destination able to
+    take charges), and an ``application_fee_amount`` only on a destination charge and never
+    above its ``amount``. ``rest``: the intent's other parameters."""
     from localstripe.errors import UserError
 
     group = params.get("transfer_group")
@@ -38,6 +44,55 @@ def _valid_charge(params: dict) -> None:
                 raise ValueError
         except (TypeError, ValueError):
             raise UserError(400, "Bad request: application_fee_amount") from None
+    _valid_destination(params, rest)
+
+
+def _valid_destination(params: dict, rest: dict) -> None:
+    behalf = params.get("on_behalf_of")
+    if behalf is not None and _store().get("connect_account:" + behalf) is None:
+        raise _error(
+            400, f"No such account: '{behalf}'", code="resource_missing", param="on_behalf_of"
+        )
+    data = params.get("transfer_data")
+    if data is not None:
+        destination = _store().get("connect_account:" + data["destination"])
+        if destination is None:
+            raise _error(
+                400,
+                f"No such destination: '{data['destination']}'",
+                code="resource_missing",
+                param="transfer_data[destination]",
+            )
+        if not destination["charges_enabled"]:
+            raise _error(
+                400,
+                "Your destination account needs to have at least one of the following "
+                "capabilities enabled: transfers, crypto_transfers, legacy_payments",
+                code="insufficient_capabilities_for_transfer",
+                param="transfer_data[destination]",
+            )
+    fee = params.get("application_fee_amount")
+    if fee is None:
+        return
+    if data is None:
+        raise _error(
+            400,
+            "Can only apply an application_fee_amount when the PaymentIntent is attempting a "
+            "direct payment (using an OAuth key or Stripe-Account header) or destination "
+            "payment (using `transfer_data[destination]`).",
+            param="application_fee_amount",
+        )
+    try:
+        amount = int(rest.get("amount"))
+    except (TypeError, ValueError):
+        return  # localstripe refuses it
+    if int(fee) > amount:
+        raise _error(
+            400,
+            f"The application fee amount ({int(fee)}) cannot be greater than the amount "
+            f"({amount}).",
+            param="application_fee_amount",
+        )
 
 
 def _accepting(cls, names, check=None):
@@ -49,7 +104,7 @@ def _accepting(cls, names, check=None):
     def __init__(self, *args, **kwargs):
         extra = {name: kwargs.pop(name) for name in names if name in kwargs}
         if check is not None:
-            check(extra)
+            check(extra, kwargs)
         if extra.get("application_fee_amount") is not None:  # form-encoded: a string
             extra["application_fee_amount"] = int(extra["application_fee_amount"])
         for flag in REFUND_PARAMS:
@@ -86,7 +141,7 @@ def _allowed_types(cls) -> None:
 def install(app=None) -> None:
     """Patch localstripe's resources in place and add the Connect routes to its ``app``
     (before the server starts or loads its state)."""
-    from localstripe.resources import PaymentIntent, Refund, SetupIntent
+    from localstripe.resources import Charge, PaymentIntent, Refund, SetupIntent
 
     if app is not None:
         add_routes(app)
@@ -95,6 +150,8 @@ def install(app=None) -> None:
     _allowed_types(PaymentIntent)
     _allowed_types(SetupIntent)
     _accepting(Refund, REFUND_PARAMS)
+    _paying_destinations(PaymentIntent, Charge)
+    _refunding_destinations(Refund)
 
 
 # --- Connect resources ----------------------------------------------------------------------
@@ -356,7 +413,9 @@ def _platform_available() -> int:
         for key, t in list(store.items())
         if key.startswith("connect_transfer:")
     )
-    return captured - out
+    # What refunds of destination charges moved between the platform and the accounts
+    # besides the reversals (see _refund_destination).
+    return captured - out + store.get(PLATFORM_ADJUSTMENT, 0)
 
 
 async def create_transfer(request):
@@ -498,6 +557,306 @@ async def account_balance(request):
     )
 
 
+# --- Destination charges ---------------------------------------------------------------------
+# A PaymentIntent with ``transfer_data[destination]``: when its charge is captured (at confirm, or
+# by a later, possibly partial, capture) the captured amount less the application fee goes to the
+# destination as a transfer whose ``source_transaction`` is the charge, and the fee stays with the
+# platform as an application fee (``fee_…``). A refund with ``reverse_transfer`` takes back that
+# transfer in proportion to the amount refunded (rounded down; the refund that completes the
+# charge takes the rest), even below zero on the account (the platform is liable for a
+# destination charge); ``refund_application_fee`` gives the fee back in proportion. Stripe's
+# money movements, with the transfer net of the fee: both flags, the account gives back its share
+# and the platform its fee's share; ``reverse_transfer`` alone, the account also pays the fee's
+# share; ``refund_application_fee`` alone, the platform pays the refund and the fee's share goes
+# to the account; neither, the platform pays the refund.
+
+PLATFORM_ADJUSTMENT = "connect_platform_adjustment"
+
+
+def _charge_fields(intent, charge) -> None:
+    """A destination charge shows its intent's Connect parameters, as Stripe's charge does."""
+    for name in ("on_behalf_of", "transfer_data", "application_fee_amount"):
+        setattr(charge, name, getattr(intent, name, None))
+    if getattr(intent, "transfer_data", None) and not getattr(charge, "transfer_group", None):
+        charge.transfer_group = getattr(intent, "transfer_group", None) or f"group_{intent.id}"
+
+
+def _pay_destination(intent) -> None:
+    charge = intent.latest_charge
+    if charge is None:
+        return
+    _charge_fields(intent, charge)
+    data = getattr(intent, "transfer_data", None)
+    if not data or getattr(charge, "transfer", None) or not charge.captured:
+        return
+    captured = charge.amount - charge.amount_refunded  # a partial capture refunds the rest
+    if captured <= 0:
+        return
+    fee = min(getattr(intent, "application_fee_amount", None) or 0, captured)
+    destination = data["destination"]
+    transfer = {
+        "id": _new_id("tr_"),
+        "object": "transfer",
+        "amount": captured - fee,
+        "amount_reversed": 0,
+        "currency": charge.currency,
+        "destination": destination,
+        "source_transaction": charge.id,
+        "transfer_group": charge.transfer_group,
+        "metadata": {},
+        "reversed": False,
+        "reversals": {"object": "list", "data": [], "has_more": False},
+        "created": _now(),
+        "livemode": False,
+    }
+    _store()["connect_transfer:" + transfer["id"]] = transfer
+    key = "connect_balance:" + destination
+    _store()[key] = _store().get(key, 0) + transfer["amount"]
+    charge.transfer = transfer["id"]
+    charge.amount_captured = captured
+    if fee:
+        application_fee = {
+            "id": _new_id("fee_"),
+            "object": "application_fee",
+            "amount": fee,
+            "amount_refunded": 0,
+            "refunded": False,
+            "refunds": {"object": "list", "data": [], "has_more": False},
+            "account": destination,
+            "charge": charge.id,
+            "currency": charge.currency,
+            "originating_transaction": None,
+            "created": _now(),
+            "livemode": False,
+        }
+        _store()["connect_application_fee:" + application_fee["id"]] = application_fee
+        charge.application_fee = application_fee["id"]
+        _send_event("application_fee.created", application_fee)
+    _send_event("transfer.created", transfer)
+
+
+def _paying_destinations(intent_class, charge_class) -> None:
+    original_success = intent_class._on_success
+    if getattr(original_success, "_connect_destination", False):
+        return
+
+    @wraps(original_success)
+    def _on_success(self):
+        _pay_destination(self)
+        original_success(self)
+
+    original_create = intent_class._create_charge
+
+    @wraps(original_create)
+    def _create_charge(self, *args, **kwargs):
+        try:
+            return original_create(self, *args, **kwargs)
+        finally:
+            if self.latest_charge is not None:
+                _charge_fields(self, self.latest_charge)
+
+    _on_success._connect_destination = True
+    intent_class._on_success = _on_success
+    intent_class._create_charge = _create_charge
+    for name in (
+        "on_behalf_of",
+        "transfer_data",
+        "application_fee_amount",
+        "application_fee",
+        "transfer",
+        "transfer_group",
+    ):
+        if not hasattr(charge_class, name):
+            setattr(charge_class, name, None)
+
+
+def _refunded_charge(params: dict):
+    """The charge a refund's parameters name, or None (localstripe then refuses them)."""
+    store = _store()
+    charge, intent = params.get("charge"), params.get("payment_intent")
+    if isinstance(intent, str):
+        intent = store.get("payment_intent:" + intent)
+        return getattr(intent, "latest_charge", None)
+    if isinstance(charge, str):
+        return store.get("charge:" + charge)
+    return None
+
+
+def _refunding_destinations(refund_class) -> None:
+    original = refund_class.__init__
+    if getattr(original, "_connect_destination", False):
+        return
+
+    @wraps(original)
+    def __init__(self, *args, **kwargs):
+        charge = _refunded_charge(kwargs)
+        if charge is not None and charge.captured and charge.status == "succeeded":
+            left = charge.amount - charge.amount_refunded
+            try:
+                amount = int(kwargs["amount"]) if kwargs.get("amount") is not None else left
+            except (TypeError, ValueError):
+                amount = None  # localstripe refuses it
+            if left <= 0:
+                raise _error(
+                    400,
+                    f"Charge {charge.id} has already been refunded.",
+                    code="charge_already_refunded",
+                )
+            if amount is not None and amount > left:
+                raise _error(
+                    400,
+                    f"Refund amount ({amount}) is greater than unrefunded amount on charge "
+                    f"({left})",
+                    param="amount",
+                )
+        original(self, *args, **kwargs)
+        if charge is not None and getattr(charge, "transfer", None):
+            _refund_destination(self, charge)
+
+    __init__._connect_destination = True
+    refund_class.__init__ = __init__
+    if not hasattr(refund_class, "transfer_reversal"):
+        refund_class.transfer_reversal = None
+
+
+def _refund_destination(refund, charge) -> None:
+    store = _store()
+    transfer = store["connect_transfer:" + charge.transfer]
+    captured = charge.amount_captured
+    amount = refund.amount
+    reverse, give_fee = bool(refund.reverse_transfer), bool(refund.refund_application_fee)
+    # The refund that completes the charge (the uncaptured rest is refunded at capture) takes
+    # what rounding left of the transfer (of the fee) if every refund before it reversed it
+    # (gave it back) too.
+    earlier = getattr(charge, "_connect_refunds", None) or []
+    charge._connect_refunds = [*earlier, (reverse, give_fee)]
+    last = charge.amount_refunded - (charge.amount - captured) >= captured
+    balance = "connect_balance:" + transfer["destination"]
+    fee = None
+    if getattr(charge, "application_fee", None):
+        fee = store.get("connect_application_fee:" + charge.application_fee)
+    reversed_now = 0
+    if reverse:
+        left = transfer["amount"] - transfer["amount_reversed"]
+        reversed_now = min(left, transfer["amount"] * amount // captured)
+        if last and all(r for r, _ in earlier):
+            reversed_now = left
+        if reversed_now > 0:
+            reversal = {
+                "id": _new_id("trr_"),
+                "object": "transfer_reversal",
+                "amount": reversed_now,
+                "currency": transfer["currency"],
+                "transfer": transfer["id"],
+                "source_refund": refund.id,
+                "metadata": {},
+                "created": _now(),
+            }
+            transfer["amount_reversed"] += reversed_now
+            transfer["reversed"] = transfer["amount_reversed"] == transfer["amount"]
+            transfer["reversals"]["data"].append(reversal)
+            store["connect_transfer:" + transfer["id"]] = transfer
+            store[balance] = store.get(balance, 0) - reversed_now
+            refund.transfer_reversal = reversal["id"]
+            _send_event("transfer.reversed", transfer)
+    if fee is None:
+        return
+    if not give_fee:
+        if reverse:  # the platform keeps its fee: the account pays the fee's share too
+            store[balance] = store.get(balance, 0) - (amount - reversed_now)
+            store[PLATFORM_ADJUSTMENT] = store.get(PLATFORM_ADJUSTMENT, 0) + amount - reversed_now
+        return
+    fee_left = fee["amount"] - fee["amount_refunded"]
+    # With the transfer reversed the account keeps the fee's share of the refund.
+    share = amount - reversed_now if reverse else fee["amount"] * amount // captured
+    share = min(fee_left, share)
+    if last and all(f for _, f in earlier):
+        share = fee_left
+    if share > 0:
+        fee["amount_refunded"] += share
+        fee["refunded"] = fee["amount_refunded"] == fee["amount"]
+        fee["refunds"]["data"].append(
+            {
+                "id": _new_id("fr_"),
+                "object": "fee_refund",
+                "amount": share,
+                "currency": fee["currency"],
+                "fee": fee["id"],
+                "metadata": {},
+                "created": _now(),
+            }
+        )
+        store["connect_application_fee:" + fee["id"]] = fee
+    if not reverse:  # the platform paid the refund: the fee's share goes to the account
+        store[balance] = store.get(balance, 0) + share
+        store[PLATFORM_ADJUSTMENT] = store.get(PLATFORM_ADJUSTMENT, 0) - share
+
+
+def _application_fee(fee_id: str) -> dict:
+    fee = _store().get("connect_application_fee:" + fee_id)
+    if fee is None:
+        raise _error(404, f"No such application fee: '{fee_id}'", code="resource_missing")
+    return fee
+
+
+async def retrieve_application_fee(request):
+    return _json(_application_fee(request.match_info["id"]))
+
+
+async def list_application_fees(request):
+    charge = request.query.get("charge")
+    found = [
+        fee
+        for key, fee in list(_store().items())
+        if key.startswith("connect_application_fee:") and charge in (None, fee["charge"])
+    ]
+    found.sort(key=lambda fee: fee["created"], reverse=True)
+    return _json(
+        {"object": "list", "data": found, "has_more": False, "url": "/v1/application_fees"}
+    )
+
+
+# --- Balances: the platform's, or a connected account's with the ``Stripe-Account`` header ----
+
+
+def _balance(account_id: str | None) -> dict:
+    if account_id:
+        if _store().get("connect_account:" + account_id) is None:
+            raise _error(
+                403,
+                "The provided key does not have access to account "
+                f"'{account_id}' (or that account does not exist). Application access may "
+                "have been revoked.",
+                code="account_invalid",
+            )
+        available = _store().get("connect_balance:" + account_id, 0)
+    else:
+        available = _platform_available()
+    return {
+        "object": "balance",
+        "available": [
+            {"amount": available, "currency": "eur", "source_types": {"card": available}}
+        ],
+        "pending": [{"amount": 0, "currency": "eur", "source_types": {"card": 0}}],
+        "livemode": False,
+    }
+
+
+def _balance_middleware():
+    """localstripe routes ``GET /v1/balance`` to a fixed balance, before any route added here:
+    this answers it first (inside localstripe's authentication and error handling)."""
+    from aiohttp import web
+
+    @web.middleware
+    async def balance(request, handler):
+        if request.method == "GET" and request.path.rstrip("/") == "/v1/balance":
+            return _json(_balance(request.headers.get("Stripe-Account")))
+        return await handler(request)
+
+    balance._connect_balance = True
+    return balance
+
+
 def add_routes(app) -> None:
     """The Connect routes, on localstripe's aiohttp app (before it starts)."""
     for method, path, handler in (
@@ -514,5 +873,9 @@ def add_routes(app) -> None:
         ("POST", "/_config/connect/onboarding/{token}", onboarding_answer),
         ("POST", "/_config/connect/accounts/{id}/payout", pay_out),
         ("GET", "/_config/connect/accounts/{id}/balance", account_balance),
+        ("GET", "/v1/application_fees", list_application_fees),
+        ("GET", "/v1/application_fees/{id}", retrieve_application_fee),
     ):
         app.router.add_route(method, path, handler)
+    if not any(getattr(m, "_connect_balance", False) for m in app.middlewares):
+        app.middlewares.append(_balance_middleware())
