@@ -373,7 +373,10 @@ def test_charges_carry_connect_parameters(localstripe):
     )
     assert grouped.status == "succeeded"
     assert _intent_object(localstripe, grouped.id)["transfer_group"] == "distribution-42"
-    seller = gateway.SellerOfRecord(account_id="acct_ferme", application_fee_cents=100)
+    from tests.payments.test_connect_contract import _onboard  # the two modules import each other
+
+    account = _onboard(localstripe, action="complete")
+    seller = gateway.SellerOfRecord(account_id=account.id, application_fee_cents=100)
     sold = gateway.create_payment_intent(
         amount_cents=3000,
         customer_id=customer,
@@ -384,8 +387,8 @@ def test_charges_carry_connect_parameters(localstripe):
         seller=seller,
     )
     shown = _intent_object(localstripe, sold.id)
-    assert shown["on_behalf_of"] == "acct_ferme"
-    assert shown["transfer_data"] == {"destination": "acct_ferme"}
+    assert shown["on_behalf_of"] == account.id
+    assert shown["transfer_data"] == {"destination": account.id}
     assert shown["application_fee_amount"] == 100
     refund = gateway.create_refund(
         intent_id=sold.id,
