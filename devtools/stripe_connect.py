@@ -857,6 +857,34 @@ def _balance_middleware():
     return balance
 
 
+async def put_account(request):
+    """Development control: an account as given (``id``, ``charges_enabled``,
+    ``payouts_enabled``, ``details_submitted``, ``currently_due``), created or replaced — the
+    demo's accounts, recorded while no peer ran (``devtools.demo_accounts``)."""
+    import json
+
+    from devtools.demo_accounts import account_object
+
+    try:
+        body = json.loads(await request.text())
+        account_id = body["id"]
+        assert isinstance(account_id, str) and account_id.startswith("acct_")
+    except (ValueError, KeyError, AssertionError):
+        raise _error(400, "Bad request: id") from None
+    account = account_object(
+        account_id,
+        charges_enabled=bool(body.get("charges_enabled")),
+        payouts_enabled=bool(body.get("payouts_enabled")),
+        details_submitted=bool(body.get("details_submitted")),
+        currently_due=list(body.get("currently_due") or []),
+        metadata=body.get("metadata") or {},
+    )
+    _store()["connect_account:" + account_id] = account
+    if _store().get("connect_balance:" + account_id) is None:
+        _store()["connect_balance:" + account_id] = 0
+    return _json(account)
+
+
 def add_routes(app) -> None:
     """The Connect routes, on localstripe's aiohttp app (before it starts)."""
     for method, path, handler in (
@@ -871,6 +899,7 @@ def add_routes(app) -> None:
         ("GET", "/v1/transfers/{id}/reversals", list_reversals),
         ("GET", "/_config/connect/onboarding/{token}", onboarding_page),
         ("POST", "/_config/connect/onboarding/{token}", onboarding_answer),
+        ("POST", "/_config/connect/accounts", put_account),
         ("POST", "/_config/connect/accounts/{id}/payout", pay_out),
         ("GET", "/_config/connect/accounts/{id}/balance", account_balance),
         ("GET", "/v1/application_fees", list_application_fees),

@@ -2,6 +2,8 @@
 card on localstripe's fake Stripe.js, skips next week, adds honey to the week after (paid by
 the credit the skip gave), and sees the credit on its account page."""
 
+import json
+import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -10,7 +12,10 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from accounts.demo import DEMO_PASSWORD, demo_email
+from billing.models import SeasonPayout
+from devtools.demo_accounts import push_demo_accounts
 from orders.models import Order
+from payments.services.connect import account_of
 from pickup.models import Distribution
 from pickup.services import open_due_distributions
 from producers.models import Offer
@@ -31,6 +36,8 @@ def test_the_demo_household_subscribes_skips_adds_honey_and_sees_its_credit(
     live_server, page: Page, artifacts_dir, localstripe
 ):
     call_command("seed_demo")
+    # The peer runs already: it learns the demo's connected accounts (the farm sells its season).
+    assert push_demo_accounts(localstripe) == 3
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/compte/connexion/")
     page.locator("#id_username").fill(demo_email("foyer"))
@@ -56,6 +63,13 @@ def test_the_demo_household_subscribes_skips_adds_honey_and_sees_its_credit(
         household__email=demo_email("foyer"), season__product__name=BASKET
     )
     assert subscription.status == "active" and subscription.card_cents == subscription.total_cents
+    # The farm sold it: its share of every week reached its account with the card payment.
+    paid_to_farm = SeasonPayout.objects.get(subscription=subscription)
+    account = account_of("producer", paid_to_farm.producer_id).account_id
+    balance = f"{localstripe}/_config/connect/accounts/{account}/balance"
+    with urllib.request.urlopen(balance, timeout=5) as answer:
+        assert json.load(answer)["available"] == paid_to_farm.charged_cents
+    assert paid_to_farm.status == "paid" and paid_to_farm.charged_cents == paid_to_farm.farm_cents
 
     next_week = subscription.first_week
     week_after = next_week + timedelta(weeks=1)
