@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from billing.models import Payout
+from billing.models import Payout, SeasonPayout
+from billing.seasons import refresh_returns
 from billing.services import outstanding_debt, shares
 from payments.models import TransferReversal
 from pickup.models import Distribution, PickupPoint
@@ -32,6 +33,17 @@ def producer_payouts(producer: Producer) -> QuerySet[Payout]:
 def point_payouts(point: PickupPoint) -> QuerySet[Payout]:
     """The host's commissions at ``point``, newest distribution first."""
     return _payouts().filter(payee_kind=Payout.Payee.HOST, pickup_point=point)
+
+
+def producer_season_payouts(producer: Producer) -> QuerySet[SeasonPayout]:
+    """What the farm received for the AMAP subscriptions it sold, newest first (the weeks
+    given back recomputed first)."""
+    refresh_returns(producer_id=producer.pk)
+    return (
+        SeasonPayout.objects.filter(producer=producer)
+        .select_related("subscription__season__product", "subscription__pickup_point", "transfer")
+        .order_by("-created_at", "-pk")
+    )
 
 
 @dataclass(frozen=True)
@@ -64,10 +76,13 @@ class DistributionRow:
     farms_cents: int
     hosts_cents: int
     platform_cents: int
+    seasons_cents: int = 0  # AMAP baskets whose season paid the farm already
 
     @property
     def ok(self) -> bool:
-        return self.sales_cents == self.farms_cents + self.hosts_cents + self.platform_cents
+        return self.sales_cents == (
+            self.farms_cents + self.seasons_cents + self.hosts_cents + self.platform_cents
+        )
 
 
 def distribution_report(*, limit: int = 200) -> tuple[list[DistributionRow], list[tuple]]:
@@ -89,6 +104,7 @@ def distribution_report(*, limit: int = 200) -> tuple[list[DistributionRow], lis
             farms_cents=sum(p.net_cents for p in payouts if p.payee_kind == Payout.Payee.FARM),
             hosts_cents=sum(p.net_cents for p in payouts if p.payee_kind == Payout.Payee.HOST),
             platform_cents=total.platform_cents,
+            seasons_cents=total.season_cents,
         )
         rows.append(row)
         months[distribution.starts_at.date().replace(day=1)] += row.platform_cents

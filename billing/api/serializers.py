@@ -30,6 +30,7 @@ class PayoutOut(BoundedModelSerializer):
             "sales_cents",
             "host_cents",
             "platform_cents",
+            "season_cents",
             "net_cents",
             "sent_cents",
             "debt_taken_cents",

@@ -111,6 +111,9 @@ def _page(request, payee: _Payee, *, account=None):
         }
         for p in payouts
     ]
+    seasons = []
+    if payee.kind == Payout.Payee.FARM:
+        seasons = list(selectors.producer_season_payouts(payee.obj))
     return render(
         request,
         "frontend/payouts/page.html",
@@ -121,6 +124,7 @@ def _page(request, payee: _Payee, *, account=None):
             "account": account,
             "requirements": humanise_requirements(account.requirements_due) if account else [],
             "rows": rows,
+            "seasons": seasons,
             "totals": selectors.payout_totals(payouts, kind=payee.kind, ref=payee.obj.pk),
             "activate_url": payee.url("activate"),
             "csv_url": payee.url("csv"),
@@ -181,6 +185,7 @@ _CSV_HEADER = [
     gettext_lazy("Sent (EUR)"),
     gettext_lazy("Taken back (EUR)"),
     gettext_lazy("Carried debt (EUR)"),
+    gettext_lazy("Paid with the season (EUR)"),
 ]
 
 
@@ -201,6 +206,7 @@ def _csv(request, payee: _Payee):
             _euros(p.sent_cents),
             _euros(p.reversed_cents),
             _euros(p.debt_cents),
+            _euros(p.season_cents),
         ]
         for p in payee.payouts()
     )

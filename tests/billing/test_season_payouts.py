@@ -13,6 +13,7 @@ from django.urls import reverse
 from billing.models import Payout, SeasonPayout
 from billing.seasons import send_season_payouts
 from billing.services import pay_due_distributions
+from frontend.templatetags.pickup_extras import eur
 from orders.services.closing import fee_split
 from payments.services.wallet import add_credit
 from subscriptions.errors import SeasonNotOpen
@@ -139,7 +140,7 @@ def test_a_season_opens_only_once_the_farm_can_take_charges(db, fake_stripe):
 
 
 def test_baskets_are_left_out_of_the_farm_payout_but_the_host_is_paid_and_skips_come_off(
-    season, fake_stripe, django_capture_on_commit_callbacks
+    season, fake_stripe, django_capture_on_commit_callbacks, client, admin_client, api_client
 ):
     capture = django_capture_on_commit_callbacks
     _platform_funds(fake_stripe, 100_000)
@@ -163,6 +164,25 @@ def test_baskets_are_left_out_of_the_farm_payout_but_the_host_is_paid_and_skips_
     assert row.returned_cents == FARM_WEEK  # the skipped week was paid to the farm already
     assert farm.status == "nothing"
     call_command("reconcile", verbosity=0)
+
+    # The farm sees it: the basket paid with the season, the subscription and the week given back.
+    member = UserFactory()
+    season.producer.members.add(member)
+    client.force_login(member)
+    page = client.get(
+        reverse("frontend:producer:payouts", args=[season.producer.slug]),
+        HTTP_ACCEPT_LANGUAGE="fr",
+    ).content.decode()
+    assert f"paniers AMAP, déjà payés avec l’abonnement : {eur(producer)}" in page
+    assert f'data-season-payout="{row.pk}"' in page and "Abonnements AMAP" in page
+    assert f"{subscription.weeks_paid} semaines à partir du" in page
+    assert eur(row.farm_cents) in page and eur(FARM_WEEK) in page
+    api_client.force_authenticate(member)
+    body = api_client.get(f"/api/v1/producers/{season.producer.pk}/payouts/").json()
+    assert [(p["season_cents"], p["net_cents"]) for p in body["results"]] == [(producer, 0)]
+    # The operator's report adds up with the baskets paid with the season.
+    report = admin_client.get(reverse("admin:billing_payout_report")).content.decode()
+    assert 'class="errorlist"' not in report and eur(producer) in report
 
 
 def test_the_farm_page_says_why_its_seasons_are_closed(client, db):
