@@ -114,6 +114,7 @@ def producer_edit(request, slug: str):
                 address=data["address"],
                 minimum_order_cents=data["minimum_order"] or 0,
                 weight_margin_bp=form.weight_margin_bp(),
+                **form.legal_identity(),
             )
         except DomainError as exc:
             add_domain_error(form, exc)

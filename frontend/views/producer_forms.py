@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from producers import csv_io
@@ -63,6 +64,40 @@ class ProducerForm(forms.Form):
         ),
     )
 
+    # The farm's legal identity (for its invoices), shown in a fieldset of its own. Only parsed
+    # here, like the API's ``ProducerUpdateIn``: ``update_producer`` checks it (``producers.legal``).
+    legal_name = forms.CharField(
+        label=capfirst(_("legal name")),
+        max_length=200,
+        required=False,
+        help_text=_("As on your Kbis or INSEE notice: EARL, GAEC, or your own name."),
+    )
+    siret = forms.CharField(
+        label=_("SIRET"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("14 digits, spaces allowed."),
+    )
+    vat_regime = forms.ChoiceField(
+        label=capfirst(_("VAT regime")),
+        choices=[("", "—"), *Producer.VatRegime.choices],
+        required=False,
+        help_text=_(
+            "Liable: you charge VAT. Flat-rate farmer or franchise: you do not, and your "
+            "invoices say why."
+        ),
+    )
+    vat_number = forms.CharField(
+        label=capfirst(_("intra-EU VAT number")),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("FR, a 2-character key, then your SIREN; required when liable for VAT."),
+    )
+
+    LEGAL_FIELDS = ("legal_name", "siret", "vat_regime", "vat_number")
+
     @classmethod
     def for_producer(cls, producer: Producer, data=None):
         return cls(
@@ -73,8 +108,22 @@ class ProducerForm(forms.Form):
                 "address": producer.address,
                 "minimum_order": producer.minimum_order_cents,
                 "weight_margin": (Decimal(producer.weight_margin_bp) / 100).normalize(),
+                "legal_name": producer.legal_name,
+                "siret": producer.siret_display,
+                "vat_regime": producer.vat_regime,
+                "vat_number": producer.vat_number,
             },
         )
+
+    def farm_fields(self) -> list:
+        return [f for f in self.visible_fields() if f.name not in self.LEGAL_FIELDS]
+
+    def legal_fields(self) -> list:
+        return [self[name] for name in self.LEGAL_FIELDS]
+
+    def legal_identity(self) -> dict:
+        """The legal fields for ``update_producer``; one not sent at all stays unchanged."""
+        return {name: self.cleaned_data[name] for name in self.LEGAL_FIELDS if name in self.data}
 
     def weight_margin_bp(self) -> int | None:
         """The margin typed as a percentage, in basis points (15 → 1500); empty: unchanged."""

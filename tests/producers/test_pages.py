@@ -276,3 +276,116 @@ def test_the_farm_sets_its_margin_on_products_sold_by_weight_as_a_percentage(cli
     assert client.post(page("producer_edit", slug=farm.slug), data).status_code == 302
     farm.refresh_from_db()
     assert farm.weight_margin_bp == 1250  # left empty: unchanged
+
+
+# --- The farm's legal identity (for its invoices) -------------------------------------------
+
+
+def _farm_data(farm, **legal):
+    """The edit form as a browser sends it: every field, the legal ones blank unless given."""
+    blank = {"legal_name": "", "siret": "", "vat_regime": "", "vat_number": ""}
+    return {"name": farm.name, "address": farm.address, "minimum_order": "0", **blank, **legal}
+
+
+def test_the_farm_saves_its_legal_identity_and_sees_it_on_the_dashboard(client, farm):
+    client.cookies["django_language"] = "fr"
+    form = client.get(page("producer_edit", slug=farm.slug)).content.decode()
+    assert "<legend>Identité légale (pour vos factures)</legend>" in form
+    assert "Raison sociale" in form and "Numéro de TVA intracommunautaire" in form
+    response = client.post(
+        page("producer_edit", slug=farm.slug),
+        _farm_data(
+            farm,
+            legal_name="EARL des Jardins",
+            siret="732 829 320 00074",
+            vat_regime="liable",
+            vat_number="fr 44 732829320",
+        ),
+    )
+    assert response.status_code == 302
+    farm.refresh_from_db()
+    assert (farm.legal_name, farm.siret, farm.vat_regime, farm.vat_number) == (
+        "EARL des Jardins",
+        "73282932000074",
+        "liable",
+        "FR44732829320",
+    )
+    html = client.get(page("dashboard", slug=farm.slug)).content.decode()
+    assert "Identité légale" in html
+    assert "EARL des Jardins" in html and "732 829 320 00074" in html
+    assert "Assujettie à la TVA" in html and "FR44732829320" in html
+    assert "À compléter pour vos factures" not in html
+    # The form shows the SIRET back as the farm reads it on its Kbis.
+    form = client.get(page("producer_edit", slug=farm.slug)).content.decode()
+    assert 'value="732 829 320 00074"' in form
+
+    client.post(
+        page("producer_edit", slug=farm.slug),
+        _farm_data(farm, legal_name="EARL des Jardins", siret=farm.siret, vat_regime="franchise"),
+    )
+    html = client.get(page("dashboard", slug=farm.slug)).content.decode()
+    assert "Franchise en base de TVA" in html
+    assert "TVA non applicable, art. 293 B du CGI" in html
+
+
+def test_an_invalid_siret_is_refused_in_french_and_nothing_is_saved(client, farm):
+    client.cookies["django_language"] = "fr"
+    before = (farm.name, farm.legal_name, farm.siret)
+    response = client.post(
+        page("producer_edit", slug=farm.slug),
+        {
+            **_farm_data(farm, legal_name="EARL des Jardins", siret="732 829 320 00075"),
+            "name": "Un autre nom",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    message = "Saisissez un SIRET valable : 14 chiffres (espaces permises)"
+    assert message in html
+    assert response.context["form"].errors["siret"][0].startswith(message)
+    # Shown next to the field, which keeps what was typed.
+    assert html.index(message) < html.index('name="siret"') < html.index('name="vat_regime"')
+    assert 'value="732 829 320 00075"' in html
+    farm.refresh_from_db()
+    assert (farm.name, farm.legal_name, farm.siret) == before
+
+    liable = client.post(
+        page("producer_edit", slug=farm.slug),
+        _farm_data(farm, siret="73282932000074", vat_regime="liable"),
+    )
+    assert liable.status_code == 200
+    assert "Une ferme assujettie à la TVA doit donner son numéro de TVA" in liable.content.decode()
+    assert "vat_number" in liable.context["form"].errors
+    farm.refresh_from_db()
+    assert (farm.siret, farm.vat_regime) == ("", "")
+
+
+def test_another_farms_legal_identity_is_not_found(client, farm):
+    other = ProducerFactory(legal_name="GAEC Voisin", siret="73282932000074")
+    url = page("producer_edit", slug=other.slug)
+    assert client.get(url).status_code == 404
+    assert client.post(url, _farm_data(other, legal_name="Pris")).status_code == 404
+    other.refresh_from_db()
+    assert (other.legal_name, other.siret) == ("GAEC Voisin", "73282932000074")
+
+
+def test_the_dashboard_asks_for_a_missing_legal_identity(client, farm):
+    client.cookies["django_language"] = "fr"
+    edit = page("producer_edit", slug=farm.slug)
+    html = client.get(page("dashboard", slug=farm.slug)).content.decode()
+    assert "À compléter pour vos factures" in html
+    assert f'href="{edit}#legal-identity"' in html
+    # Half done: what is there is shown, and it is still to complete (no VAT regime).
+    client.post(edit, _farm_data(farm, legal_name="EARL des Jardins", siret="73282932000074"))
+    html = client.get(page("dashboard", slug=farm.slug)).content.decode()
+    assert "732 829 320 00074" in html
+    assert "À compléter pour vos factures" in html
+
+
+def test_an_older_edit_form_without_the_legal_fields_leaves_them_unchanged(client, farm):
+    farm.legal_name, farm.siret = "EARL des Jardins", "73282932000074"
+    farm.save()
+    data = {"name": farm.name, "address": farm.address, "minimum_order": "0"}
+    assert client.post(page("producer_edit", slug=farm.slug), data).status_code == 302
+    farm.refresh_from_db()
+    assert (farm.legal_name, farm.siret) == ("EARL des Jardins", "73282932000074")
