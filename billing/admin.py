@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from billing.models import Payout
+from billing.models import Payout, SeasonPayout
 from billing.selectors import distribution_report
 from payments.admin import ReadOnlyAdmin
 
@@ -43,3 +43,26 @@ class PayoutAdmin(ReadOnlyAdmin):
             "ok": all(row.ok for row in rows),
         }
         return TemplateResponse(request, "admin/billing/payout/report.html", context)
+
+
+@admin.register(SeasonPayout)
+class SeasonPayoutAdmin(ReadOnlyAdmin):
+    """What each farm received for the AMAP subscriptions it sold (written when paid)."""
+
+    list_display = [
+        "subscription",
+        "producer",
+        "status",
+        "farm_cents",
+        "charged_cents",
+        "transfer",
+        "returned_cents",
+        "paid_at",
+    ]
+    list_filter = ["status"]
+    list_select_related = [
+        "subscription__season__product",
+        "subscription__household",
+        "producer",
+        "transfer",
+    ]

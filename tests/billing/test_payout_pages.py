@@ -125,6 +125,7 @@ def test_the_admin_report_adds_up_per_distribution(admin_client, paid_week):
     assert format_eur(row.platform_cents) in response.content.decode()
     for name in (
         "billing_payout",
+        "billing_seasonpayout",
         "payments_connectedaccount",
         "payments_transfer",
         "payments_transferreversal",

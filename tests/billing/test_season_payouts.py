@@ -183,6 +183,8 @@ def test_baskets_are_left_out_of_the_farm_payout_but_the_host_is_paid_and_skips_
     # The operator's report adds up with the baskets paid with the season.
     report = admin_client.get(reverse("admin:billing_payout_report")).content.decode()
     assert 'class="errorlist"' not in report and eur(producer) in report
+    listed = admin_client.get(reverse("admin:billing_seasonpayout_changelist")).content.decode()
+    assert f">{row.farm_cents}<" in listed and f">{row.returned_cents}<" in listed
 
 
 def test_the_farm_page_says_why_its_seasons_are_closed(client, db):
