@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
@@ -199,11 +199,13 @@ def distribution_catalogue(*, distribution: Distribution) -> list[ProducerOffers
 
 
 def host_dashboard_points(*, user: User) -> list[PickupPoint]:
-    """The points ``user`` hosts, each with ``dashboard_distributions`` (those that ended less
-    than two days ago or later, soonest first; each with ``orders_active``, its orders not
-    cancelled, and ``orders_paid``) and ``dashboard_suppliers`` (with their farm).
+    """The points ``user`` hosts, each with ``dashboard_distributions`` (those that ended on
+    the day before yesterday or later — calendar days, so the same list all day long — soonest
+    first; each with ``orders_active``, its orders not cancelled, and ``orders_paid``) and
+    ``dashboard_suppliers`` (with their farm).
     Three queries whatever the number of points, distributions and farms."""
-    recent = timezone.now() - timedelta(days=2)
+    day = timezone.localdate() - timedelta(days=2)
+    recent = timezone.make_aware(datetime.combine(day, time.min))
     distributions = (
         Distribution.objects.filter(ends_at__gte=recent)
         .annotate(

@@ -226,3 +226,28 @@ def test_the_dashboard_offers_only_the_moves_the_service_allows_now(client, worl
         assert "done" not in _buttons(client, distribution)  # not before it started
     with time_machine.travel(distribution.starts_at):
         assert "done" in _buttons(client, distribution)
+
+
+def test_the_dashboard_keeps_the_distributions_of_the_last_two_calendar_days(db):
+    """Late in the evening, a distribution of the day before yesterday is still listed (the
+    window counts calendar days, not 48 hours); one of three days ago is not."""
+    import time_machine
+
+    from pickup.selectors import host_dashboard_points
+    from tests.factories import DistributionFactory
+
+    host = UserFactory()
+    point = PickupPointFactory()
+    point.hosts.add(host)
+    late = timezone.make_aware(timezone.datetime(2026, 12, 2, 23, 30))
+    with time_machine.travel(late):
+        kept, gone = (
+            DistributionFactory(
+                pickup_point=point,
+                starts_at=late - timedelta(days=days, hours=5),
+                status="done",
+            )
+            for days in (2, 3)
+        )
+        listed = host_dashboard_points(user=host)[0].dashboard_distributions
+    assert [d.pk for d in listed] == [kept.pk] and gone.pk not in [d.pk for d in listed]
