@@ -3,7 +3,8 @@ subscription must keep, and which credit movements are its own.
 
 An active subscription keeps the weekly price of each paid week still to come: not made into
 a basket order (that week's money moved into the order), not skipped and not credited with a
-reason (both credited). A pending one
+reason (both credited). A skip undone leaves two movements of the same amount, its credit and
+its taking back (``unskip-…``): both the subscription's, though the skip row is gone. A pending one
 holds the credit it used while its card is awaited; a cancelled one keeps nothing (the weeks
 left were credited). A paid week whose distribution is over with neither a basket nor a
 credit is money lost: it is reported.
@@ -29,6 +30,9 @@ from subscriptions.models import (
 
 SUBSCRIPTION_REFERENCE = re.compile(r"^subscription-(\d+)$")
 SKIP_REFERENCE = re.compile(r"^skip-(\d+)$")
+# A skip undone (``subscriptions.services.skips.unskip_reference``): its row is gone, the
+# reference names the subscription the skip's credit and its taking back belong to.
+UNSKIP_REFERENCE = re.compile(r"^unskip-(\d+)-subscription-(\d+)-week-[\d-]+$")
 CREDITED_WEEK_REFERENCE = re.compile(r"^basket-week-(\d+)$")
 
 
@@ -100,6 +104,16 @@ def credited_week_owners() -> dict[int, tuple[str, int]]:
     return owners
 
 
+def undone_skips(references: dict[int, str]) -> dict[int, int]:
+    """Skip id → subscription id, for the skips undone (their rows deleted)."""
+    undone = {}
+    for reference in references.values():
+        found = UNSKIP_REFERENCE.match(reference)
+        if found:
+            undone[int(found.group(1))] = int(found.group(2))
+    return undone
+
+
 def credit_owners(references: dict[int, str], payments: dict[int, tuple[str, int]]):
     skips = credited = None
     owners = {}
@@ -108,10 +122,17 @@ def credit_owners(references: dict[int, str], payments: dict[int, tuple[str, int
         if found:
             owners[entry] = (PAYMENT_KIND, int(found.group(1)))
             continue
+        found = UNSKIP_REFERENCE.match(reference)
+        if found:
+            owners[entry] = (PAYMENT_KIND, int(found.group(2)))
+            continue
         found = SKIP_REFERENCE.match(reference)
         if found:
             if skips is None:
-                skips = dict(SubscriptionSkip.objects.values_list("pk", "subscription_id"))
+                skips = {
+                    **undone_skips(references),
+                    **dict(SubscriptionSkip.objects.values_list("pk", "subscription_id")),
+                }
             if int(found.group(1)) in skips:
                 owners[entry] = (PAYMENT_KIND, skips[int(found.group(1))])
             continue

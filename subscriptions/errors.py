@@ -47,3 +47,31 @@ class SeasonNotOpen(DomainError):
     default_message = _(
         "This season is not open for subscription yet: the farm has not activated its payments."
     )
+
+
+class UnskipTooLate(DomainError):
+    code = "unskip_too_late"
+    status = 409
+    default_message = _("It is too late to undo this skip: the deadline has passed.")
+
+
+class SkipInPause(DomainError):
+    code = "skip_in_pause"
+    status = 409
+    default_message = _(
+        "This week is part of a pause: it cannot be taken back on its own, the pause stays."
+    )
+
+
+class SkipCreditSpent(DomainError):
+    code = "skip_credit_spent"
+    status = 409
+    default_message = _(
+        "The credit this skip gave you has already been spent: the skip can no longer be undone."
+    )
+
+
+class BasketSoldOut(DomainError):
+    code = "basket_sold_out"
+    status = 409
+    default_message = _("No basket is left for this week: the skip stays.")

@@ -1,5 +1,6 @@
 """How the credit ledger names the movements of basket subscriptions (``skip-<id>``,
-``subscription-<id>``, ``basket-week-<id>``), in the active language. Registered with
+``unskip-<skip id>-subscription-<id>-week-<date>``, ``subscription-<id>``,
+``basket-week-<id>``), in the active language. Registered with
 :mod:`payments.ledger` in ``SubscriptionsConfig.ready``; each describer reads its rows in one
 query, whatever the number of movements."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -17,6 +19,10 @@ from payments.models import CreditEntry
 from subscriptions.models import CreditedWeek, Subscription, SubscriptionSkip
 
 REFERENCE = re.compile(r"^[a-z-]+-(?P<id>\d+)$")
+# A skip undone names its skip (deleted), subscription and week: it is described without them.
+UNSKIP = re.compile(
+    r"^unskip-(?P<skip>\d+)-subscription-(?P<subscription>\d+)-week-(?P<week>\d{4}-\d{2}-\d{2})$"
+)
 SEASON = "season__product__producer"
 
 
@@ -38,17 +44,65 @@ def farm(subscription: Subscription) -> str:
     return subscription.season.product.producer.name
 
 
+def undone(references) -> dict[str, tuple[int, int, date]]:
+    """Of ``unskip-…`` references: each with its skip id, subscription id and week."""
+    found = {}
+    for reference in references:
+        match = UNSKIP.match(reference)
+        if match:
+            found[reference] = (
+                int(match["skip"]),
+                int(match["subscription"]),
+                date.fromisoformat(match["week"]),
+            )
+    return found
+
+
 def describe_skips(entries: list[CreditEntry]) -> Mapping[int, str]:
+    """A skip still there, or one undone since (its row gone: the taking back names it)."""
     ids = ids_of(entries)
     skips = SubscriptionSkip.objects.select_related(f"subscription__{SEASON}").in_bulk(
         set(ids.values())
     )
+    weeks = {ref: (skip.week, skip.subscription) for ref, skip in skips.items()}
+    missing = set(ids.values()) - set(skips)
+    if missing:
+        taken_back = undone(
+            CreditEntry.objects.filter(
+                household_id__in={entry.household_id for entry in entries},
+                reference__startswith="unskip-",
+            ).values_list("reference", flat=True)
+        ).values()
+        taken_back = [row for row in taken_back if row[0] in missing]
+        subscriptions = Subscription.objects.select_related(SEASON).in_bulk(
+            {subscription for _skip, subscription, _week in taken_back}
+        )
+        for skip, subscription, week in taken_back:
+            if subscription in subscriptions:
+                weeks[skip] = (week, subscriptions[subscription])
     return {
         pk: _("Week of %(week)s skipped — %(farm)s basket")
-        % {"week": week_of(skips[ref].week), "farm": farm(skips[ref].subscription)}
+        % {"week": week_of(weeks[ref][0]), "farm": farm(weeks[ref][1])}
         for pk, ref in ids.items()
-        if ref in skips
+        if ref in weeks
     }
+
+
+def describe_unskips(entries: list[CreditEntry]) -> Mapping[int, str]:
+    by_pk = undone(entry.reference for entry in entries)
+    subscriptions = Subscription.objects.select_related(SEASON).in_bulk(
+        {subscription for _skip, subscription, _week in by_pk.values()}
+    )
+    labels = {}
+    for entry in entries:
+        if entry.reference not in by_pk:
+            continue
+        _skip, subscription, week = by_pk[entry.reference]
+        if subscription in subscriptions:
+            labels[entry.pk] = _(
+                "Skip of the week of %(week)s undone — %(farm)s basket back, credit taken back"
+            ) % {"week": week_of(week), "farm": farm(subscriptions[subscription])}
+    return labels
 
 
 def subscription_label(entry: CreditEntry, subscription: Subscription) -> str:
@@ -101,5 +155,6 @@ def describe_credited_weeks(entries: list[CreditEntry]) -> Mapping[int, str]:
 
 def register() -> None:
     register_describer("skip-", describe_skips)
+    register_describer("unskip-", describe_unskips)
     register_describer("subscription-", describe_subscriptions)
     register_describer("basket-week-", describe_credited_weeks)

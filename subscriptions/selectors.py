@@ -89,12 +89,15 @@ class SubscriptionWeek:
     credited: CreditedWeek | None  # no basket that week, credited with its reason
     can_skip: bool  # active, not skipped or credited yet, before the week's skip deadline
     orderable: bool  # its basket order's distribution still takes orders (add products)
+    # active, skipped by a plain skip (not a pause), before the week's skip deadline
+    can_unskip: bool = False
 
 
 def subscription_weeks(*, subscription: Subscription) -> list[SubscriptionWeek]:
     """Each paid week of ``subscription`` (skips prefetched, as by
-    :func:`household_subscription`): skipped, its basket order, credited with a reason, or
-    to come. Three queries."""
+    :func:`household_subscription`): skipped (a plain skip may be undone before the deadline),
+    its basket order, credited with a reason, or to come. Three queries."""
+    plain = {skip.week for skip in subscription.skips.all() if skip.pause_id is None}
     skips = {skip.week for skip in subscription.skips.all()}
     credited = {c.week: c for c in CreditedWeek.objects.filter(subscription=subscription)}
     baskets = {
@@ -118,6 +121,7 @@ def subscription_weeks(*, subscription: Subscription) -> list[SubscriptionWeek]:
             and week not in credited
             and now <= deadlines[week],
             orderable=week in baskets and ordering_open(baskets[week].distribution),
+            can_unskip=active and week in plain and now <= deadlines[week],
         )
         for week in weeks
     ]

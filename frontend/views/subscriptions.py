@@ -1,7 +1,7 @@
 """Households' pages about AMAP baskets: seasons to subscribe to, paying the season by card
-(Stripe.js, as for orders), a subscription's weeks with skip / pause / cancel, and the account
-page with the credit balance and its ledger. Every rule is in ``orders.services``; a refusal
-comes back as a message on the page it was sent from."""
+(Stripe.js, as for orders), a subscription's weeks with skip (and undo) / pause / cancel, and
+the account page with the credit balance and its ledger. Every rule is in ``orders.services``;
+a refusal comes back as a message on the page it was sent from."""
 
 from datetime import date
 
@@ -194,8 +194,8 @@ def _date(value: str) -> date | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def change(request, pk: int):
-    """Skip a week, pause between two dates, or cancel: asked first (GET gives the confirm
-    page, a POST without ``confirm=1`` is refused with it)."""
+    """Skip a week (or undo a skip), pause between two dates, or cancel: cancelling is asked
+    first (GET gives the confirm page, a POST without ``confirm=1`` is refused with it)."""
     subscription = selectors.household_subscription(user=request.user, pk=pk)
     action = request.POST.get("action") or request.GET.get("action")
     if request.method == "GET" and action != "cancel":
@@ -206,6 +206,16 @@ def change(request, pk: int):
         if action == "skip" and _date(request.POST.get("week")):
             services.skip_week(subscription=subscription, week=_date(request.POST["week"]))
             messages.success(request, _("This week is skipped; its price is on your credit."))
+        elif action == "unskip" and _date(request.POST.get("week")):
+            if services.unskip_week(subscription=subscription, week=_date(request.POST["week"])):
+                messages.success(
+                    request,
+                    _(
+                        "The skip is undone: your basket is back and its price has left your credit."
+                    ),
+                )
+            else:
+                messages.info(request, _("This week is not skipped."))
         elif (
             action == "pause"
             and _date(request.POST.get("starts_on"))

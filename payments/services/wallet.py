@@ -134,6 +134,27 @@ def debit(*, household: User, amount_cents: int, reason: str, reference: str) ->
     )
 
 
+@transaction.atomic
+def take_back_credit(
+    *, household: User, amount_cents: int, reason: str, reference: str
+) -> CreditEntry | None:
+    """Take back ``amount_cents`` (> 0) of credit given earlier (a skipped week undone): all
+    or nothing, once for (reason, reference). None when the household no longer has that
+    much to spend (spent, or reserved by a card attempt): nothing is written. Locks the
+    household row, then sums the ledger (as :func:`spend_credit`)."""
+    if amount_cents <= 0:
+        raise ValueError("credit taken back must be positive")
+    lock_household(household.pk)
+    done = CreditEntry.objects.filter(household=household, reason=reason, reference=reference)
+    if done.exists():
+        return done.first()
+    if available(household=household) < amount_cents:
+        return None
+    return _record(
+        household=household, amount_cents=-amount_cents, reason=reason, reference=reference
+    )
+
+
 def refunds_to_credit(*, household: User) -> bool:
     """Has the household chosen to keep money given back as credit rather than on its card?"""
     return CreditPreference.objects.filter(user=household, refunds_to_credit=True).exists()

@@ -21,6 +21,11 @@ urlpatterns = [
         name="subscription-skip",
     ),
     path(
+        "subscriptions/<int:pk>/unskip/",
+        views.SubscriptionUnskipApi.as_view(),
+        name="subscription-unskip",
+    ),
+    path(
         "subscriptions/<int:pk>/pause/",
         views.SubscriptionPauseApi.as_view(),
         name="subscription-pause",

@@ -18,16 +18,23 @@ from producers.selectors import producer_for_member, product_of
 from subscriptions import selectors, services
 from subscriptions.errors import (
     AlreadySubscribed,
+    BasketSoldOut,
     SeasonFull,
+    SkipCreditSpent,
+    SkipInPause,
     SkipLimitReached,
     SkipTooLate,
     SubscriptionNotActive,
+    UnskipTooLate,
 )
 from subscriptions.models import BasketSeason, Subscription, SubscriptionWaitlistEntry
 
 # The seasons and pickup points named in a body are looked up: unknown ones are a 404.
 SUBSCRIBE_REFUSALS = refusals(NotFound, AlreadySubscribed, SeasonFull)
 SKIP_REFUSALS = refusals(SkipTooLate, SkipLimitReached, SubscriptionNotActive)
+UNSKIP_REFUSALS = refusals(
+    UnskipTooLate, SkipInPause, SkipCreditSpent, BasketSoldOut, SubscriptionNotActive
+)
 
 # The season's payment endpoint (SubscriptionPayApi) still documents its refusals this way.
 ERRORS = {
@@ -210,6 +217,20 @@ class SubscriptionSkipApi(APIView):
         subscription = selectors.household_subscription(user=request.user, pk=pk)
         data = validated(SkipInput, request.data)
         services.skip_week(subscription=subscription, week=data["week"])
+        return Response(
+            SubscriptionOutput(selectors.household_subscription(user=request.user, pk=pk)).data
+        )
+
+
+class SubscriptionUnskipApi(APIView):
+    @extend_schema(request=SkipInput, responses={200: SubscriptionOutput, **UNSKIP_REFUSALS})
+    def post(self, request, pk: int):
+        """Undo the skip of a week (before its deadline, while the credit it gave is still
+        there): the basket comes back, its price leaves the credit. A week of a pause is
+        refused; a week not skipped is left as it is (200, the same answer)."""
+        subscription = selectors.household_subscription(user=request.user, pk=pk)
+        data = validated(SkipInput, request.data)
+        services.unskip_week(subscription=subscription, week=data["week"])
         return Response(
             SubscriptionOutput(selectors.household_subscription(user=request.user, pk=pk)).data
         )

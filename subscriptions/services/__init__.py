@@ -13,6 +13,7 @@ from subscriptions.services.skips import (
     pause_subscription,
     skip_deadlines,
     skip_week,
+    unskip_week,
     weeks_to_credit,
 )
 from subscriptions.services.subscribing import (
@@ -54,5 +55,6 @@ __all__ = [
     "skip_deadlines",
     "skip_week",
     "subscribe",
+    "unskip_week",
     "weeks_to_credit",
 ]

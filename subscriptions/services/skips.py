@@ -1,5 +1,6 @@
 """Skipping a week and pausing: each week skipped before its deadline and within the
-season's limit becomes credit; its basket order, if made, is cancelled."""
+season's limit becomes credit; its basket order, if made, is cancelled. A plain skip may be
+undone before the same deadline, while the household still has the credit it gave."""
 
 from __future__ import annotations
 
@@ -11,19 +12,22 @@ from django.utils.translation import gettext_lazy as _
 
 from common.errors import Invalid
 from payments.models import CreditEntry
-from payments.services.wallet import add_credit
+from payments.services.wallet import add_credit, take_back_credit
 from pickup.models import Distribution
 from subscriptions.errors import (
+    SkipCreditSpent,
+    SkipInPause,
     SkipLimitReached,
     SkipTooLate,
     SubscriptionNotActive,
+    UnskipTooLate,
 )
 from subscriptions.models import (
     Subscription,
     SubscriptionPause,
     SubscriptionSkip,
 )
-from subscriptions.services.baskets import cancel_basket
+from subscriptions.services.baskets import cancel_basket, restore_basket
 from subscriptions.services.seasons import monday
 
 
@@ -108,6 +112,49 @@ def skip_week(*, subscription: Subscription, week: date) -> SubscriptionSkip:
     if existing is not None:
         return existing
     return skip_weeks(subscription, [week])[0]
+
+
+def unskip_reference(skip: SubscriptionSkip) -> str:
+    """The ledger reference of a skip undone. It names the subscription and the week as well
+    as the skip: the skip row is deleted, and the books and the ledger still have to tell
+    whose both movements are (``subscriptions.books``, ``subscriptions.ledger``)."""
+    return f"unskip-{skip.pk}-subscription-{skip.subscription_id}-week-{skip.week.isoformat()}"
+
+
+@transaction.atomic
+def unskip_week(*, subscription: Subscription, week: date) -> bool:
+    """Undo the skip of one week: the basket comes back and the credit the skip gave is taken
+    back. Refused unless the subscription is active (``subscription_not_active``), the skip is
+    a plain one, not a week of a pause (``skip_in_pause``: a pause stays whole), its deadline
+    (the skip's) has not passed (``unskip_too_late``), the household still has that credit to
+    spend (``skip_credit_spent``), and, when the week's sale is open, a basket is left
+    (``basket_sold_out``) — all or nothing. A week not skipped is left as it is: False (the
+    same call twice undoes once); True when a skip was undone. The basket order is made at
+    once if the week's distribution takes orders, else by the periodic pass when it opens.
+    Locks the subscription, then the household's row (as a skip)."""
+    subscription = lock_subscription(subscription.pk)
+    if subscription.status != Subscription.Status.ACTIVE:
+        raise SubscriptionNotActive()
+    week = monday(week)
+    skip = subscription.skips.filter(week=week).first()
+    if skip is None:
+        return False
+    if skip.pause_id is not None:
+        raise SkipInPause()
+    if timezone.now() > skip_deadlines(subscription, [week])[week]:
+        raise UnskipTooLate(week=week.isoformat())
+    if skip.credited_cents:
+        taken = take_back_credit(
+            household=subscription.household,
+            amount_cents=skip.credited_cents,
+            reason=CreditEntry.Reason.SKIP,
+            reference=unskip_reference(skip),
+        )
+        if taken is None:
+            raise SkipCreditSpent()
+    skip.delete()
+    restore_basket(subscription=subscription, week=week)  # may refuse: all rolled back
+    return True
 
 
 @transaction.atomic
