@@ -11,14 +11,14 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from billing.models import Payout, SeasonPayout
-from billing.seasons import send_season_payouts
+from billing.seasons import refresh_returns, send_season_payouts
 from billing.services import pay_due_distributions
 from frontend.templatetags.pickup_extras import eur
 from orders.services.closing import fee_split
 from payments.services.wallet import add_credit
 from subscriptions.errors import SeasonNotOpen
 from subscriptions.selectors import open_seasons
-from subscriptions.services import pay_subscription, skip_week, subscribe
+from subscriptions.services import pay_subscription, skip_week, subscribe, unskip_week
 from subscriptions.services.baskets import make_basket_order
 from tests.billing.test_payouts import _active_account, _close_and_finish
 from tests.factories import DistributionFactory, ProducerFactory, UserFactory, chargeable
@@ -199,3 +199,20 @@ def test_the_farm_page_says_why_its_seasons_are_closed(client, db):
     assert "Vos saisons ne sont pas ouvertes aux abonnements" in page
     assert reverse("frontend:producer:payouts", args=[amap.producer.slug]) in page
     assert "0 abonné sur 5 ·" in page  # French: 0 and 1 take the singular
+
+
+def test_a_skip_undone_is_no_longer_owed_by_the_farm(
+    season, fake_stripe, django_capture_on_commit_callbacks
+):
+    subscription = _subscribe(season, django_capture_on_commit_callbacks)
+    week = subscription.first_week + timedelta(weeks=1)
+    skip_week(subscription=subscription, week=week)
+    row = SeasonPayout.objects.get(subscription=subscription)
+    refresh_returns(producer_id=row.producer_id)
+    row.refresh_from_db()
+    assert row.returned_cents == FARM_WEEK
+    assert unskip_week(subscription=subscription, week=week)
+    refresh_returns(producer_id=row.producer_id)
+    row.refresh_from_db()
+    assert row.returned_cents == 0
+    call_command("reconcile", verbosity=0)
