@@ -199,7 +199,9 @@ def refresh_returns(*, producer_id: int) -> None:
     """Recompute the farm's season debts (caller holds the farm's lock, or none is needed:
     each row's value depends only on its subscription's state)."""
     rows = list(
-        SeasonPayout.objects.filter(producer_id=producer_id).select_related("subscription__season")
+        SeasonPayout.objects.filter(producer_id=producer_id)
+        .select_related("subscription__season")
+        .prefetch_related("subscription__skips", "subscription__credited_weeks")
     )
     if not rows:
         return
