@@ -11,14 +11,15 @@ from billing.models import Payout, SeasonPayout
 from billing.seasons import refresh_returns
 from billing.services import shares
 from common.money import format_eur
+from orders.models import Settlement
 from payments.models import Payment, Transfer, TransferReversal
 from pickup.models import Distribution
 from subscriptions.models import PAYMENT_KIND as SUBSCRIPTION_KIND
 
 
 def check_payouts() -> list[str]:
-    """Per distribution paid out: its sales = farms + host + platform, each payout as the
-    lines say now; per paid payout: sent + debt deducted − taken back − debt carried = net,
+    """Per distribution paid out and with no settlement left to run: its sales = farms + host
+    + platform, each payout as the lines say now; per paid payout: sent + debt deducted − taken back − debt carried = net,
     and its transfer sent what it says; no payee owes a negative debt; every transfer that
     left belongs to a payout."""
     problems: list[str] = []
@@ -27,7 +28,18 @@ def check_payouts() -> list[str]:
     for payout in payouts:
         by_distribution[payout.distribution_id].append(payout)
     distributions = Distribution.objects.in_bulk(list(by_distribution))
+    # A correction whose settlement has not run yet: the payouts catch up after it (the job
+    # waits for every settlement), so their statements may lag the lines until then.
+    settling = set(
+        Settlement.objects.filter(
+            order__distribution_id__in=list(by_distribution),
+            status__in=(Settlement.Status.PENDING, Settlement.Status.WEIGHING),
+        ).values_list("order__distribution_id", flat=True)
+    )
     for distribution_id, rows in by_distribution.items():
+        problems.extend(_check_paid(distribution_id, rows))
+        if distribution_id in settling:
+            continue
         _farms, total = shares(distributions[distribution_id])
         farm_net = sum(p.net_cents for p in rows if p.payee_kind == Payout.Payee.FARM)
         host_net = sum(p.net_cents for p in rows if p.payee_kind == Payout.Payee.HOST)
@@ -40,30 +52,6 @@ def check_payouts() -> list[str]:
                 f"farms {format_eur(farm_net)} + paid with seasons {format_eur(season)} + host "
                 f"{format_eur(host_net)} + platform {format_eur(total.platform_cents)}"
             )
-        for payout in rows:
-            if payout.status != Payout.Status.PAID:
-                continue
-            if payout.held_cents != payout.net_cents:
-                problems.append(
-                    f"payout {payout.pk} ({payout.payee_kind} {payout.payee_id}, distribution "
-                    f"{distribution_id}) holds {format_eur(payout.held_cents)} but earns "
-                    f"{format_eur(payout.net_cents)}"
-                )
-            transfer = payout.transfer
-            sent = transfer.amount_cents if transfer and transfer.status == "sent" else 0
-            if sent != payout.sent_cents:
-                problems.append(
-                    f"payout {payout.pk}: its transfer sent {format_eur(sent)}, the payout "
-                    f"says {format_eur(payout.sent_cents)}"
-                )
-            if transfer is not None:
-                back = transfer.reversals.exclude(status=TransferReversal.Status.FAILED)
-                taken = back.aggregate(total=Coalesce(Sum("amount_cents"), 0))["total"]
-                if taken != payout.reversed_cents:
-                    problems.append(
-                        f"payout {payout.pk}: its reversals take back {format_eur(taken)}, "
-                        f"the payout says {format_eur(payout.reversed_cents)}"
-                    )
     debts: dict[tuple[str, int], int] = defaultdict(int)
     for payout in payouts:
         debts[(payout.payee_kind, payout.payee_id)] += payout.debt_cents - payout.debt_taken_cents
@@ -82,6 +70,36 @@ def check_payouts() -> list[str]:
     )
     for transfer in orphans:
         problems.append(f"transfer {transfer} ({format_eur(transfer.amount_cents)}) pays no payout")
+    return problems
+
+
+def _check_paid(distribution_id: int, rows: list[Payout]) -> list[str]:
+    """Each paid payout holds what it earns, and its transfer and reversals say the same."""
+    problems = []
+    for payout in rows:
+        if payout.status != Payout.Status.PAID:
+            continue
+        if payout.held_cents != payout.net_cents:
+            problems.append(
+                f"payout {payout.pk} ({payout.payee_kind} {payout.payee_id}, distribution "
+                f"{distribution_id}) holds {format_eur(payout.held_cents)} but earns "
+                f"{format_eur(payout.net_cents)}"
+            )
+        transfer = payout.transfer
+        sent = transfer.amount_cents if transfer and transfer.status == "sent" else 0
+        if sent != payout.sent_cents:
+            problems.append(
+                f"payout {payout.pk}: its transfer sent {format_eur(sent)}, the payout "
+                f"says {format_eur(payout.sent_cents)}"
+            )
+        if transfer is not None:
+            back = transfer.reversals.exclude(status=TransferReversal.Status.FAILED)
+            taken = back.aggregate(total=Coalesce(Sum("amount_cents"), 0))["total"]
+            if taken != payout.reversed_cents:
+                problems.append(
+                    f"payout {payout.pk}: its reversals take back {format_eur(taken)}, "
+                    f"the payout says {format_eur(payout.reversed_cents)}"
+                )
     return problems
 
 

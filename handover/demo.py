@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from common.errors import Invalid
 from handover.services import mark_no_shows
-from orders.demo import HOST_POINT, SLOT, demo_households, demo_lines, pay_with_credit
+from orders.demo import HOST_POINT, SLOT, demo_households, demo_lines, pay_with_credit, soon
 from orders.services.closing import close_distribution, settle_order
 from orders.services.placing import place_order
 from pickup import services as pickup_services
@@ -43,7 +43,7 @@ def seed_past_sale(point: PickupPoint, households: dict[str, User]) -> Distribut
     if existing is not None:
         return existing
     now = timezone.now()
-    starts = (now + timedelta(minutes=10)).replace(second=0, microsecond=0)
+    starts = soon(now, 10)
     distribution = pickup_services.schedule_distribution(
         pickup_point=point,
         starts_at=starts,
@@ -63,7 +63,7 @@ def seed_past_sale(point: PickupPoint, households: dict[str, User]) -> Distribut
                 lines=lines,
                 idempotency_key=f"demo-past-{distribution.pk}",
             )
-        except Invalid:  # just before midnight on Sunday: next week's catalogue is a draft
+        except Invalid:  # nothing of it left to sell
             continue
         pay_with_credit(order, f"demo-order-{order.pk}")
         placed += 1

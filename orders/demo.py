@@ -37,7 +37,7 @@ from payments.models import CreditEntry
 from payments.services.wallet import add_credit, available
 from pickup import services as pickup_services
 from pickup.models import Distribution, PickupPoint
-from pickup.schedule import local_datetime
+from pickup.schedule import local_datetime, week_of
 from producers.models import Offer
 
 HOST_POINT = "lille-wazemmes"
@@ -108,13 +108,23 @@ def pay_with_credit(order: Order, reference: str) -> None:
     claim_order_payment(order_id=order.pk, payment_method="")
 
 
+def soon(now: datetime, minutes: int) -> datetime:
+    """``minutes`` from now, to the minute — but still this week (late on Sunday, as many
+    seconds before midnight): the demo sells from this week's published catalogues."""
+    starts = (now + timedelta(minutes=minutes)).replace(second=0, microsecond=0)
+    if week_of(starts) != week_of(now):
+        midnight = local_datetime(week_of(now) + timedelta(days=7), time(0, 0))
+        starts = midnight - timedelta(seconds=minutes)
+    return starts
+
+
 def _sale_start(now: datetime) -> tuple[datetime, datetime]:
     """Today's slot at the point, or a few minutes from now once the slot has begun."""
     today = timezone.localdate(now)
     starts = local_datetime(today, SLOT[0])
     ends = local_datetime(today, SLOT[1])
     if starts < now + timedelta(minutes=5):
-        starts = (now + timedelta(minutes=5)).replace(second=0, microsecond=0)
+        starts = soon(now, 5)
         ends = max(ends, starts + timedelta(minutes=90))
     return starts, ends
 

@@ -20,6 +20,8 @@ def describe_withdrawals(entries: list[CreditEntry]) -> Mapping[int, str]:
         entry.pk: (
             _("Refund to your card refused by the bank: back in your credit")
             if entry.reference.endswith("-refused")
+            else _("Refund in your credit: your card had already received that much of it")
+            if entry.reference.startswith("withdrawal-back-")
             else _("Credit given back to your card")
         )
         for entry in entries

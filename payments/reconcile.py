@@ -40,29 +40,43 @@ class Account:
     card_authorised_cents: int = 0  # held on the card, not captured yet
     card_refunded_cents: int = 0
     credit_cents: int = 0  # signed: + given back as credit, − spent on it
+    # Money that passed between the card and the credit without being the thing's: what
+    # captured card money became as credit (refund rows kept as credit), and credit asked back
+    # through this card (withdrawals). A pending settlement counts neither as the card's.
+    card_to_credit_cents: int = 0
+    credit_to_card_cents: int = 0
     moved_in_cents: int = 0
     moved_out_cents: int = 0
     kept_cents: int = 0
     card_keep_cents: int | None = None  # a settlement is pending (see Holding)
 
     @property
+    def _on_card(self) -> int:
+        """What the card payments hold for the thing (neither given back nor turned into
+        credit; credit asked back through them was not the thing's money)."""
+        return (
+            self.card_received_cents
+            + self.card_authorised_cents
+            - self.card_refunded_cents
+            - self.card_to_credit_cents
+            + self.credit_to_card_cents
+        )
+
+    @property
     def to_settle_cents(self) -> int:
         """What the card holds beyond what a pending settlement lets it keep: to give back."""
         if self.card_keep_cents is None:
             return 0
-        on_card = self.card_received_cents + self.card_authorised_cents - self.card_refunded_cents
-        return max(on_card - self.card_keep_cents, 0)
+        return max(self._on_card - self.card_keep_cents, 0)
 
     @property
     def _base(self) -> int:
         if self.card_keep_cents is not None:
-            on_card = (
-                self.card_received_cents + self.card_authorised_cents - self.card_refunded_cents
-            )
             # The card must hold at least what it is to keep; the rest is on its way back.
-            card = min(on_card, self.card_keep_cents)
+            card = min(self._on_card, self.card_keep_cents)
+            other_credit = self.credit_cents - self.card_to_credit_cents + self.credit_to_card_cents
             return (
-                card - self.credit_cents + self.moved_in_cents - self.moved_out_cents
+                card - other_credit + self.moved_in_cents - self.moved_out_cents
             ) - self.kept_cents
         return (
             self.card_received_cents
@@ -134,8 +148,9 @@ class Report:
 
 
 def card_money() -> tuple[dict[tuple[str, int], list[int]], dict[int, tuple[str, int]]]:
-    """(kind, thing id) → [received, held, refunded to the card]; and payment id → thing."""
-    money: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    """(kind, thing id) → [received, held, refunded to the card, kept as credit, credit asked
+    back through the card]; and payment id → thing."""
+    money: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     owners: dict[int, tuple[str, int]] = {}
     rows = Payment.objects.values_list(
         "pk", "purpose_kind", "purpose_id", "status", "amount_received_cents",
@@ -154,6 +169,21 @@ def card_money() -> tuple[dict[tuple[str, int], list[int]], dict[int, tuple[str,
     )
     for payment_id, total in refunds:
         money[owners[payment_id]][2] += total
+    as_credit = (
+        Refund.objects.filter(stripe_refund_id="credit")
+        .values_list("payment_id")
+        .annotate(total=Sum("amount_cents"))
+    )
+    for payment_id, total in as_credit:
+        money[owners[payment_id]][3] += total
+    withdrawn = (
+        Refund.objects.filter(reason=Refund.Reason.WITHDRAWAL)
+        .exclude(stripe_refund_id__in=NOT_TO_THE_CARD)
+        .values_list("payment_id")
+        .annotate(total=Sum("amount_cents"))
+    )
+    for payment_id, total in withdrawn:
+        money[owners[payment_id]][4] += total
     return money, owners
 
 
@@ -194,7 +224,7 @@ def reconcile() -> Report:
             report.problems.append(f"credit movement {entry} names {kind} {ref}, which is gone")
             continue
         account.credit_cents += amounts[entry]
-    for (kind, ref), (received, held, refunded) in money.items():
+    for (kind, ref), (received, held, refunded, as_credit, withdrawn) in money.items():
         account = accounts.get((kind, ref))
         if account is None:
             report.problems.append(f"payments for {kind} {ref}, which no app counts")
@@ -202,6 +232,8 @@ def reconcile() -> Report:
         account.card_received_cents += received
         account.card_authorised_cents += held
         account.card_refunded_cents += refunded
+        account.card_to_credit_cents += as_credit
+        account.credit_to_card_cents += withdrawn
     report.accounts = len(accounts)
     moved = 0
     for account in accounts.values():
@@ -253,8 +285,10 @@ def _check_balances(report: Report) -> None:
 
 
 def _check_refunds(report: Report) -> None:
+    """No card is refunded beyond what it paid (what was kept as credit is not a refund)."""
+    to_card = Sum("refunds__amount_cents", filter=~Q(refunds__stripe_refund_id__in=NOT_TO_THE_CARD))
     over = (
-        Payment.objects.annotate(refunded=Sum("refunds__amount_cents"))
+        Payment.objects.annotate(refunded=to_card)
         .filter(Q(refunded__gt=0))
         .values_list("pk", "amount_received_cents", "refunded")
     )

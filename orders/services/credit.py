@@ -18,7 +18,7 @@ from django.utils import timezone
 from orders.models import PAYMENT_KIND, Order
 from orders.services import notices
 from payments.models import RESERVING_CREDIT, CreditEntry, Payment, Refund
-from payments.services.refunds import record_kept_as_credit, refunded
+from payments.services.refunds import given_back_by_owner, record_kept_as_credit
 from payments.services.wallet import (
     add_credit,
     available,
@@ -162,7 +162,7 @@ def refund_to_credit(
     in the caller's transaction; returns the cents credited."""
     if payment.status != "succeeded" or not refunds_to_credit(household=order.household):
         return 0
-    extra = payment.amount_received_cents - refunded(payment) - keep_cents
+    extra = payment.amount_received_cents - given_back_by_owner(payment) - keep_cents
     if extra <= 0:
         return 0
     record_kept_as_credit(payment=payment, reason=reason, amount_cents=extra, key=refund_key(extra))

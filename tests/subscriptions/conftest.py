@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from producers.models import Offer, Product
+from producers.models import Catalogue, Offer, Product
 from subscriptions.models import BasketSeason, Subscription
 from tests.factories import (
     CatalogueFactory,
@@ -19,10 +19,17 @@ PRICE = 1500
 
 
 def basket_stock(producer, product, week, *, stock=10):
-    catalogue = CatalogueFactory(producer=producer, week=week, status="published")
-    return Offer.objects.create(
-        catalogue=catalogue, product=product, price_cents=PRICE, quantity=stock, remaining=stock
+    """The farm's baskets in its published catalogue of ``week`` (one catalogue a week: the
+    week's catalogue of another fixture is reused, whatever the weekday the tests run)."""
+    catalogue = Catalogue.objects.filter(producer=producer, week=week).first()
+    if catalogue is None:
+        catalogue = CatalogueFactory(producer=producer, week=week, status="published")
+    offer, _created = Offer.objects.update_or_create(
+        catalogue=catalogue,
+        product=product,
+        defaults={"price_cents": PRICE, "quantity": stock, "remaining": stock},
     )
+    return offer
 
 
 def active_subscription(amap, household=None, **extra):
