@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from payments.models import ConnectedAccount
+from payments.services.wallet import available
 from pickup.selectors import ordering_open
 from producers.models import Producer
 from subscriptions.models import (
@@ -89,15 +90,20 @@ class SubscriptionWeek:
     credited: CreditedWeek | None  # no basket that week, credited with its reason
     can_skip: bool  # active, not skipped or credited yet, before the week's skip deadline
     orderable: bool  # its basket order's distribution still takes orders (add products)
-    # active, skipped by a plain skip (not a pause), before the week's skip deadline
+    # active, skipped by a plain skip (not a pause), before the week's skip deadline, and the
+    # household still has the credit the skip gave
     can_unskip: bool = False
+    # could be undone, but the credit the skip gave has been spent since
+    credit_spent: bool = False
 
 
 def subscription_weeks(*, subscription: Subscription) -> list[SubscriptionWeek]:
     """Each paid week of ``subscription`` (skips prefetched, as by
     :func:`household_subscription`): skipped (a plain skip may be undone before the deadline),
-    its basket order, credited with a reason, or to come. Three queries."""
-    plain = {skip.week for skip in subscription.skips.all() if skip.pause_id is None}
+    its basket order, credited with a reason, or to come. Four queries."""
+    plain = {
+        skip.week: skip.credited_cents for skip in subscription.skips.all() if skip.pause_id is None
+    }
     skips = {skip.week for skip in subscription.skips.all()}
     credited = {c.week: c for c in CreditedWeek.objects.filter(subscription=subscription)}
     baskets = {
@@ -110,6 +116,8 @@ def subscription_weeks(*, subscription: Subscription) -> list[SubscriptionWeek]:
     weeks = subscription.season.weeks(since=subscription.first_week)
     deadlines = skip_deadlines(subscription, weeks)
     active = subscription.status == Subscription.Status.ACTIVE
+    undoable = {week for week in plain if active and now <= deadlines[week]}
+    credit = available(household=subscription.household) if undoable else 0
     return [
         SubscriptionWeek(
             week=week,
@@ -121,7 +129,8 @@ def subscription_weeks(*, subscription: Subscription) -> list[SubscriptionWeek]:
             and week not in credited
             and now <= deadlines[week],
             orderable=week in baskets and ordering_open(baskets[week].distribution),
-            can_unskip=active and week in plain and now <= deadlines[week],
+            can_unskip=week in undoable and plain[week] <= credit,
+            credit_spent=week in undoable and plain[week] > credit,
         )
         for week in weeks
     ]

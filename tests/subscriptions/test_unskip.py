@@ -246,6 +246,18 @@ def test_the_page_offers_to_undo_a_skip_before_its_deadline(client, amap):
     assert 'class="button-small unskip-week"' not in late_page
 
 
+def test_the_page_says_a_skip_whose_credit_was_spent_can_no_longer_be_undone(client, amap):
+    subscription = active_subscription(amap)
+    week = amap.distribution.week
+    skip_week(subscription=subscription, week=week)
+    client.force_login(subscription.household)
+    url = f"/abonnements/{subscription.pk}/"
+    assert spend_credit(household=subscription.household, up_to_cents=1, reference="order-9-x")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert 'class="button-small unskip-week"' not in page
+    assert "L’avoir de ce saut a été dépensé : il ne peut plus être annulé." in page
+
+
 def test_a_refusal_comes_back_as_a_french_message(client, amap):
     subscription = active_subscription(amap)
     week = amap.distribution.week
