@@ -7,14 +7,16 @@ class BillingConfig(AppConfig):
     verbose_name = _("Payouts")
 
     def ready(self) -> None:
-        # Corrections after the close (orders) and accounts becoming able to receive transfers
-        # (payments) announce themselves; paying the farms and hosts is ours.
+        # Corrections after the close (orders), accounts becoming able to receive transfers and
+        # disputes lost (payments) announce themselves; paying the farms and hosts is ours.
         from billing.books import check_payouts
         from billing.tasks import pay_account_owner_task, settle_distribution_payouts_task
+        from orders.models import PAYMENT_KIND as ORDER_KIND
         from orders.models import Order, OrderLine
         from orders.signals import line_corrected, order_weighed
         from payments.books import register_check
-        from payments.signals import account_updated
+        from payments.models import Payment
+        from payments.signals import account_updated, dispute_lost
 
         register_check("payouts", check_payouts)
 
@@ -31,6 +33,16 @@ class BillingConfig(AppConfig):
         def after_account_updated(sender, *, account_id: int, **kwargs) -> None:
             pay_account_owner_task.delay(account_id)
 
+        def after_dispute_lost(sender, *, payment_id: int, **kwargs) -> None:
+            order = (
+                Payment.objects.filter(pk=payment_id, purpose_kind=ORDER_KIND)
+                .values_list("purpose_id", flat=True)
+                .first()
+            )
+            found = Order.objects.filter(pk=order).values("distribution_id").first()
+            if found:
+                settle_distribution_payouts_task.delay(found["distribution_id"])
+
         # A season paid: the farm gets its share at once (the farm sells its season itself).
         from billing.seasons import record_season_payout
         from subscriptions.signals import season_paid
@@ -42,3 +54,4 @@ class BillingConfig(AppConfig):
         line_corrected.connect(after_line_corrected, weak=False, dispatch_uid="billing-corrected")
         order_weighed.connect(after_order_weighed, weak=False, dispatch_uid="billing-weighed")
         account_updated.connect(after_account_updated, weak=False, dispatch_uid="billing-account")
+        dispute_lost.connect(after_dispute_lost, weak=False, dispatch_uid="billing-dispute")

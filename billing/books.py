@@ -19,7 +19,7 @@ from subscriptions.models import PAYMENT_KIND as SUBSCRIPTION_KIND
 
 def check_payouts() -> list[str]:
     """Per distribution paid out and with no settlement left to run: its sales = farms + host
-    + platform, each payout as the lines say now; per paid payout: sent + debt deducted − taken back − debt carried = net,
+    + platform + disputes lost, each payout as the lines (and disputes) say now; per paid payout: sent + debt deducted − taken back − debt carried = net,
     and its transfer sent what it says; no payee owes a negative debt; every transfer that
     left belongs to a payout."""
     problems: list[str] = []
@@ -43,14 +43,16 @@ def check_payouts() -> list[str]:
         _farms, total = shares(distributions[distribution_id])
         farm_net = sum(p.net_cents for p in rows if p.payee_kind == Payout.Payee.FARM)
         host_net = sum(p.net_cents for p in rows if p.payee_kind == Payout.Payee.HOST)
-        season = total.season_cents
-        if farm_net + season + host_net + total.platform_cents != total.sales_cents or (
-            farm_net != total.farm_net_cents or host_net != total.host_cents
+        season, disputed = total.season_cents, total.disputed_cents
+        platform = total.platform_net_cents
+        if farm_net + season + host_net + platform + disputed != total.sales_cents or (
+            farm_net != total.farm_net_cents or host_net != total.host_net_cents
         ):
             problems.append(
                 f"distribution {distribution_id}: sales {format_eur(total.sales_cents)} ≠ "
                 f"farms {format_eur(farm_net)} + paid with seasons {format_eur(season)} + host "
-                f"{format_eur(host_net)} + platform {format_eur(total.platform_cents)}"
+                f"{format_eur(host_net)} + platform {format_eur(platform)} + lost to disputes "
+                f"{format_eur(disputed)}"
             )
     debts: dict[tuple[str, int], int] = defaultdict(int)
     for payout in payouts:

@@ -49,6 +49,8 @@ class Payout(models.Model):
     season_cents = models.PositiveIntegerField(_("paid with the season (cents)"), default=0)
     host_cents = models.PositiveIntegerField(_("host share (cents)"), default=0)
     platform_cents = models.PositiveIntegerField(_("platform share (cents)"), default=0)
+    # The payee's part of disputes lost on these sales (the household's bank took it back).
+    disputed_cents = models.PositiveIntegerField(_("lost to disputes (cents)"), default=0)
     net_cents = models.PositiveIntegerField(_("net (cents)"), default=0)
     # When paid: what the transfer sent, and an earlier debt it took off (``debt_taken``).
     sent_cents = models.PositiveIntegerField(_("sent (cents)"), default=0)

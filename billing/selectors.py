@@ -77,17 +77,23 @@ class DistributionRow:
     hosts_cents: int
     platform_cents: int
     seasons_cents: int = 0  # AMAP baskets whose season paid the farm already
+    disputed_cents: int = 0  # disputes lost: the households' banks took it back
 
     @property
     def ok(self) -> bool:
         return self.sales_cents == (
-            self.farms_cents + self.seasons_cents + self.hosts_cents + self.platform_cents
+            self.farms_cents
+            + self.seasons_cents
+            + self.hosts_cents
+            + self.platform_cents
+            + self.disputed_cents
         )
 
 
 def distribution_report(*, limit: int = 200) -> tuple[list[DistributionRow], list[tuple]]:
-    """Per distribution with payouts: sales = farms + hosts + platform, to the cent; and the
-    platform's revenue per month (its shares), newest first."""
+    """Per distribution with payouts: sales = farms + hosts + platform + disputes lost, to the
+    cent; and the platform's revenue per month (its shares less its part of disputes lost),
+    newest first."""
     distributions = (
         Distribution.objects.filter(payouts__isnull=False)
         .distinct()
@@ -103,8 +109,9 @@ def distribution_report(*, limit: int = 200) -> tuple[list[DistributionRow], lis
             sales_cents=total.sales_cents,
             farms_cents=sum(p.net_cents for p in payouts if p.payee_kind == Payout.Payee.FARM),
             hosts_cents=sum(p.net_cents for p in payouts if p.payee_kind == Payout.Payee.HOST),
-            platform_cents=total.platform_cents,
+            platform_cents=total.platform_net_cents,
             seasons_cents=total.season_cents,
+            disputed_cents=total.disputed_cents,
         )
         rows.append(row)
         months[distribution.starts_at.date().replace(day=1)] += row.platform_cents

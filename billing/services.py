@@ -25,10 +25,12 @@ from billing.models import Payout, SeasonPayout
 from billing.seasons import pay_farm_seasons, refresh_returns, send_season_payouts
 from handover.reports import sold_lines
 from orders.models import LINE_CENTS, Settlement
+from orders.models import PAYMENT_KIND as ORDER_KIND
 from orders.services.placing import lock_distribution
 from payments.errors import PaymentInProgress, PaymentRejected, PaymentUnavailable
-from payments.models import ConnectedAccount, Transfer, TransferReversal
+from payments.models import ConnectedAccount, Payment, Transfer, TransferReversal
 from payments.services import connect
+from payments.services.disputes import lost_cents
 from pickup.models import Distribution, PickupPoint
 from producers.models import Producer
 
@@ -47,10 +49,28 @@ class Shares:
     producer_cents: int = 0
     # Of ``producer_cents``: AMAP baskets whose season paid the farm already (SeasonPayout).
     season_cents: int = 0
+    # Disputes lost on these sales' card payments: each share's part of the money taken back.
+    disputed_host_cents: int = 0
+    disputed_platform_cents: int = 0
+    disputed_producer_cents: int = 0
 
     @property
     def farm_net_cents(self) -> int:
-        return self.producer_cents - self.season_cents
+        return self.producer_cents - self.season_cents - self.disputed_producer_cents
+
+    @property
+    def host_net_cents(self) -> int:
+        return self.host_cents - self.disputed_host_cents
+
+    @property
+    def platform_net_cents(self) -> int:
+        return self.platform_cents - self.disputed_platform_cents
+
+    @property
+    def disputed_cents(self) -> int:
+        return (
+            self.disputed_host_cents + self.disputed_platform_cents + self.disputed_producer_cents
+        )
 
 
 # A basket line whose season was paid to its farm at subscription.
@@ -75,20 +95,79 @@ def shares(distribution: Distribution) -> tuple[dict[int, Shares], Shares]:
         )
         .order_by("producer_id")
     )
+    disputed = disputed_shares(distribution)
     farms = {
         row["producer_id"]: Shares(
-            row["sales"], row["host"], row["platform"], row["producer"], row["season"]
+            row["sales"],
+            row["host"],
+            row["platform"],
+            row["producer"],
+            row["season"],
+            *disputed.get(row["producer_id"], (0, 0, 0)),
         )
         for row in rows
     }
-    total = Shares(
-        *(
-            sum(getattr(s, name) for s in farms.values())
-            for name in ("sales_cents", "host_cents", "platform_cents", "producer_cents")
-        ),
-        sum(s.season_cents for s in farms.values()),
-    )
+    total = Shares(*(sum(getattr(s, name) for s in farms.values()) for name in SHARE_FIELDS))
     return farms, total
+
+
+SHARE_FIELDS = (
+    "sales_cents",
+    "host_cents",
+    "platform_cents",
+    "producer_cents",
+    "season_cents",
+    "disputed_host_cents",
+    "disputed_platform_cents",
+    "disputed_producer_cents",
+)
+
+
+def disputed_shares(distribution: Distribution) -> dict[int, tuple[int, int, int]]:
+    """Per farm, the (host, platform, farm) parts of the disputes lost on the card payments
+    of ``distribution``'s orders: each dispute is split over its order's lines sold, in
+    proportion to every share of every line, to the cent (largest remainders; never more than
+    the order's lines are worth — the rest is the platform's loss). Two queries, and one per
+    disputed order."""
+    lost = lost_cents(
+        Payment.objects.filter(
+            purpose_kind=ORDER_KIND,
+            purpose_id__in=distribution.orders.values("pk"),
+        ).values("pk")
+    )
+    if not lost:
+        return {}
+    by_order: dict[int, int] = defaultdict(int)
+    payments = Payment.objects.filter(pk__in=lost).values_list("pk", "purpose_id")
+    for payment_id, order_id in payments:
+        by_order[order_id] += lost[payment_id]
+    parts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for order_id, cents in sorted(by_order.items()):
+        lines = list(
+            sold_lines()
+            .filter(order_id=order_id)
+            .values_list("producer_id", "host_share_cents", "platform_share_cents",
+                         "producer_share_cents")
+            .order_by("pk")
+        )  # fmt: skip
+        slots = [
+            (producer_id, which, share or 0)
+            for producer_id, *line in lines
+            for which, share in enumerate(line)
+        ]
+        worth = sum(share for _p, _w, share in slots)
+        taken = min(cents, worth)
+        if not taken:
+            continue
+        exact = [(share * taken, producer_id, which) for producer_id, which, share in slots]
+        floors = [value // worth for value, _p, _w in exact]
+        left = taken - sum(floors)
+        order = sorted(range(len(exact)), key=lambda i: (-(exact[i][0] % worth), i))
+        for i in order[:left]:
+            floors[i] += 1
+        for (_value, producer_id, which), cents_of in zip(exact, floors, strict=True):
+            parts[producer_id][which] += cents_of
+    return {producer_id: tuple(values) for producer_id, values in parts.items()}
 
 
 def money_settled(distribution: Distribution) -> bool:
@@ -117,10 +196,11 @@ def _statement(payout: Payout, farm: Shares, total: Shares) -> None:
     if payout.payee_kind == Payout.Payee.FARM:
         payout.sales_cents, payout.host_cents = farm.sales_cents, farm.host_cents
         payout.platform_cents, payout.season_cents = farm.platform_cents, farm.season_cents
-        payout.net_cents = farm.farm_net_cents
+        payout.disputed_cents, payout.net_cents = farm.disputed_producer_cents, farm.farm_net_cents
     else:
         payout.sales_cents, payout.host_cents = total.sales_cents, total.host_cents
-        payout.platform_cents, payout.net_cents = total.platform_cents, total.host_cents
+        payout.platform_cents = total.platform_cents
+        payout.disputed_cents, payout.net_cents = total.disputed_host_cents, total.host_net_cents
 
 
 def _payouts(distribution: Distribution) -> list[Payout]:
@@ -149,6 +229,7 @@ def _payouts(distribution: Distribution) -> list[Payout]:
         "host_cents",
         "platform_cents",
         "season_cents",
+        "disputed_cents",
         "net_cents",
         "computed_at",
     ]

@@ -9,6 +9,7 @@ from common.money import format_eur
 from payments.models import (
     ConnectedAccount,
     CreditEntry,
+    Dispute,
     Payment,
     Refund,
     SavedCard,
@@ -80,6 +81,13 @@ class PaymentAdmin(ReadOnlyAdmin):
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
     list_display = ["key", "reason", "amount_cents", "stripe_refund_id", "created_at"]
+    list_select_related = ["payment"]
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ReadOnlyAdmin):
+    list_display = ["dispute_id", "payment", "amount_cents", "status", "reason", "closed_at"]
+    list_filter = ["status"]
     list_select_related = ["payment"]
 
 

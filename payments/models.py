@@ -192,6 +192,48 @@ class Refund(models.Model):
         return self.key
 
 
+class Dispute(models.Model):
+    """A household's bank disputing a card payment (a chargeback), as Stripe reports it. The
+    disputed money leaves the platform's balance while the dispute is open; a dispute **lost**
+    keeps it gone: it is then given back like a refund after the fact, borne by the farms, the
+    host and the platform in proportion to what each earned of the payment (``billing``). A
+    dispute won changes nothing. Closed (won or lost), its outcome is final."""
+
+    class Status(models.TextChoices):
+        WARNING_NEEDS_RESPONSE = "warning_needs_response", _("inquiry: needs a response")
+        WARNING_UNDER_REVIEW = "warning_under_review", _("inquiry: under review")
+        WARNING_CLOSED = "warning_closed", _("inquiry closed")
+        NEEDS_RESPONSE = "needs_response", _("needs a response")
+        UNDER_REVIEW = "under_review", _("under review")
+        WON = "won", _("won")
+        LOST = "lost", _("lost")
+        PREVENTED = "prevented", _("prevented")
+
+    CLOSED = (Status.WON, Status.LOST, Status.WARNING_CLOSED, Status.PREVENTED)
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="disputes")
+    dispute_id = models.CharField(max_length=255, unique=True)
+    amount_cents = models.PositiveIntegerField(_("disputed (cents)"))
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices)
+    reason = models.CharField(_("reason"), max_length=50, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0), name="payments_dispute_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.dispute_id
+
+
 class StripeEvent(models.Model):
     """Each Stripe event, stored once in the same transaction as its effect. An event that
     cannot be applied (malformed body, unknown PaymentIntent) is stored with the reason it was

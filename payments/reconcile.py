@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 
 from common.money import format_eur
 from payments.books import checks, ledgers
-from payments.models import CreditEntry, Payment, Refund, Transfer, TransferReversal
+from payments.models import CreditEntry, Dispute, Payment, Refund, Transfer, TransferReversal
 
 # Refund rows with these Stripe ids gave nothing back to the card: money kept as credit
 # instead, and a withdrawal refund Stripe refused (its money became credit again).
@@ -128,6 +128,8 @@ class Report:
     # Sent to the farms' and hosts' accounts, and taken back from them.
     transferred_cents: int = 0
     reversed_cents: int = 0
+    # Taken back from the platform by the households' banks (disputes lost).
+    disputed_cents: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -325,9 +327,17 @@ def _check_transfers(report: Report) -> None:
     for reversal in reversed_unsent:
         report.problems.append(f"reversal {reversal} takes back a transfer that was never sent")
     # What the platform holds: card money kept, and credit it gave itself (adjustments), less
-    # what destination charges sent straight to the farms (their refunds took it back in
-    # proportion).
-    funds = report.card_received_cents - report.card_refunded_cents + report.unowned_credit_cents
+    # what the banks took back (disputes lost) and what destination charges sent straight to
+    # the farms (their refunds took it back in proportion).
+    report.disputed_cents = Dispute.objects.filter(status=Dispute.Status.LOST).aggregate(
+        total=Coalesce(Sum("amount_cents"), 0)
+    )["total"]
+    funds = (
+        report.card_received_cents
+        - report.card_refunded_cents
+        - report.disputed_cents
+        + report.unowned_credit_cents
+    )
     destination = (
         Payment.objects.exclude(seller_account_id="")
         .filter(amount_received_cents__gt=0)

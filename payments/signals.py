@@ -6,3 +6,7 @@ from django.dispatch import Signal
 # ``account_id`` of the :class:`payments.models.ConnectedAccount` row): an account that can
 # now receive transfers is paid what it was owed.
 account_updated = Signal()
+
+# A card payment's dispute was lost (sent once, after the commit, with ``payment_id`` and
+# ``dispute_id``): its owner's payees give back their part of the disputed money.
+dispute_lost = Signal()

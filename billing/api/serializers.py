@@ -31,6 +31,7 @@ class PayoutOut(BoundedModelSerializer):
             "host_cents",
             "platform_cents",
             "season_cents",
+            "disputed_cents",
             "net_cents",
             "sent_cents",
             "debt_taken_cents",

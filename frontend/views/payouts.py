@@ -186,6 +186,7 @@ _CSV_HEADER = [
     gettext_lazy("Taken back (EUR)"),
     gettext_lazy("Carried debt (EUR)"),
     gettext_lazy("Paid with the season (EUR)"),
+    gettext_lazy("Lost to disputes (EUR)"),
 ]
 
 
@@ -207,6 +208,7 @@ def _csv(request, payee: _Payee):
             _euros(p.reversed_cents),
             _euros(p.debt_cents),
             _euros(p.season_cents),
+            _euros(p.disputed_cents),
         ]
         for p in payee.payouts()
     )

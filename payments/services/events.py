@@ -1,4 +1,5 @@
-"""Stripe's webhook events: stored once, the PaymentIntent re-read, its owner told."""
+"""Stripe's webhook events: stored once, the PaymentIntent re-read, its owner told; disputes
+recorded (``payments.services.disputes``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from payments import gateway, purposes
 from payments.errors import InvalidPaymentMethod, PaymentRejected
 from payments.models import Payment, StripeEvent
 from payments.services.attempts import apply_intent
+from payments.services.disputes import DISPUTE_EVENTS, apply_dispute, read_dispute
 
 PAYMENT_EVENTS = frozenset(
     {
@@ -59,7 +61,12 @@ def handle_stripe_event(*, event: gateway.Event) -> bool:
     PaymentUnavailable (503: Stripe delivers again later)."""
     if StripeEvent.objects.filter(event_id=event.id).exists():
         return False
-    intent, ignored = _read_event(event)
+    dispute = None
+    if event.type in DISPUTE_EVENTS and not event.malformed:
+        intent = None
+        dispute, ignored = read_dispute(event.object)
+    else:
+        intent, ignored = _read_event(event)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -70,4 +77,6 @@ def handle_stripe_event(*, event: gateway.Event) -> bool:
             return False
         if intent is not None:
             apply_intent(intent=intent)
+        if dispute is not None:
+            apply_dispute(dispute)
     return True

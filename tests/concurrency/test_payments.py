@@ -15,7 +15,7 @@ from payments.models import Payment
 from subscriptions.models import Subscription
 from subscriptions.services import subscribe
 from tests.concurrency.race import run_together
-from tests.factories import UserFactory
+from tests.factories import UserFactory, chargeable
 from tests.payments.test_localstripe import checkout_card
 from tests.subscriptions.conftest import make_amap
 
@@ -68,8 +68,27 @@ def test_eight_pays_of_one_order_make_one_payment_intent(localstripe, market):
     assert Order.objects.get().status == "paid"
 
 
+def known_to_the_peer(base: str, account) -> None:
+    """The farm's connected account, active, at the development peer (its season is a
+    destination charge to it)."""
+    row = {
+        "id": account.account_id,
+        "charges_enabled": True,
+        "payouts_enabled": True,
+        "details_submitted": True,
+    }
+    request = urllib.request.Request(
+        f"{base}/_config/connect/accounts",
+        data=json.dumps(row).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    urllib.request.urlopen(request, timeout=5).read()
+
+
 def test_eight_pays_of_one_subscription_charge_the_season_once(localstripe):
     amap = make_amap()
+    known_to_the_peer(localstripe, chargeable(amap.producer))
     household = UserFactory()
     subscription = subscribe(household=household, season=amap.season, pickup_point=amap.point)
     assert subscription.card_cents > 0
