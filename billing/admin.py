@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from billing.models import Payout, SeasonPayout
+from billing.models import BillingMandate, Payout, SeasonPayout
 from billing.selectors import distribution_report
 from payments.admin import ReadOnlyAdmin
 
@@ -66,3 +66,9 @@ class SeasonPayoutAdmin(ReadOnlyAdmin):
         "producer",
         "transfer",
     ]
+
+
+@admin.register(BillingMandate)
+class BillingMandateAdmin(ReadOnlyAdmin):
+    list_display = ["payee_kind", "payee_id", "terms_version", "accepted_at", "accepted_by_name"]
+    list_filter = ["payee_kind", "terms_version"]

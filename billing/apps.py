@@ -20,6 +20,11 @@ class BillingConfig(AppConfig):
 
         register_check("payouts", check_payouts)
 
+        from accounts.personal_data import register as register_personal_data
+        from billing.privacy import BILLING_DATA
+
+        register_personal_data(BILLING_DATA)
+
         def after_line_corrected(sender, *, line_id: int, **kwargs) -> None:
             line = OrderLine.objects.filter(pk=line_id).values("order__distribution_id").first()
             if line:

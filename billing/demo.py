@@ -1,5 +1,6 @@
 """Demo payouts: Les Jardins de la Deûle and the Wazemmes host have activated their payouts
-and were paid for the point's finished distribution; the Rucher des Weppes has not finished
+and were paid for the point's finished distribution (the farm has accepted its billing
+mandate); the Rucher des Weppes has not finished
 its onboarding, so what it earned there waits ("à verser dès l'activation").
 
 No Stripe server runs while seeding: the accounts are records of ours (``acct_demo_…``) and
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from billing.mandates import accept_mandate
 from billing.models import Payout
 from billing.services import settle_distribution_payouts
 from payments import gateway
@@ -47,5 +49,15 @@ def seed_payouts(distribution: Distribution | None) -> list[Payout]:
         if farm is not None:
             seed_connected_account("producer", farm.pk, active=active)
     seed_connected_account("pickup_point", point.pk, active=True)
+    seed_mandate(ACTIVE_FARM)
     with transfers_recorded():
         return settle_distribution_payouts(distribution_id=distribution.pk)
+
+
+def seed_mandate(slug: str) -> None:
+    """The farm's first member has accepted its billing mandate (the other farms have not:
+    their dashboards say no invoice is issued in their name)."""
+    farm = Producer.objects.filter(slug=slug).first()
+    member = farm.members.order_by("pk").first() if farm else None
+    if member is not None:
+        accept_mandate(kind=Payout.Payee.FARM, ref=farm.pk, name=farm.name, by=member)

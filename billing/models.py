@@ -179,3 +179,35 @@ class SeasonPayout(models.Model):
         transfer = self.transfer
         sent = transfer.amount_cents if transfer and transfer.status == Transfer.Status.SENT else 0
         return self.charged_cents + sent
+
+
+class BillingMandate(models.Model):
+    """A farm's (or a host's) billing mandate: it lets the platform issue its invoices in its
+    name and on its behalf (« autofacturation », CGI art. 289-I-2). Accepted once per version
+    of the terms, dated, with the terms as they were read (``terms``) and who accepted them
+    (kept by name as well: the row outlives the user's account). Until its payee has accepted
+    the current terms, no invoice is issued in its name."""
+
+    payee_kind = models.CharField(_("payee"), max_length=20, choices=Payout.Payee.choices)
+    payee_id = models.PositiveBigIntegerField(_("reference"))
+    terms_version = models.CharField(_("terms version"), max_length=20)
+    terms = models.TextField(_("terms accepted"))
+    accepted_at = models.DateTimeField(_("accepted"), auto_now_add=True)
+    accepted_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted_by_name = models.CharField(_("accepted by"), max_length=200)
+
+    class Meta:
+        verbose_name = _("billing mandate")
+        verbose_name_plural = _("billing mandates")
+        ordering = ["-accepted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payee_kind", "payee_id", "terms_version"],
+                name="billing_mandate_once_per_terms",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payee_kind} {self.payee_id} ({self.terms_version})"

@@ -31,6 +31,9 @@ urlpatterns = [
     ),
     path("hote/points/<int:pk>/virements.csv", payouts.point_csv, name="host_payouts_csv"),
     path(
+        "hote/points/<int:pk>/virements/mandat/", payouts.point_mandate, name="host_payouts_mandate"
+    ),
+    path(
         "hote/points/<int:pk>/distributions/",
         host.distribution_create,
         name="host_distribution_create",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<slug:slug>/virements/activer/", payouts.producer_activate, name="payouts_activate"),
     path("<slug:slug>/virements/retour/", payouts.producer_return, name="payouts_return"),
     path("<slug:slug>/virements.csv", payouts.producer_csv, name="payouts_csv"),
+    path("<slug:slug>/virements/mandat/", payouts.producer_mandate, name="payouts_mandate"),
     path("<slug:slug>/ferme/", views.producer_edit, name="producer_edit"),
     path("<slug:slug>/produits/nouveau/", views.product_create, name="product_create"),
     path("<slug:slug>/produits/export.csv", views.products_export, name="products_export"),

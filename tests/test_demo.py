@@ -126,6 +126,11 @@ def test_one_farm_was_paid_for_a_finished_sale_and_one_waits_for_its_account(dem
     assert waiting.status == "waiting_account" and waiting.net_cents > 0
     assert account_of("producer", paid.producer_id).status == "active"
     assert account_of("producer", waiting.producer_id).status == "pending"
+    # The paid farm has accepted its billing mandate; the one waiting has not.
+    from billing.mandates import current_mandate
+
+    assert current_mandate("producer", paid.producer_id).accepted_by.email.startswith("ferme")
+    assert current_mandate("producer", waiting.producer_id) is None
 
 
 def test_the_demo_farm_was_paid_its_season_when_the_household_subscribed(demo, db):

@@ -56,3 +56,14 @@ class PayoutOut(BoundedModelSerializer):
 
 class OnboardingOut(serializers.Serializer):
     onboarding_url = serializers.URLField()
+
+
+class MandateOut(serializers.Serializer):
+    """The payee's billing mandate under the current terms (``accepted`` false: none yet, no
+    invoice is issued in its name)."""
+
+    accepted = serializers.BooleanField()
+    terms_version = serializers.CharField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    accepted_by_name = serializers.CharField(allow_blank=True)
+    terms = serializers.CharField()

@@ -16,6 +16,16 @@ urlpatterns = [
         name="producer-payout-account",
     ),
     path(
+        "producers/<int:producer_id>/billing-mandate/",
+        views.ProducerMandateApi.as_view(),
+        name="producer-billing-mandate",
+    ),
+    path(
+        "pickup-points/<int:pk>/billing-mandate/",
+        views.PointMandateApi.as_view(),
+        name="pickup-point-billing-mandate",
+    ),
+    path(
         "pickup-points/<int:pk>/payouts/",
         views.PointPayoutListApi.as_view(),
         name="pickup-point-payout-list",

@@ -9,8 +9,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status
 from rest_framework.response import Response
 
-from billing import selectors
-from billing.api.serializers import OnboardingOut, PayoutOut
+from billing import mandates, selectors
+from billing.api.serializers import MandateOut, OnboardingOut, PayoutOut
 from billing.models import Payout
 from payments.services import connect
 from pickup.selectors import hosted_point
@@ -77,6 +77,33 @@ class _Onboarding:
         return Response({"onboarding_url": url}, status=status.HTTP_201_CREATED)
 
 
+class _Mandate:
+    serializer_class = MandateOut
+
+    def answer(self, payee, status_code=status.HTTP_200_OK):
+        mandate = mandates.current_mandate(self.kind, payee.pk)
+        data = {
+            "accepted": mandate is not None,
+            "terms_version": mandate.terms_version if mandate else mandates.TERMS_VERSION,
+            "accepted_at": mandate.accepted_at if mandate else None,
+            "accepted_by_name": mandate.accepted_by_name if mandate else "",
+            "terms": mandate.terms if mandate else mandates.terms_text(self.kind, payee.name),
+        }
+        return Response(MandateOut(data).data, status=status_code)
+
+    def get(self, request, **kwargs):
+        return self.answer(self.payee())
+
+    @extend_schema(request=None, responses={200: MandateOut, 201: MandateOut})
+    def post(self, request, **kwargs):
+        """Accept the current terms (once: 201 the first time, 200 after, the first date kept)."""
+        payee = self.payee()
+        _mandate, created = mandates.accept_mandate(
+            kind=self.kind, ref=payee.pk, name=payee.name, by=request.user
+        )
+        return self.answer(payee, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
 class ProducerPayoutListApi(_PayoutList, _ProducerApi):
     """The farm's payouts, newest distribution first (members only)."""
 
@@ -91,3 +118,11 @@ class ProducerPayoutAccountApi(_Onboarding, _ProducerApi):
 
 class PointPayoutAccountApi(_Onboarding, _PointApi):
     """A fresh Stripe onboarding link for the point's payout account (created the first time)."""
+
+
+class ProducerMandateApi(_Mandate, _ProducerApi):
+    """The farm's billing mandate (self-billing): read it, accept it (members only)."""
+
+
+class PointMandateApi(_Mandate, _PointApi):
+    """The host's billing mandate for the point's commissions: read it, accept it."""

@@ -1,5 +1,5 @@
 """ "Mes virements": a farm's payouts and a host's commissions, the payout account at Stripe
-(activate, complete, come back), and the CSV of the payouts. Only the farm's members, only
+(activate, complete, come back), the CSV of the payouts, and the billing mandate. Only the farm's members, only
 the point's hosts; anyone else gets a 404."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from billing import selectors
+from billing import mandates, selectors
 from billing.models import Payout
 from common.csv import csv_response, csv_text
 from payments.errors import PaymentUnavailable
@@ -128,6 +128,8 @@ def _page(request, payee: _Payee, *, account=None):
             "totals": selectors.payout_totals(payouts, kind=payee.kind, ref=payee.obj.pk),
             "activate_url": payee.url("activate"),
             "csv_url": payee.url("csv"),
+            "mandate": mandates.current_mandate(payee.kind, payee.obj.pk),
+            "mandate_url": payee.url("mandate"),
         },
     )
 
@@ -264,3 +266,43 @@ def point_return(request, pk: int):
 @require_GET
 def point_csv(request, pk: int):
     return _csv(request, _Payee(request, pk=pk))
+
+
+def _mandate(request, payee: _Payee):
+    """The billing mandate: its terms and whether (when, by whom) they were accepted; POST
+    accepts them (once: accepting again keeps the first date)."""
+    if request.method == "POST":
+        if request.POST.get("accept") != "yes":
+            messages.error(request, _("Tick the box to accept the billing mandate."))
+        else:
+            _mandate_row, created = mandates.accept_mandate(
+                kind=payee.kind, ref=payee.obj.pk, name=payee.obj.name, by=request.user
+            )
+            if created:
+                messages.success(request, _("Billing mandate accepted."))
+        return redirect(payee.url("mandate"))
+    mandate = mandates.current_mandate(payee.kind, payee.obj.pk)
+    return render(
+        request,
+        "frontend/payouts/mandate.html",
+        {
+            "payee": payee,
+            "name": payee.obj.name,
+            "is_farm": payee.kind == Payout.Payee.FARM,
+            "mandate": mandate,
+            "terms": mandate.terms if mandate else mandates.terms_text(payee.kind, payee.obj.name),
+            "payouts_url": payee.url(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def producer_mandate(request, slug: str):
+    return _mandate(request, _Payee(request, slug=slug))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def point_mandate(request, pk: int):
+    return _mandate(request, _Payee(request, pk=pk))

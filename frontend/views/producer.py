@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing.mandates import current_mandate
+from billing.models import Payout
 from common.csv import csv_response
 from common.errors import DomainError
 from common.forms import add_domain_error
@@ -79,6 +81,7 @@ def _render_dashboard(request, producer: Producer, *, bound: dict | None = None,
         "producer": producer,
         "products": products,
         "weeks": blocks,
+        "mandate": current_mandate(Payout.Payee.FARM, producer.pk),
     }
     return render(request, "frontend/producer/dashboard.html", context, status=status)
 
