@@ -19,9 +19,9 @@ from subscriptions.models import PAYMENT_KIND as SUBSCRIPTION_KIND
 
 def check_payouts() -> list[str]:
     """Per distribution paid out and with no settlement left to run: its sales = farms + host
-    + platform + disputes lost, each payout as the lines (and disputes) say now; per paid payout: sent + debt deducted − taken back − debt carried = net,
-    and its transfer sent what it says; no payee owes a negative debt; every transfer that
-    left belongs to a payout."""
+    + platform + disputes lost, each payout as the lines (and disputes) say now; per paid
+    payout: sent + debt deducted − taken back − debt carried = net, and its transfer sent what
+    it says; no payee owes a negative debt; every transfer that left belongs to a payout."""
     problems: list[str] = []
     payouts = list(Payout.objects.select_related("transfer").order_by("distribution_id", "pk"))
     by_distribution: dict[int, list[Payout]] = defaultdict(list)

@@ -4,6 +4,8 @@ version is accepted again. Accepting is idempotent (one row per payee and versio
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
@@ -37,6 +39,24 @@ Entre {name} (le mandant) et Circuit Court (le mandataire).
 def terms_text(kind: str, name: str) -> str:
     """The terms of the current version, for ``name`` (a farm or a pickup point)."""
     return TERMS.format(version=TERMS_VERSION, name=name, what=_WHAT[kind])
+
+
+@dataclass(frozen=True)
+class MandateState:
+    """What a payee's pages and API show: its mandate under the current terms (None: not
+    accepted yet) and the terms — as accepted, or to accept."""
+
+    mandate: BillingMandate | None
+    terms: str
+
+    @property
+    def terms_version(self) -> str:
+        return self.mandate.terms_version if self.mandate else TERMS_VERSION
+
+
+def mandate_state(kind: str, ref: int, name: str) -> MandateState:
+    mandate = current_mandate(kind, ref)
+    return MandateState(mandate, mandate.terms if mandate else terms_text(kind, name))
 
 
 def current_mandate(kind: str, ref: int) -> BillingMandate | None:

@@ -23,14 +23,15 @@ from django.utils import timezone
 
 from billing.models import Payout, SeasonPayout
 from billing.seasons import pay_farm_seasons, refresh_returns, send_season_payouts
+from common.money import allocate
 from handover.reports import sold_lines
 from orders.models import LINE_CENTS, Settlement
 from orders.models import PAYMENT_KIND as ORDER_KIND
 from orders.services.placing import lock_distribution
 from payments.errors import PaymentInProgress, PaymentRejected, PaymentUnavailable
-from payments.models import ConnectedAccount, Payment, Transfer, TransferReversal
+from payments.models import ConnectedAccount, Transfer, TransferReversal
 from payments.services import connect
-from payments.services.disputes import lost_cents
+from payments.services.disputes import lost_by_purpose
 from pickup.models import Distribution, PickupPoint
 from producers.models import Producer
 
@@ -125,48 +126,32 @@ SHARE_FIELDS = (
 
 def disputed_shares(distribution: Distribution) -> dict[int, tuple[int, int, int]]:
     """Per farm, the (host, platform, farm) parts of the disputes lost on the card payments
-    of ``distribution``'s orders: each dispute is split over its order's lines sold, in
-    proportion to every share of every line, to the cent (largest remainders; never more than
-    the order's lines are worth — the rest is the platform's loss). Two queries, and one per
-    disputed order."""
-    lost = lost_cents(
-        Payment.objects.filter(
-            purpose_kind=ORDER_KIND,
-            purpose_id__in=distribution.orders.values("pk"),
-        ).values("pk")
-    )
+    of ``distribution``'s orders: each order's lost amount is split over its lines sold, in
+    proportion to every share of every line, to the cent (:func:`common.money.allocate`;
+    never more than the lines are worth — the rest is the platform's loss). Two queries."""
+    lost = lost_by_purpose(ORDER_KIND, distribution.orders.values("pk"))
     if not lost:
         return {}
-    by_order: dict[int, int] = defaultdict(int)
-    payments = Payment.objects.filter(pk__in=lost).values_list("pk", "purpose_id")
-    for payment_id, order_id in payments:
-        by_order[order_id] += lost[payment_id]
+    lines: dict[int, list[tuple]] = defaultdict(list)
+    rows = (
+        sold_lines()
+        .filter(order_id__in=list(lost))
+        .values_list("order_id", "producer_id", "host_share_cents", "platform_share_cents",
+                     "producer_share_cents")
+        .order_by("pk")
+    )  # fmt: skip
+    for order_id, producer_id, *line_shares in rows:
+        lines[order_id].extend(
+            (producer_id, which, share or 0) for which, share in enumerate(line_shares)
+        )
     parts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for order_id, cents in sorted(by_order.items()):
-        lines = list(
-            sold_lines()
-            .filter(order_id=order_id)
-            .values_list("producer_id", "host_share_cents", "platform_share_cents",
-                         "producer_share_cents")
-            .order_by("pk")
-        )  # fmt: skip
-        slots = [
-            (producer_id, which, share or 0)
-            for producer_id, *line in lines
-            for which, share in enumerate(line)
-        ]
-        worth = sum(share for _p, _w, share in slots)
-        taken = min(cents, worth)
-        if not taken:
-            continue
-        exact = [(share * taken, producer_id, which) for producer_id, which, share in slots]
-        floors = [value // worth for value, _p, _w in exact]
-        left = taken - sum(floors)
-        order = sorted(range(len(exact)), key=lambda i: (-(exact[i][0] % worth), i))
-        for i in order[:left]:
-            floors[i] += 1
-        for (_value, producer_id, which), cents_of in zip(exact, floors, strict=True):
-            parts[producer_id][which] += cents_of
+    for order_id, slots in sorted(lines.items()):
+        weights = [share for _producer, _which, share in slots]
+        taken = min(lost[order_id], sum(weights))
+        for (producer_id, which, _share), cents in zip(
+            slots, allocate(taken, weights), strict=True
+        ):
+            parts[producer_id][which] += cents
     return {producer_id: tuple(values) for producer_id, values in parts.items()}
 
 

@@ -26,6 +26,23 @@ def times(unit_cents: int, quantity: int | Decimal) -> int:
     return round_cents(Decimal(unit_cents) * Decimal(quantity))
 
 
+def allocate(amount_cents: int, weights: list[int]) -> list[int]:
+    """``amount_cents`` split in proportion to ``weights`` (non-negative), to the cent: each
+    part rounded down, the cents left over going to the largest remainders (the first on a
+    tie). The parts add up to ``amount_cents``; all zero when the weights are."""
+    total = sum(weights)
+    if total == 0:
+        return [0] * len(weights)
+    parts = [amount_cents * weight // total for weight in weights]
+    left = amount_cents - sum(parts)
+    by_remainder = sorted(
+        range(len(weights)), key=lambda i: (-(amount_cents * weights[i] % total), i)
+    )
+    for i in by_remainder[:left]:
+        parts[i] += 1
+    return parts
+
+
 def format_eur(cents: int, language: str | None = None) -> str:
     """``1250`` → ``12,50 €`` in French, ``€12.50`` in English; thousands are grouped."""
     language = (language or get_language() or "fr")[:2]

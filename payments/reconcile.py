@@ -164,28 +164,23 @@ def card_money() -> tuple[dict[tuple[str, int], list[int]], dict[int, tuple[str,
             money[(kind, ref)][0] += received
         elif status == "requires_capture":
             money[(kind, ref)][1] += capturable
+    to_the_card = ~Q(stripe_refund_id__in=NOT_TO_THE_CARD)
     refunds = (
-        Refund.objects.exclude(stripe_refund_id__in=NOT_TO_THE_CARD)
-        .values_list("payment_id")
-        .annotate(total=Sum("amount_cents"))
+        Refund.objects.values_list("payment_id")
+        .annotate(
+            card=Coalesce(Sum("amount_cents", filter=to_the_card), 0),
+            as_credit=Coalesce(Sum("amount_cents", filter=Q(stripe_refund_id="credit")), 0),
+            withdrawn=Coalesce(
+                Sum("amount_cents", filter=to_the_card & Q(reason=Refund.Reason.WITHDRAWAL)), 0
+            ),
+        )
+        .order_by()
     )
-    for payment_id, total in refunds:
-        money[owners[payment_id]][2] += total
-    as_credit = (
-        Refund.objects.filter(stripe_refund_id="credit")
-        .values_list("payment_id")
-        .annotate(total=Sum("amount_cents"))
-    )
-    for payment_id, total in as_credit:
-        money[owners[payment_id]][3] += total
-    withdrawn = (
-        Refund.objects.filter(reason=Refund.Reason.WITHDRAWAL)
-        .exclude(stripe_refund_id__in=NOT_TO_THE_CARD)
-        .values_list("payment_id")
-        .annotate(total=Sum("amount_cents"))
-    )
-    for payment_id, total in withdrawn:
-        money[owners[payment_id]][4] += total
+    for payment_id, card, as_credit, withdrawn in refunds:
+        thing = money[owners[payment_id]]
+        thing[2] += card
+        thing[3] += as_credit
+        thing[4] += withdrawn
     return money, owners
 
 

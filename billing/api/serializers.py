@@ -62,8 +62,14 @@ class MandateOut(serializers.Serializer):
     """The payee's billing mandate under the current terms (``accepted`` false: none yet, no
     invoice is issued in its name)."""
 
-    accepted = serializers.BooleanField()
+    accepted = serializers.SerializerMethodField()
     terms_version = serializers.CharField()
-    accepted_at = serializers.DateTimeField(allow_null=True)
-    accepted_by_name = serializers.CharField(allow_blank=True)
+    accepted_at = serializers.DateTimeField(source="mandate.accepted_at", allow_null=True)
+    accepted_by_name = serializers.SerializerMethodField()
     terms = serializers.CharField()
+
+    def get_accepted(self, state) -> bool:
+        return state.mandate is not None
+
+    def get_accepted_by_name(self, state) -> str:
+        return state.mandate.accepted_by_name if state.mandate else ""

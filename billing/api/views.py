@@ -81,15 +81,8 @@ class _Mandate:
     serializer_class = MandateOut
 
     def answer(self, payee, status_code=status.HTTP_200_OK):
-        mandate = mandates.current_mandate(self.kind, payee.pk)
-        data = {
-            "accepted": mandate is not None,
-            "terms_version": mandate.terms_version if mandate else mandates.TERMS_VERSION,
-            "accepted_at": mandate.accepted_at if mandate else None,
-            "accepted_by_name": mandate.accepted_by_name if mandate else "",
-            "terms": mandate.terms if mandate else mandates.terms_text(self.kind, payee.name),
-        }
-        return Response(MandateOut(data).data, status=status_code)
+        state = mandates.mandate_state(self.kind, payee.pk, payee.name)
+        return Response(MandateOut(state).data, status=status_code)
 
     def get(self, request, **kwargs):
         return self.answer(self.payee())

@@ -1,6 +1,6 @@
 """ "Mes virements": a farm's payouts and a host's commissions, the payout account at Stripe
-(activate, complete, come back), the CSV of the payouts, and the billing mandate. Only the farm's members, only
-the point's hosts; anyone else gets a 404."""
+(activate, complete, come back), the CSV of the payouts, and the billing mandate. Only the
+farm's members, only the point's hosts; anyone else gets a 404."""
 
 from __future__ import annotations
 
@@ -281,7 +281,7 @@ def _mandate(request, payee: _Payee):
             if created:
                 messages.success(request, _("Billing mandate accepted."))
         return redirect(payee.url("mandate"))
-    mandate = mandates.current_mandate(payee.kind, payee.obj.pk)
+    state = mandates.mandate_state(payee.kind, payee.obj.pk, payee.obj.name)
     return render(
         request,
         "frontend/payouts/mandate.html",
@@ -289,8 +289,8 @@ def _mandate(request, payee: _Payee):
             "payee": payee,
             "name": payee.obj.name,
             "is_farm": payee.kind == Payout.Payee.FARM,
-            "mandate": mandate,
-            "terms": mandate.terms if mandate else mandates.terms_text(payee.kind, payee.obj.name),
+            "mandate": state.mandate,
+            "terms": state.terms,
             "payouts_url": payee.url(),
         },
     )

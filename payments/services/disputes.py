@@ -80,11 +80,16 @@ def apply_dispute(fields: dict) -> Dispute:
     return dispute
 
 
-def lost_cents(payment_ids) -> dict[int, int]:
-    """Per payment, the money its lost disputes took back (payment id → cents)."""
+def lost_by_purpose(kind: str, purpose_ids) -> dict[int, int]:
+    """Per payable thing of ``kind`` (among ``purpose_ids``), the money its payments' lost
+    disputes took back (thing id → cents). One query."""
     rows = (
-        Dispute.objects.filter(payment_id__in=payment_ids, status=Dispute.Status.LOST)
-        .values_list("payment_id")
+        Dispute.objects.filter(
+            status=Dispute.Status.LOST,
+            payment__purpose_kind=kind,
+            payment__purpose_id__in=purpose_ids,
+        )
+        .values_list("payment__purpose_id")
         .annotate(total=Sum("amount_cents"))
     )
     return dict(rows)

@@ -85,8 +85,8 @@ def give_back(*, payment: Payment, keep_cents: int, refund_key, reason: str) -> 
     owed = payment.amount_received_cents - given_back_by_owner(payment) - keep_cents
     if owed <= 0:
         return 0
-    to_card = min(owed, payment.amount_received_cents - refunded(payment))
-    if to_card > 0:
+    to_card = max(min(owed, payment.amount_received_cents - refunded(payment)), 0)
+    if to_card:
         refund_payment(payment=payment, reason=reason, amount_cents=to_card, key=refund_key(owed))
     if owed > to_card:
         row = record_kept_as_credit(
@@ -101,4 +101,4 @@ def give_back(*, payment: Payment, keep_cents: int, refund_key, reason: str) -> 
             reason=CreditEntry.Reason.REFUND,
             reference=f"withdrawal-back-p{payment.pk}-r{row.pk}",
         )
-    return max(to_card, 0)
+    return to_card

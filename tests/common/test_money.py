@@ -33,3 +33,12 @@ def test_french_format_uses_comma_and_non_breaking_spaces():
 def test_english_format():
     assert format_eur(1250, "en") == "€12.50"
     assert format_eur(123456, "en") == "€1,234.56"
+
+
+def test_allocate_splits_to_the_cent_by_largest_remainders():
+    from common.money import allocate
+
+    assert allocate(100, [1, 1, 1]) == [34, 33, 33]
+    assert allocate(333, [600, 435]) == [193, 140]
+    assert sum(allocate(999, [7, 0, 13, 5])) == 999
+    assert allocate(50, [0, 0]) == [0, 0]
