@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from billing.models import BillingMandate, Payout
+from billing.tasks import issue_due_invoices_task
 
 TERMS_VERSION = "2026-12"
 
@@ -84,4 +85,7 @@ def accept_mandate(*, kind: str, ref: int, name: str, by: User) -> tuple[Billing
             )
     except IntegrityError:  # accepted at the same instant by another member
         return current_mandate(kind, ref), False
+    if kind == Payout.Payee.FARM:
+        # Its sales already final get their invoices now.
+        transaction.on_commit(issue_due_invoices_task.delay)
     return mandate, True

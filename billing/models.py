@@ -211,3 +211,179 @@ class BillingMandate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payee_kind} {self.payee_id} ({self.terms_version})"
+
+
+class InvoiceSequence(models.Model):
+    """The last number given in one series: per issuer (a farm, a host's point or the
+    platform), document type and year. Numbers are taken under this row's lock, in the
+    transaction that writes the document: a rolled-back issue gives its number back, so a
+    series never has a gap, and never a duplicate."""
+
+    prefix = models.CharField(max_length=30)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="billing_one_sequence"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"
+
+
+class Invoice(models.Model):
+    """An issued invoice or credit note: everything it says is copied in when it is issued
+    (seller, buyer, lines, VAT per rate), so it never changes after, whatever happens to the
+    farm, the household or the order; only its PDF is written once, after the issue. A
+    correction is a credit note naming the invoice it corrects, never an edit."""
+
+    class Kind(models.TextChoices):
+        # Goods a farm sold a household, issued in the farm's name (self-billing mandate).
+        SALE = "sale", _("sales invoice")
+        # The platform's commission, invoiced to a farm each month.
+        COMMISSION = "commission", _("commission invoice")
+        # A host's commission for a month, issued in the host's name to the platform.
+        HOST = "host", _("host commission invoice")
+
+    class Document(models.TextChoices):
+        INVOICE = "invoice", _("invoice")
+        CREDIT_NOTE = "credit_note", _("credit note")
+
+    class Issuer(models.TextChoices):
+        FARM = "producer", _("farm")
+        HOST = "pickup_point", _("host")
+        PLATFORM = "platform", _("platform")
+
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    document = models.CharField(_("document"), max_length=12, choices=Document.choices)
+    issuer_kind = models.CharField(_("issuer"), max_length=20, choices=Issuer.choices)
+    issuer_id = models.PositiveBigIntegerField(_("issuer reference"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("issued"))
+    # The date of the sale (the distribution's day), or the last day of a commission month.
+    operation_date = models.DateField(_("date of the operation"))
+    # A commission's month (its first day).
+    period = models.DateField(_("month"), null=True, blank=True)
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_notes"
+    )
+    # What it is about (kept: an invoice outlives nothing it names).
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
+    )
+    producer = models.ForeignKey(
+        Producer, on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
+    )
+    pickup_point = models.ForeignKey(
+        PickupPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
+    )
+    distribution = models.ForeignKey(
+        Distribution, on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
+    )
+    # The household buying (a sale): its account may be erased, the invoice keeps its name.
+    household = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="invoices"
+    )
+    # As they were at the issue: {name, legal_name, address, siret, vat_number, vat_regime,
+    # vat_mention} for the seller and the buyer; the delivery address (the pickup point).
+    seller = models.JSONField(_("seller"))
+    buyer = models.JSONField(_("buyer"))
+    delivery = models.CharField(_("delivery address"), max_length=400, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="fr")
+    vat_liable = models.BooleanField(_("VAT charged"))
+    total_incl_cents = models.PositiveIntegerField(_("total incl. VAT (cents)"))
+    total_excl_cents = models.PositiveIntegerField(_("total excl. VAT (cents)"))
+    vat_cents = models.PositiveIntegerField(_("VAT (cents)"))
+    # [{rate, total_incl_cents, total_excl_cents, vat_cents}], lowest rate first.
+    vat_rates = models.JSONField(_("VAT per rate"))
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="invoices/%Y/%m/", blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            # One invoice per order and farm (its corrections are credit notes).
+            models.UniqueConstraint(
+                fields=["order", "producer"],
+                condition=models.Q(kind="sale", document="invoice"),
+                name="billing_one_sales_invoice",
+            ),
+            # One commission invoice per farm (host) and month.
+            models.UniqueConstraint(
+                fields=["producer", "period"],
+                condition=models.Q(kind="commission", document="invoice"),
+                name="billing_one_commission_invoice",
+            ),
+            models.UniqueConstraint(
+                fields=["pickup_point", "period"],
+                condition=models.Q(kind="host", document="invoice"),
+                name="billing_one_host_invoice",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(document="invoice", corrects=None)
+                | models.Q(document="credit_note", corrects__isnull=False),
+                name="billing_credit_note_corrects_an_invoice",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    total_excl_cents__lte=models.F("total_incl_cents"),
+                    vat_cents=models.F("total_incl_cents") - models.F("total_excl_cents"),
+                ),
+                name="billing_invoice_totals_add_up",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["issuer_kind", "issuer_id", "issued_at"], name="billing_inv_issuer"
+            ),
+            models.Index(fields=["producer", "issued_at"], name="billing_inv_producer"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args, **kwargs) -> None:
+        # Issued is final: only the PDF is written afterwards, once.
+        if self.pk is not None and set(kwargs.get("update_fields") or ()) != {"pdf", "pdf_sha256"}:
+            raise ValueError("An issued invoice is never changed (issue a credit note).")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("An issued invoice is never deleted.")
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.document == self.Document.CREDIT_NOTE
+
+
+class InvoiceLine(models.Model):
+    """One line of an invoice, as issued. Amounts VAT included (what the household pays);
+    ``total_excl_cents`` is shown per line, the VAT itself is computed per rate on the
+    invoice's total (one rounding per rate)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    order_line = models.ForeignKey(
+        "orders.OrderLine", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    description = models.CharField(_("description"), max_length=300)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    unit_price_excl_cents = models.PositiveIntegerField(_("unit price excl. VAT (cents)"))
+    vat_rate = models.PositiveIntegerField(_("VAT rate (basis points)"))
+    total_incl_cents = models.PositiveIntegerField(_("total incl. VAT (cents)"))
+    total_excl_cents = models.PositiveIntegerField(_("total excl. VAT (cents)"))
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "position"], name="billing_line_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice.number} #{self.position}"

@@ -1,4 +1,5 @@
-"""Paying the farms and hosts after each distribution (state-driven, idempotent).
+"""Paying the farms and hosts after each distribution (state-driven, idempotent), then
+issuing the distribution's invoices (``billing.invoicing``).
 
 :func:`settle_distribution_payouts` is the one job: under the distribution's lock it computes
 each farm's and host's payout from the lines sold (the shares the close recorded), decides
@@ -21,11 +22,13 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from billing.final import payable
+from billing.invoicing import issue_distribution_invoices
 from billing.models import Payout, SeasonPayout
 from billing.seasons import pay_farm_seasons, refresh_returns, send_season_payouts
 from common.money import allocate
 from handover.reports import sold_lines
-from orders.models import LINE_CENTS, Settlement
+from orders.models import LINE_CENTS
 from orders.models import PAYMENT_KIND as ORDER_KIND
 from orders.services.placing import lock_distribution
 from payments.errors import PaymentInProgress, PaymentRejected, PaymentUnavailable
@@ -153,28 +156,6 @@ def disputed_shares(distribution: Distribution) -> dict[int, tuple[int, int, int
         ):
             parts[producer_id][which] += cents
     return {producer_id: tuple(values) for producer_id, values in parts.items()}
-
-
-def money_settled(distribution: Distribution) -> bool:
-    """Every card of the distribution's orders is settled: nothing waits to be captured,
-    weighed or given back (only then is what was sold money the platform holds)."""
-    return not Settlement.objects.filter(
-        order__distribution=distribution,
-        status__in=[Settlement.Status.PENDING, Settlement.Status.WEIGHING],
-    ).exists()
-
-
-def payable(distribution: Distribution, now=None) -> bool:
-    """Done (handover over, no-shows marked), or closed ``PAYOUT_DELAY_DAYS`` after its
-    end; and its money settled."""
-    now = now or timezone.now()
-    if distribution.status == Distribution.Status.DONE:
-        ready = True
-    elif distribution.status == Distribution.Status.CLOSED:
-        ready = distribution.ends_at + timedelta(days=settings.PAYOUT_DELAY_DAYS) <= now
-    else:
-        ready = False
-    return ready and money_settled(distribution)
 
 
 def _statement(payout: Payout, farm: Shares, total: Shares) -> None:
@@ -371,6 +352,8 @@ def settle_distribution_payouts(*, distribution_id: int, now=None) -> list[Payou
         _send_transfer(payout_id, claim.row, now)
     for claim in reversals:
         _send_reversal(claim.row)
+    # The sale is final once payable: its invoices (and credit notes for later corrections).
+    issue_distribution_invoices(distribution_id=distribution_id, now=now)
     return list(Payout.objects.filter(distribution_id=distribution_id).order_by("pk"))
 
 

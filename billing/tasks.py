@@ -26,3 +26,20 @@ def pay_account_owner_task(account_id: int) -> int:
     from billing.services import pay_account_owner
 
     return pay_account_owner(account_id=account_id)
+
+
+@shared_task
+def render_invoice_pdf_task(invoice_id: int) -> None:
+    """After an issue: its PDF, made once and stored."""
+    from billing.documents import invoice_pdf
+
+    invoice_pdf(invoice_id)
+
+
+@shared_task
+def issue_due_invoices_task() -> int:
+    """Every hour (CELERY_BEAT_SCHEDULE): invoices due to farms that accepted their mandate
+    or completed their legal identity after the sale."""
+    from billing.invoicing import issue_due_invoices
+
+    return issue_due_invoices()

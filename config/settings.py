@@ -161,6 +161,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns at start when it is missing
+# Uploads and issued documents (invoice PDFs): under VAR_DIR in the embedded mode.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -247,6 +250,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "billing.tasks.pay_due_distributions_task",
         "schedule": timedelta(minutes=15),
     },
+    "billing-issue-due-invoices": {
+        "task": "billing.tasks.issue_due_invoices_task",
+        "schedule": timedelta(hours=1),
+    },
     "handover-mark-no-shows": {
         "task": "handover.tasks.mark_due_no_shows_task",
         "schedule": timedelta(minutes=5),
@@ -328,6 +335,20 @@ LEGAL_HOST_NAME = env_str("LEGAL_HOST_NAME", "Hébergeur à renseigner")
 LEGAL_HOST_ADDRESS = env_str("LEGAL_HOST_ADDRESS", "Adresse de l'hébergeur à renseigner")
 LEGAL_HOST_CONTACT = env_str("LEGAL_HOST_CONTACT", "Contact de l'hébergeur à renseigner")
 LEGAL_MEDIATOR = env_str("LEGAL_MEDIATOR", "Médiateur de la consommation à renseigner")
+
+# --- The platform as an invoicing company (its commission invoices, and the issuer named on
+# the invoices it makes in the farms' and hosts' names). Placeholders that say so by default.
+INVOICE_PLATFORM_NAME = env_str("INVOICE_PLATFORM_NAME", "Circuit Court")
+INVOICE_PLATFORM_LEGAL_NAME = env_str(
+    "INVOICE_PLATFORM_LEGAL_NAME", "Circuit Court SAS (à renseigner)"
+)
+INVOICE_PLATFORM_ADDRESS = env_str("INVOICE_PLATFORM_ADDRESS", "Adresse à renseigner, 59000 Lille")
+# A valid SIRET and VAT number (the demo's): a deployment sets its own.
+INVOICE_PLATFORM_SIRET = env_str("INVOICE_PLATFORM_SIRET", "88000000500012")
+INVOICE_PLATFORM_VAT_NUMBER = env_str("INVOICE_PLATFORM_VAT_NUMBER", "FR12880000005")
+INVOICE_PLATFORM_REGISTRATION = env_str(
+    "INVOICE_PLATFORM_REGISTRATION", "RCS Lille Métropole (à renseigner), capital à renseigner"
+)
 
 # --- Rules of the trade (defaults from the design; all overridable) -------------------------
 FEE_HOST_BASIS_POINTS = env_int("FEE_HOST_BASIS_POINTS", 835)

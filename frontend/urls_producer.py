@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontend.views import payouts
+from frontend.views import invoices, payouts
 from frontend.views import producer as views
 
 app_name = "producer"
@@ -15,6 +15,8 @@ urlpatterns = [
     path("<slug:slug>/virements/retour/", payouts.producer_return, name="payouts_return"),
     path("<slug:slug>/virements.csv", payouts.producer_csv, name="payouts_csv"),
     path("<slug:slug>/virements/mandat/", payouts.producer_mandate, name="payouts_mandate"),
+    path("<slug:slug>/factures/", invoices.producer_invoices, name="invoices"),
+    path("<slug:slug>/factures/<str:month>.zip", invoices.producer_month_zip, name="invoices_zip"),
     path("<slug:slug>/ferme/", views.producer_edit, name="producer_edit"),
     path("<slug:slug>/produits/nouveau/", views.product_create, name="product_create"),
     path("<slug:slug>/produits/export.csv", views.products_export, name="products_export"),

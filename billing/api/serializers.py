@@ -1,7 +1,8 @@
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from billing.models import Payout
+from billing.models import Invoice, Payout
 from common.api import BoundedModelSerializer
 from payments.models import TransferReversal
 
@@ -73,3 +74,59 @@ class MandateOut(serializers.Serializer):
 
     def get_accepted_by_name(self, state) -> str:
         return state.mandate.accepted_by_name if state.mandate else ""
+
+
+class PartyOut(serializers.Serializer):
+    name = serializers.CharField()
+    legal_name = serializers.CharField(required=False, default="")
+    address = serializers.CharField(required=False, default="")
+    siret = serializers.CharField(required=False, default="")
+    vat_number = serializers.CharField(required=False, default="")
+    vat_mention = serializers.CharField(required=False, default="")
+
+
+class InvoiceVatOut(serializers.Serializer):
+    rate = serializers.IntegerField(help_text="basis points: 550 = 5.5 %")
+    total_incl_cents = serializers.IntegerField()
+    total_excl_cents = serializers.IntegerField()
+    vat_cents = serializers.IntegerField()
+
+
+class InvoiceLineOut(serializers.Serializer):
+    description = serializers.CharField()
+    detail = serializers.CharField()
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
+    unit = serializers.CharField()
+    unit_price_excl_cents = serializers.IntegerField()
+    vat_rate = serializers.IntegerField()
+    total_excl_cents = serializers.IntegerField()
+    total_incl_cents = serializers.IntegerField()
+
+
+class InvoiceOut(serializers.Serializer):
+    """An issued invoice or credit note, as issued (amounts positive; a credit note gives
+    back its ``total_incl_cents``)."""
+
+    number = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Invoice.Kind.choices)
+    document = serializers.ChoiceField(choices=Invoice.Document.choices)
+    issued_at = serializers.DateTimeField()
+    operation_date = serializers.DateField()
+    period = serializers.DateField(allow_null=True)
+    corrects = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    order_id = serializers.IntegerField(allow_null=True)
+    producer_id = serializers.IntegerField(allow_null=True)
+    pickup_point_id = serializers.IntegerField(allow_null=True)
+    seller = PartyOut()
+    buyer = PartyOut()
+    delivery = serializers.CharField()
+    vat_liable = serializers.BooleanField()
+    total_excl_cents = serializers.IntegerField()
+    vat_cents = serializers.IntegerField()
+    total_incl_cents = serializers.IntegerField()
+    vat_rates = InvoiceVatOut(many=True)
+    lines = InvoiceLineOut(many=True)
+    pdf_url = serializers.SerializerMethodField()
+
+    def get_pdf_url(self, invoice) -> str:
+        return reverse("api:invoice-pdf", args=[invoice.number])

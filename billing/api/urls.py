@@ -6,6 +6,18 @@ from billing.api import views
 
 urlpatterns = [
     path(
+        "producers/<int:producer_id>/invoices/",
+        views.ProducerInvoiceListApi.as_view(),
+        name="producer-invoice-list",
+    ),
+    path(
+        "invoices/<str:number>.pdf",
+        views.InvoiceDetailApi.as_view(),
+        {"format": "pdf"},
+        name="invoice-pdf",
+    ),
+    path("invoices/<str:number>/", views.InvoiceDetailApi.as_view(), name="invoice-detail"),
+    path(
         "producers/<int:producer_id>/payouts/",
         views.ProducerPayoutListApi.as_view(),
         name="producer-payout-list",

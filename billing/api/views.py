@@ -5,13 +5,18 @@ anyone else gets 404. Pages and API read through ``billing.selectors``.
 """
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, mixins, status
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, mixins, renderers, status
 from rest_framework.response import Response
 
-from billing import mandates, selectors
-from billing.api.serializers import MandateOut, OnboardingOut, PayoutOut
+from billing import invoice_reads, mandates, selectors
+from billing.api.serializers import InvoiceOut, MandateOut, OnboardingOut, PayoutOut
+from billing.documents import invoice_filename, invoice_pdf
 from billing.models import Payout
+from common.errors import Invalid
 from payments.services import connect
 from pickup.selectors import hosted_point
 from producers.selectors import producer_for_member
@@ -119,3 +124,68 @@ class ProducerMandateApi(_Mandate, _ProducerApi):
 
 class PointMandateApi(_Mandate, _PointApi):
     """The host's billing mandate for the point's commissions: read it, accept it."""
+
+
+class PdfRenderer(renderers.BaseRenderer):
+    """``Accept: application/pdf`` (or ``.pdf``): the invoice's stored PDF."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class InvalidMonth(Invalid):
+    code = "invalid_month"
+    default_message = _("The month is written YYYY-MM, for example 2026-12.")
+
+
+class ProducerInvoiceListApi(mixins.ListModelMixin, _ProducerApi):
+    """Invoices issued in the farm's name and addressed to it, newest first (members
+    only); ``?month=2026-12`` keeps those issued that month (Europe/Paris)."""
+
+    serializer_class = InvoiceOut
+
+    def get_queryset(self):
+        try:
+            month = invoice_reads.parse_month(self.request.query_params.get("month"))
+        except ValueError:
+            raise InvalidMonth(errors={"month": [str(InvalidMonth.default_message)]}) from None
+        return invoice_reads.producer_invoices(self.payee(), month)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("month", str, description="YYYY-MM (Europe/Paris)")],
+        responses={200: InvoiceOut(many=True), 400: OpenApiResponse(description="`invalid_month`")},
+    )
+    def get(self, request, **kwargs):
+        return self.list(request)
+
+
+class InvoiceDetailApi(generics.GenericAPIView):
+    """One invoice its reader may see: the household it was issued to, the farm's members
+    (in its name or addressed to it), staff; anyone else gets 404. JSON, or its PDF with
+    ``Accept: application/pdf`` (or ``/invoices/<number>.pdf``)."""
+
+    serializer_class = InvoiceOut
+    renderer_classes = [renderers.JSONRenderer, PdfRenderer]
+    filter_backends: list = []
+
+    @extend_schema(
+        responses={
+            (200, "application/json"): InvoiceOut,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="`not_found`"),
+        }
+    )
+    def get(self, request, number: str, **kwargs):
+        invoice = invoice_reads.invoice_for(request.user, number)
+        if request.accepted_renderer.format == "pdf":
+            response = Response(invoice_pdf(invoice.pk), content_type=PdfRenderer.media_type)
+            response["Content-Disposition"] = content_disposition_header(
+                False, invoice_filename(invoice)
+            )
+            return response
+        return Response(InvoiceOut(invoice).data)

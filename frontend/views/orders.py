@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing import invoice_reads
 from common.errors import DomainError
 from common.pdf import pdf_response
 from frontend.confirm import Confirmation, confirm_page, is_confirmed
@@ -131,6 +132,7 @@ def _detail(request, order: Order, *, status: int = 200):
             "basket_subscription": subscription_selectors.basket_subscription(order_id=order.pk),
             "shows_pickup_code": selectors.shows_pickup_code(order),
             "cancel_confirmation": cancel_confirmation(order),
+            "invoices": invoice_reads.household_invoices(order.household).filter(order=order),
         },
         status=status,
     )
