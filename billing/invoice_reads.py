@@ -78,6 +78,14 @@ def _signed(invoice: Invoice, cents: int) -> str:
     return f"{sign * cents / 100:.2f}"
 
 
+DOCUMENT_TYPES = {
+    (Invoice.Kind.SALE, Invoice.Document.INVOICE): "Facture de vente",
+    (Invoice.Kind.SALE, Invoice.Document.CREDIT_NOTE): "Avoir sur vente",
+    (Invoice.Kind.COMMISSION, Invoice.Document.INVOICE): "Facture de commission",
+    (Invoice.Kind.COMMISSION, Invoice.Document.CREDIT_NOTE): "Avoir sur commission",
+    (Invoice.Kind.HOST, Invoice.Document.INVOICE): "Facture de commission d’hôte",
+    (Invoice.Kind.HOST, Invoice.Document.CREDIT_NOTE): "Avoir sur commission d’hôte",
+}
 SUMMARY_HEADER = ["Numéro", "Type", "Date", "Acheteur", "Facture corrigée", "Total HT (EUR)"]
 
 
@@ -97,7 +105,7 @@ def summary_csv(invoices: list[Invoice]) -> str:
         rows.append(
             [
                 invoice.number,
-                "Avoir" if invoice.is_credit_note else "Facture",
+                DOCUMENT_TYPES[invoice.kind, invoice.document],
                 timezone.localtime(invoice.issued_at).date().isoformat(),
                 invoice.buyer.get("legal_name") or invoice.buyer.get("name", ""),
                 invoice.corrects.number if invoice.corrects else "",

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -317,38 +318,37 @@ def _issue_sale(distribution: Distribution, lines: list[OrderLine], farm: Produc
     )
 
 
-def invoiced_per_line(invoice: Invoice) -> dict[int, tuple[Decimal, int]]:
-    """What ``invoice`` still invoices per order line, after its credit notes: (quantity,
-    cents VAT included)."""
-    left: dict[int, list] = defaultdict(lambda: [Decimal(0), 0])
+def invoiced_left(invoice: Invoice, key: Callable[[InvoiceLine], object]) -> dict:
+    """What ``invoice`` still invoices after its credit notes, per line ``key``: [quantity,
+    cents VAT included]."""
+    left: dict = defaultdict(lambda: [Decimal(0), 0])
     for row in InvoiceLine.objects.filter(invoice__in=[invoice, *invoice.credit_notes.all()]):
         sign = -1 if row.invoice_id != invoice.pk else 1
-        left[row.order_line_id][0] += sign * row.quantity
-        left[row.order_line_id][1] += sign * row.total_incl_cents
+        left[key(row)][0] += sign * row.quantity
+        left[key(row)][1] += sign * row.total_incl_cents
+    return left
+
+
+def invoiced_per_line(invoice: Invoice) -> dict[int, tuple[Decimal, int]]:
+    """A sales invoice's order lines, after its credit notes: (quantity, cents)."""
+    left = invoiced_left(invoice, lambda row: row.order_line_id)
     return {line_id: (q, cents) for line_id, (q, cents) in left.items()}
 
 
-def _credit_note_for(
-    invoice: Invoice, lines: list[OrderLine], farm: Producer, now
-) -> Invoice | None:
-    """The credit note making ``invoice`` (and its earlier notes) match what is sold now,
-    or None when it does. Sold above what was invoiced cannot happen after the sale is
-    final (a correction only gives back): it is logged, not invoiced."""
-    current = {line.pk: line for line in lines}
-    invoiced = invoiced_per_line(invoice)
-    rows = InvoiceLine.objects.filter(invoice=invoice).order_by("position")
+def correction_drafts(
+    invoice: Invoice, current: dict, key: Callable[[InvoiceLine], object]
+) -> list[LineDraft]:
+    """The lines of the credit note bringing ``invoice`` (and its earlier notes) down to
+    ``current`` (per key: (quantity, cents) sold now; a key absent: nothing left). Sold above
+    what was invoiced cannot happen once final (a correction only gives back): logged."""
+    left = invoiced_left(invoice, key)
     drafts = []
-    for row in rows:
-        quantity, cents = invoiced.get(row.order_line_id, (Decimal(0), 0))
-        line = current.get(row.order_line_id)
-        if line is not None:
-            now_quantity, now_cents = _sold_quantity(line)[0], line.total_cents
-        else:
-            now_quantity, now_cents = Decimal(0), 0
+    for row in invoice.lines.order_by("position"):
+        quantity, cents = left[key(row)]
+        now_quantity, now_cents = current.get(key(row), (Decimal(0), 0))
         if now_cents > cents:
             logger.error("Invoice %s: line %s sold above what was invoiced", invoice, row.pk)
-            continue
-        if now_cents == cents:
+        if now_cents >= cents:
             continue
         given_back = quantity - now_quantity
         drafts.append(
@@ -362,14 +362,17 @@ def _credit_note_for(
                 order_line_id=row.order_line_id,
             )
         )
-    if not drafts:
-        return None
+    return drafts
+
+
+def issue_credit_note(invoice: Invoice, drafts: list[LineDraft], seller: dict, now) -> Invoice:
+    """A credit note correcting ``invoice``: the same series' issuer, buyer and references."""
     return issue(
-        kind=Invoice.Kind.SALE,
+        kind=invoice.kind,
         document=Invoice.Document.CREDIT_NOTE,
-        issuer_kind=Invoice.Issuer.FARM,
-        issuer_id=farm.pk,
-        seller=farm_identity(farm) if legal.legal_identity_complete(farm) else invoice.seller,
+        issuer_kind=invoice.issuer_kind,
+        issuer_id=invoice.issuer_id,
+        seller=seller,
         buyer=invoice.buyer,
         lines=drafts,
         vat_liable=invoice.vat_liable,
@@ -377,13 +380,26 @@ def _credit_note_for(
         now=now,
         corrects=invoice,
         order_id=invoice.order_id,
-        producer=farm,
+        producer_id=invoice.producer_id,
         pickup_point_id=invoice.pickup_point_id,
         distribution_id=invoice.distribution_id,
         household_id=invoice.household_id,
+        period=invoice.period,
         delivery=invoice.delivery,
         language=invoice.language,
     )
+
+
+def _credit_note_for(
+    invoice: Invoice, lines: list[OrderLine], farm: Producer, now
+) -> Invoice | None:
+    """The credit note making a sales invoice match what is sold now, or None."""
+    current = {line.pk: (_sold_quantity(line)[0], line.total_cents) for line in lines}
+    drafts = correction_drafts(invoice, current, lambda row: row.order_line_id)
+    if not drafts:
+        return None
+    seller = farm_identity(farm) if legal.legal_identity_complete(farm) else invoice.seller
+    return issue_credit_note(invoice, drafts, seller, now)
 
 
 def issue_due_invoices(now=None) -> int:

@@ -39,7 +39,9 @@ def render_invoice_pdf_task(invoice_id: int) -> None:
 @shared_task
 def issue_due_invoices_task() -> int:
     """Every hour (CELERY_BEAT_SCHEDULE): invoices due to farms that accepted their mandate
-    or completed their legal identity after the sale."""
+    or completed their legal identity after the sale; the commission invoices of months
+    just final, and credit notes for corrections made since."""
+    from billing.commissions import issue_due_commissions
     from billing.invoicing import issue_due_invoices
 
-    return issue_due_invoices()
+    return issue_due_invoices() + issue_due_commissions()

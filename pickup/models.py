@@ -4,10 +4,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.models import Located
+from producers.models import LegalIdentity
 
 
-class PickupPoint(Located):
-    """A place in a neighbourhood where households collect their orders, run by hosts."""
+class PickupPoint(Located, LegalIdentity):
+    """A place in a neighbourhood where households collect their orders, run by hosts. Its
+    legal identity is the host's (a micro-entrepreneur, an association...): its commission
+    invoices are issued in that name."""
 
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)

@@ -27,6 +27,7 @@ from pickup.errors import (
 from pickup.models import Distribution, PickupPoint, Supplier
 from pickup.schedule import default_window, local_datetime, week_of, weekly_dates
 from pickup.selectors import ORDER_ACTIVE_STATUSES, is_host
+from producers.legal import LEGAL_FIELDS, check_identity, normalise_identity
 from producers.models import Producer
 
 Status = Distribution.Status
@@ -43,6 +44,7 @@ HOST_EDITABLE_FIELDS = frozenset(
         "cutoff_hours",
         "opens_days",
         "is_active",
+        *LEGAL_FIELDS,  # the host's legal identity, for its commission invoices
     }
 )
 
@@ -69,11 +71,17 @@ def create_pickup_point(
     opens_days: int = 6,
     is_active: bool = True,
     hosts: Sequence[User] = (),
+    **legal_identity: str,
 ) -> PickupPoint:
     """An operator opens a pickup point. Ordering must open before it closes; the address is
-    geocoded after the commit (never in the request), the position pending until then."""
+    geocoded after the commit (never in the request), the position pending until then. The
+    host's legal identity (``producers.legal.LEGAL_FIELDS``) may be given, checked."""
     _check_window(opens_days=opens_days, cutoff_hours=cutoff_hours)
+    check_editable(legal_identity, LEGAL_FIELDS)
+    identity = {**dict.fromkeys(LEGAL_FIELDS, ""), **normalise_identity(legal_identity)}
+    check_identity(identity)
     pickup_point = PickupPoint.objects.create(
+        **identity,
         name=name,
         slug=slug,
         address=address,
@@ -103,7 +111,9 @@ def update_pickup_point(
         opens_days=changes.get("opens_days", pickup_point.opens_days),
         cutoff_hours=changes.get("cutoff_hours", pickup_point.cutoff_hours),
     )
-    changes = dict(changes)
+    changes = {**changes, **normalise_identity(changes)}
+    if set(LEGAL_FIELDS) & set(changes):
+        check_identity({f: changes.get(f, getattr(pickup_point, f)) for f in LEGAL_FIELDS})
     if "hosts" in changes:
         pickup_point.hosts.set(changes.pop("hosts"))
     if not changes:

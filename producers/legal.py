@@ -7,6 +7,7 @@ from typing import Protocol
 from django.utils.translation import gettext_lazy as _
 
 from common import siret as ids
+from common.errors import Invalid
 from producers.errors import (
     InvalidSiret,
     InvalidVatNumber,
@@ -56,6 +57,30 @@ def check_legal_identity(*, siret: str, vat_regime: str, vat_number: str) -> Non
     if errors:
         first = next(iter(errors.values()))[0]
         raise type(first)(errors={f: [str(e.message) for e in errs] for f, errs in errors.items()})
+
+
+LEGAL_FIELDS = ("legal_name", "siret", "vat_regime", "vat_number")
+
+
+def normalise_identity(changes: dict) -> dict:
+    """The legal fields of ``changes`` as stored: the name stripped, the identifiers without
+    spaces (a field absent stays absent)."""
+    cleaners = {"legal_name": str.strip, "siret": ids.normalize, "vat_number": ids.normalize}
+    return {
+        field: cleaners.get(field, lambda value: value)(value)
+        for field, value in changes.items()
+        if field in LEGAL_FIELDS and value is not None
+    }
+
+
+def check_identity(after: dict) -> None:
+    """Refuse a legal identity (its fields as they would be): an unknown regime, then
+    :func:`check_legal_identity`."""
+    if after["vat_regime"] not in ("", LIABLE, FLAT_RATE, FRANCHISE):
+        raise Invalid(errors={"vat_regime": [_("Choose one of the VAT regimes.")]})
+    check_legal_identity(
+        siret=after["siret"], vat_regime=after["vat_regime"], vat_number=after["vat_number"]
+    )
 
 
 def legal_identity_complete(farm: HasLegalIdentity) -> bool:

@@ -15,34 +15,15 @@ MAX_WEIGHT_MARGIN_BP = 5000
 WEIGHT_UNITS = ("kg", "g")
 
 
-class Producer(Located):
-    """A farm selling through the network; its members manage it."""
-
-    name = models.CharField(_("name"), max_length=150)
-    slug = models.SlugField(_("slug"), max_length=160, unique=True)
-    description = models.TextField(_("description"), blank=True)
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="producers", blank=True, verbose_name=_("members")
-    )
-    minimum_order_cents = models.PositiveIntegerField(
-        _("minimum order per distribution (cents)"), default=0
-    )
-    # Products sold by weight: the card is authorised for the estimate plus this margin, in
-    # basis points (1500 = 15 %); the household pays the real weight, never more than that.
-    weight_margin_bp = models.PositiveIntegerField(
-        _("margin authorised on products sold by weight (basis points)"),
-        default=1500,
-        validators=[MaxValueValidator(MAX_WEIGHT_MARGIN_BP)],
-        help_text=_("1500 = 15 %: a 10 € estimate is authorised for 11,50 €."),
-    )
-    is_active = models.BooleanField(_("active"), default=True)
+class LegalIdentity(models.Model):
+    """A legal identity, for invoices in its owner's name (a farm; a host's pickup point):
+    the legal name, SIRET, VAT regime and VAT number, checked by ``producers.legal``."""
 
     class VatRegime(models.TextChoices):
         LIABLE = "liable", _("liable for VAT")
         FLAT_RATE = "flat_rate", _("flat-rate farmer (remboursement forfaitaire agricole)")
         FRANCHISE = "franchise", _("VAT exemption (franchise en base)")
 
-    # Legal identity (payouts and invoices in the farm's name; ``producers.legal``).
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     siret = models.CharField(
         _("SIRET"), max_length=14, blank=True, help_text=_("14 digits, without spaces.")
@@ -54,13 +35,8 @@ class Producer(Located):
         _("intra-EU VAT number"), max_length=13, blank=True, help_text=_("FR + key + SIREN.")
     )
 
-    class Meta(Located.Meta):
-        verbose_name = _("producer")
-        verbose_name_plural = _("producers")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
+    class Meta:
+        abstract = True
 
     def clean(self) -> None:
         super().clean()
@@ -83,12 +59,43 @@ class Producer(Located):
 
     @property
     def vat_mention(self) -> str:
-        """The VAT line an invoice in the farm's name carries ("" when the regime is unknown)."""
+        """The VAT line an invoice in its name carries ("" when the regime is unknown)."""
         return legal.vat_mention(self)
 
     @property
     def siret_display(self) -> str:
         return ids.format_siret(self.siret) if self.siret else ""
+
+
+class Producer(Located, LegalIdentity):
+    """A farm selling through the network; its members manage it."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="producers", blank=True, verbose_name=_("members")
+    )
+    minimum_order_cents = models.PositiveIntegerField(
+        _("minimum order per distribution (cents)"), default=0
+    )
+    # Products sold by weight: the card is authorised for the estimate plus this margin, in
+    # basis points (1500 = 15 %); the household pays the real weight, never more than that.
+    weight_margin_bp = models.PositiveIntegerField(
+        _("margin authorised on products sold by weight (basis points)"),
+        default=1500,
+        validators=[MaxValueValidator(MAX_WEIGHT_MARGIN_BP)],
+        help_text=_("1500 = 15 %: a 10 € estimate is authorised for 11,50 €."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta(Located.Meta):
+        verbose_name = _("producer")
+        verbose_name_plural = _("producers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Product(models.Model):

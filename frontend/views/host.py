@@ -49,6 +49,10 @@ class PointForm(forms.ModelForm):
             "opens_days",
             "cutoff_hours",
             "is_active",
+            "legal_name",
+            "siret",
+            "vat_regime",
+            "vat_number",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),

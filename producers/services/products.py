@@ -8,11 +8,10 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from common import siret as ids
 from common.errors import Invalid
 from common.geo import locate_later
 from producers.errors import ProductHasOffers, ProductNameTaken, WeighedInKgOrG
-from producers.legal import check_legal_identity
+from producers.legal import LEGAL_FIELDS, check_identity, normalise_identity
 from producers.models import MAX_WEIGHT_MARGIN_BP, WEIGHT_UNITS, Producer, Product
 
 # --- Producer -------------------------------------------------------------------------------
@@ -93,6 +92,8 @@ def update_producer(
     with). A new address clears the position ("position pending") and queues geocoding after
     commit.
     """
+    legal = {"legal_name": legal_name, "siret": siret, "vat_regime": vat_regime,
+             "vat_number": vat_number}  # fmt: skip
     given = {
         "name": name.strip() if name is not None else None,
         "description": description,
@@ -101,17 +102,11 @@ def update_producer(
         "weight_margin_bp": weight_margin_bp,
         "slug": slug,
         "is_active": is_active,
-        "legal_name": legal_name.strip() if legal_name is not None else None,
-        "siret": ids.normalize(siret) if siret is not None else None,
-        "vat_regime": vat_regime,
-        "vat_number": ids.normalize(vat_number) if vat_number is not None else None,
+        **dict.fromkeys(LEGAL_FIELDS),
+        **normalise_identity(legal),
     }
     after = {f: getattr(producer, f) if value is None else value for f, value in given.items()}
-    if after["vat_regime"] not in ("", *Producer.VatRegime.values):
-        raise Invalid(errors={"vat_regime": [_("Choose one of the VAT regimes.")]})
-    check_legal_identity(
-        siret=after["siret"], vat_regime=after["vat_regime"], vat_number=after["vat_number"]
-    )
+    check_identity(after)
     _check_producer(
         name=after["name"],
         address=after["address"],
