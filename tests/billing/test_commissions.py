@@ -54,7 +54,7 @@ def test_nothing_before_the_month_is_over(month):
 
 
 def test_the_platform_invoices_each_farm_and_each_host_invoices_the_platform(month):
-    distribution, farm, point, line, first, next_month, _after = month
+    _distribution, farm, point, line, first, next_month, _after = month
     with time_machine.travel(_at(next_month + timedelta(days=1))):
         assert issue_due_commissions() == 2
         assert issue_due_commissions() == 0  # once
@@ -99,7 +99,7 @@ def test_a_host_without_mandate_gets_no_invoice_until_it_has_one(month):
 
 
 def test_a_refund_after_the_month_issues_credit_notes(month, django_capture_on_commit_callbacks):
-    _distribution, farm, point, line, _first, next_month, _after = month
+    _distribution, _farm, point, line, _first, next_month, _after = month
     with time_machine.travel(_at(next_month + timedelta(days=1))):
         issue_due_commissions()
         before = OrderLine.objects.get(pk=line.pk)
