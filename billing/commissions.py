@@ -143,6 +143,16 @@ def _month_end(month: date) -> date:
     return next_month(month) - timedelta(days=1)
 
 
+def host_blocker(point: PickupPoint) -> str:
+    """Why no commission invoice is issued in the host's name: ``"mandate"``, ``"identity"``
+    or ``""``."""
+    if current_mandate(Payout.Payee.HOST, point.pk) is None:
+        return "mandate"
+    if not legal.legal_identity_complete(point):
+        return "identity"
+    return ""
+
+
 def issue_farm_commission(farm_id: int, month: date, now: datetime) -> Invoice | None:
     with transaction.atomic():
         farm = Producer.objects.select_for_update().get(pk=farm_id)

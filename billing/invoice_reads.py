@@ -18,6 +18,7 @@ from billing.documents import invoice_filename, invoice_pdf
 from billing.models import Invoice
 from common.csv import csv_text
 from common.money import format_vat_rate
+from pickup.models import PickupPoint
 from producers.models import Producer
 
 
@@ -32,12 +33,19 @@ def household_invoices(user: User) -> QuerySet[Invoice]:
 
 def producer_invoices(producer: Producer, month: date | None = None) -> QuerySet[Invoice]:
     """Issued in the farm's name, or addressed to it (its commission invoices)."""
-    invoices = _invoices().filter(producer=producer).prefetch_related("lines")
-    if month is not None:
-        invoices = invoices.filter(
-            issued_at__date__gte=month, issued_at__date__lt=next_month(month)
-        )
-    return invoices
+    return _in_month(_invoices().filter(producer=producer).prefetch_related("lines"), month)
+
+
+def point_invoices(point: PickupPoint, month: date | None = None) -> QuerySet[Invoice]:
+    """Issued in the host's name for its commissions at ``point``."""
+    invoices = _invoices().filter(pickup_point=point, kind=Invoice.Kind.HOST)
+    return _in_month(invoices.prefetch_related("lines"), month)
+
+
+def _in_month(invoices: QuerySet[Invoice], month: date | None) -> QuerySet[Invoice]:
+    if month is None:
+        return invoices
+    return invoices.filter(issued_at__date__gte=month, issued_at__date__lt=next_month(month))
 
 
 def visible_invoices(user: User) -> QuerySet[Invoice]:

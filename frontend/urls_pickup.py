@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontend.views import host, payouts, pickup
+from frontend.views import host, invoices, payouts, pickup
 
 urlpatterns = [
     path("points-relais/", pickup.search, name="pickup_search"),
@@ -32,6 +32,12 @@ urlpatterns = [
     path("hote/points/<int:pk>/virements.csv", payouts.point_csv, name="host_payouts_csv"),
     path(
         "hote/points/<int:pk>/virements/mandat/", payouts.point_mandate, name="host_payouts_mandate"
+    ),
+    path("hote/points/<int:pk>/factures/", invoices.point_invoices, name="host_invoices"),
+    path(
+        "hote/points/<int:pk>/factures/<str:month>.zip",
+        invoices.point_month_zip,
+        name="host_invoices_zip",
     ),
     path(
         "hote/points/<int:pk>/distributions/",

@@ -70,7 +70,7 @@ def payout_status_label(payout: Payout) -> str:
     }[payout.status]
 
 
-class _Payee:
+class Payee:
     """The farm or the point a page is about, and its URLs."""
 
     def __init__(self, request, *, slug: str = "", pk: int | None = None):
@@ -82,6 +82,8 @@ class _Payee:
             self.back = reverse("frontend:producer:dashboard", args=self.args)
             self.back_label = _("Back to the farm")
             self.email = request.user.email
+            self.invoices_url = reverse("frontend:producer:invoices", args=self.args)
+            self.identity_url = reverse("frontend:producer:producer_edit", args=self.args)
         else:
             self.kind = Payout.Payee.HOST
             self.obj = hosted_point(user=request.user, pk=pk)
@@ -90,6 +92,12 @@ class _Payee:
             self.back = reverse("frontend:host_dashboard")
             self.back_label = _("Back to my pickup points")
             self.email = request.user.email
+            self.invoices_url = reverse("frontend:host_invoices", args=self.args)
+            self.identity_url = reverse("frontend:host_dashboard")
+
+    @property
+    def is_farm(self) -> bool:
+        return self.kind == Payout.Payee.FARM
 
     def url(self, name: str = "") -> str:
         return reverse(self.prefix + (f"_{name}" if name else ""), args=self.args)
@@ -100,7 +108,7 @@ class _Payee:
         return selectors.point_payouts(self.obj)
 
 
-def _page(request, payee: _Payee, *, account=None):
+def _page(request, payee: Payee, *, account=None):
     payouts = list(payee.payouts())
     account = account if account is not None else connect.account_of(payee.kind, payee.obj.pk)
     rows = [
@@ -130,11 +138,12 @@ def _page(request, payee: _Payee, *, account=None):
             "csv_url": payee.url("csv"),
             "mandate": mandates.current_mandate(payee.kind, payee.obj.pk),
             "mandate_url": payee.url("mandate"),
+            "invoices_url": payee.invoices_url,
         },
     )
 
 
-def _onboarding(request, payee: _Payee):
+def _onboarding(request, payee: Payee):
     try:
         url = connect.onboarding_url(
             kind=payee.kind,
@@ -156,7 +165,7 @@ def _see_other(url: str):
     return response
 
 
-def _return(request, payee: _Payee):
+def _return(request, payee: Payee):
     account = connect.account_of(payee.kind, payee.obj.pk)
     if account is None:
         return redirect(payee.url())
@@ -196,7 +205,7 @@ def _euros(cents: int) -> str:
     return f"{cents / 100:.2f}".replace(".", ",")
 
 
-def _csv(request, payee: _Payee):
+def _csv(request, payee: Payee):
     rows = (
         [
             timezone.localtime(p.distribution.starts_at).strftime("%d/%m/%Y %H:%M"),
@@ -222,53 +231,53 @@ def _csv(request, payee: _Payee):
 @login_required
 @require_GET
 def producer_page(request, slug: str):
-    return _page(request, _Payee(request, slug=slug))
+    return _page(request, Payee(request, slug=slug))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def producer_activate(request, slug: str):
     # GET too: Stripe sends the owner back here (refresh_url) when a link has expired.
-    return _onboarding(request, _Payee(request, slug=slug))
+    return _onboarding(request, Payee(request, slug=slug))
 
 
 @login_required
 @require_GET
 def producer_return(request, slug: str):
-    return _return(request, _Payee(request, slug=slug))
+    return _return(request, Payee(request, slug=slug))
 
 
 @login_required
 @require_GET
 def producer_csv(request, slug: str):
-    return _csv(request, _Payee(request, slug=slug))
+    return _csv(request, Payee(request, slug=slug))
 
 
 @login_required
 @require_GET
 def point_page(request, pk: int):
-    return _page(request, _Payee(request, pk=pk))
+    return _page(request, Payee(request, pk=pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def point_activate(request, pk: int):
-    return _onboarding(request, _Payee(request, pk=pk))
+    return _onboarding(request, Payee(request, pk=pk))
 
 
 @login_required
 @require_GET
 def point_return(request, pk: int):
-    return _return(request, _Payee(request, pk=pk))
+    return _return(request, Payee(request, pk=pk))
 
 
 @login_required
 @require_GET
 def point_csv(request, pk: int):
-    return _csv(request, _Payee(request, pk=pk))
+    return _csv(request, Payee(request, pk=pk))
 
 
-def _mandate(request, payee: _Payee):
+def _mandate(request, payee: Payee):
     """The billing mandate: its terms and whether (when, by whom) they were accepted; POST
     accepts them (once: accepting again keeps the first date)."""
     if request.method == "POST":
@@ -299,10 +308,10 @@ def _mandate(request, payee: _Payee):
 @login_required
 @require_http_methods(["GET", "POST"])
 def producer_mandate(request, slug: str):
-    return _mandate(request, _Payee(request, slug=slug))
+    return _mandate(request, Payee(request, slug=slug))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def point_mandate(request, pk: int):
-    return _mandate(request, _Payee(request, pk=pk))
+    return _mandate(request, Payee(request, pk=pk))

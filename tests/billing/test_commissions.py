@@ -117,3 +117,27 @@ def test_a_refund_after_the_month_issues_credit_notes(month, django_capture_on_c
     assert notes["host"].total_incl_cents == before.host_share_cents - after.host_share_cents
     assert notes["host"].number.startswith(f"AH-H{point.pk}-")
     assert notes["sale"].total_incl_cents == 1000
+
+
+def test_the_farm_and_the_host_find_their_commission_invoices(client, month):
+    _distribution, farm, point, _line, _first, next_month, _after = month
+    with time_machine.travel(_at(next_month + timedelta(days=1))):
+        issue_due_commissions()
+    host = UserFactory()
+    point.hosts.add(host)
+    client.force_login(host)
+    page = client.get(f"/hote/points/{point.pk}/factures/", HTTP_ACCEPT_LANGUAGE="fr")
+    host_invoice = Invoice.objects.get(kind="host")
+    assert host_invoice.number in page.content.decode()
+    assert Invoice.objects.get(kind="commission").number not in page.content.decode()
+    zipped = client.get(f"/hote/points/{point.pk}/factures/{host_invoice.issued_at:%Y-%m}.zip")
+    assert zipped.status_code == 200 and zipped["Content-Type"] == "application/zip"
+    assert client.get(f"/factures/{host_invoice.number}.pdf").status_code == 200
+
+    client.force_login(farm.members.get())
+    page = client.get(f"/producteur/{farm.slug}/factures/", HTTP_ACCEPT_LANGUAGE="fr")
+    commission = Invoice.objects.get(kind="commission")
+    assert commission.number in page.content.decode()
+    assert "(votre commission)" in page.content.decode()
+    assert client.get(f"/factures/{commission.number}.pdf").status_code == 200
+    assert client.get(f"/factures/{host_invoice.number}.pdf").status_code == 404
