@@ -1,11 +1,17 @@
-"""Payouts, read-only (the services write them), and the operators' report per distribution."""
+"""Payouts and invoices, read-only (the services write them), the operators' report per
+distribution, and any set of invoices as one ZIP."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
 
-from billing.models import BillingMandate, Payout, SeasonPayout
+from billing.invoice_reads import month_zip
+from billing.models import BillingMandate, Invoice, InvoiceLine, Payout, SeasonPayout
 from billing.selectors import distribution_report
 from payments.admin import ReadOnlyAdmin
 
@@ -72,3 +78,37 @@ class SeasonPayoutAdmin(ReadOnlyAdmin):
 class BillingMandateAdmin(ReadOnlyAdmin):
     list_display = ["payee_kind", "payee_id", "terms_version", "accepted_at", "accepted_by_name"]
     list_filter = ["payee_kind", "terms_version"]
+
+
+class InvoiceLineInline(admin.TabularInline):
+    model = InvoiceLine
+    can_delete = False
+    extra = 0
+    fields = ["position", "description", "quantity", "unit", "vat_rate", "total_incl_cents"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdmin):
+    """Every invoice and credit note as issued (never changed); the month of all of them as
+    one ZIP with its CSV summary (``?mois=2026-12``), for the accountant."""
+
+    list_display = ["number", "kind", "document", "issued_at", "total_incl_cents", "vat_cents"]
+    list_filter = ["kind", "document", "issuer_kind"]
+    search_fields = ["number"]
+    date_hierarchy = "issued_at"
+    inlines = [InvoiceLineInline]
+    actions = ["download_zip"]
+
+    @admin.action(description=_("Download the selected invoices (ZIP of PDFs and CSV summary)"))
+    def download_zip(self, request, queryset):
+        invoices = list(queryset.select_related("corrects").order_by("issued_at", "number"))
+        first = timezone.localtime(invoices[0].issued_at).date().replace(day=1)
+        response = HttpResponse(month_zip(invoices, first), content_type="application/zip")
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"factures-{first:%Y-%m}.zip"
+        )
+        return response

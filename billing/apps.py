@@ -10,6 +10,7 @@ class BillingConfig(AppConfig):
         # Corrections after the close (orders), accounts becoming able to receive transfers and
         # disputes lost (payments) announce themselves; paying the farms and hosts is ours.
         from billing.books import check_payouts
+        from billing.invoice_books import check_invoices
         from billing.tasks import pay_account_owner_task, settle_distribution_payouts_task
         from orders.models import PAYMENT_KIND as ORDER_KIND
         from orders.models import Order, OrderLine
@@ -19,6 +20,7 @@ class BillingConfig(AppConfig):
         from payments.signals import account_updated, dispute_lost
 
         register_check("payouts", check_payouts)
+        register_check("invoices", check_invoices)
 
         from accounts.personal_data import register as register_personal_data
         from billing.privacy import BILLING_DATA

@@ -145,3 +145,18 @@ def test_the_demo_farm_was_paid_its_season_when_the_household_subscribed(demo, d
     assert row.farm_cents == farm_week_cents(subscription.price_cents) * subscription.weeks_paid
     assert row.transfer.amount_cents == row.farm_cents and row.transfer.status == "sent"
     assert row.transfer.transfer_id.startswith("tr_demo_")
+
+
+def test_the_farm_under_mandate_has_invoices_for_the_finished_sale(demo, db, client):
+    from billing.documents import invoice_pdf
+    from billing.models import Invoice
+
+    invoices = Invoice.objects.filter(distribution__status=Distribution.Status.DONE)
+    assert invoices.exists()
+    assert {i.producer.slug for i in invoices} == {"jardins-de-la-deule"}  # the others: no mandate
+    invoice = invoices.order_by("number").first()
+    assert invoice.number.endswith("-000001") and invoice.kind == "sale"
+    assert invoice_pdf(invoice.pk).startswith(b"%PDF")
+    client.force_login(invoice.household)
+    page = client.get(reverse("frontend:account_invoices"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert invoice.number in page.content.decode()

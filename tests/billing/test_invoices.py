@@ -148,12 +148,10 @@ def test_invoices_and_credit_notes_reconcile_with_what_households_paid(
     week, django_capture_on_commit_callbacks
 ):
     _distribution, farm, _other, (first, second), after = week
+    capture = django_capture_on_commit_callbacks
     with time_machine.travel(after + timedelta(hours=1)):
-        _mark(
-            OrderLine.objects.get(order=second, offer=farm.offers[0]),
-            0,
-            django_capture_on_commit_callbacks,
-        )
+        _mark(OrderLine.objects.get(order=second, offer=farm.offers[0]), 0, capture)
+        _mark(OrderLine.objects.get(order=first, offer=farm.offers[0]), 2, capture)
     for order in (first, second):
         order = Order.objects.get(pk=order.pk)
         farm_lines = sum(
@@ -176,6 +174,22 @@ def test_invoices_and_credit_notes_reconcile_with_what_households_paid(
                     producer=farm.producer, status="active", vat_rate=rate
                 )
             )
+    # The second order is the mandated farm's only: what its household paid and kept (read
+    # from the payments and refunds, not from the lines) is what its documents invoice.
+    from orders.selectors import receipt
+
+    order = Order.objects.get(pk=second.pk)
+    kept = receipt(order).kept_cents
+    documents = Invoice.objects.filter(order=order)
+    assert kept == sum((-1 if d.is_credit_note else 1) * d.total_incl_cents for d in documents)
+    assert kept == 0 and documents.filter(document="credit_note").exists()
+    # The first also bought from a farm without mandate (not invoiced): the rest of it.
+    order = Order.objects.get(pk=first.pk)
+    invoiced = sum(
+        (-1 if d.is_credit_note else 1) * d.total_incl_cents
+        for d in Invoice.objects.filter(order=order)
+    )
+    assert receipt(order).kept_cents == invoiced + 250 and invoiced == 600 + 900
 
 
 def test_no_invoice_before_the_sale_is_final_nor_without_mandate(
@@ -315,3 +329,69 @@ def test_the_api_lists_a_farms_month_and_gives_json_or_pdf(week):
     stranger = APIClient()
     stranger.force_authenticate(UserFactory())
     assert stranger.get(f"/api/v1/invoices/{invoice.number}/").status_code == 404
+
+
+def test_reconcile_checks_the_series_the_totals_and_what_was_sold(
+    week, django_capture_on_commit_callbacks
+):
+    from billing.models import InvoiceLine, InvoiceSequence
+    from payments.reconcile import reconcile
+
+    _distribution, farm, _other, (first, _second), after = week
+    with time_machine.travel(after + timedelta(hours=1)):
+        _mark(
+            OrderLine.objects.get(order=first, offer=farm.offers[1]),
+            1,
+            django_capture_on_commit_callbacks,
+        )
+    assert reconcile().problems == []
+    # What a tampered database looks like to the check (bypassing the model's refusal).
+    invoice = Invoice.objects.get(order=first, document="invoice")
+    InvoiceLine.objects.filter(invoice=invoice, position=1).update(total_incl_cents=1)
+    InvoiceSequence.objects.filter(prefix=f"FV-P{farm.producer.pk}").update(last=3)
+    problems = reconcile().problems
+    assert any(f"invoice {invoice.number}: its lines do not add up" in p for p in problems)
+    assert any(f"series FV-P{farm.producer.pk}-" in p and "without a gap" in p for p in problems)
+    OrderLine.objects.filter(order=first, offer=farm.offers[0]).update(quantity=2)
+    assert any(
+        f"invoice {invoice.number}: invoices" in p and "the order's lines" in p
+        for p in reconcile().problems
+    )
+
+
+def test_invoices_are_in_the_export_and_survive_the_erasure(week):
+    from accounts.erasure import erase_account
+    from accounts.exports import build_export
+
+    _distribution, _farm, _other, (first, _second), _after = week
+    household = first.household
+    name = household.full_name
+    invoice = Invoice.objects.get(order=first)
+    import zipfile
+
+    export = zipfile.ZipFile(io.BytesIO(build_export(user=household)))
+    name_of = next(n for n in export.namelist() if n.endswith("invoices.json"))
+    assert invoice.number in export.read(name_of).decode()
+    pdf_before = invoice_pdf(invoice.pk)
+    erase_account(user=household)
+    invoice.refresh_from_db()
+    assert invoice.buyer["name"] == name  # the invoice keeps what it said
+    assert invoice_pdf(invoice.pk) == pdf_before
+
+
+def test_the_operator_downloads_any_invoices_as_one_zip(operator, week):
+    import zipfile
+
+    numbers = sorted(Invoice.objects.values_list("number", flat=True))
+    listing = operator.get("/admin/billing/invoice/")
+    assert listing.status_code == 200 and numbers[0] in listing.content.decode()
+    response = operator.post(
+        "/admin/billing/invoice/",
+        {
+            "action": "download_zip",
+            "_selected_action": list(Invoice.objects.values_list("pk", flat=True)),
+        },
+    )
+    assert response["Content-Type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert sorted(n for n in names if n.endswith(".pdf")) == [f"{n}.pdf" for n in numbers]
