@@ -11,6 +11,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from billing.facturx import FACTURX_KINDS, PDF_VARIANT, facturx_pdf
 from billing.models import Invoice
 from common.pdf import html_to_pdf
 
@@ -56,6 +57,8 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
     """The invoice's PDF, from its own copy of every fact (no query beyond its lines)."""
     with translation.override(invoice.language or "fr"):
         html = render_to_string("billing/invoice/document.html", invoice_context(invoice))
+    if invoice.kind in FACTURX_KINDS:
+        return facturx_pdf(invoice, html_to_pdf(html, variant=PDF_VARIANT))
     return html_to_pdf(html)
 
 

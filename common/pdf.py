@@ -13,10 +13,11 @@ from weasyprint import HTML, URLFetcher
 PDF_MEDIA_TYPE = "application/pdf"
 
 
-def html_to_pdf(html: str) -> bytes:
-    """The PDF of a whole HTML document (its styles inline)."""
+def html_to_pdf(html: str, variant: str | None = None) -> bytes:
+    """The PDF of a whole HTML document (its styles inline). ``variant`` asks for a PDF of a
+    standard's, e.g. ``"pdf/a-3b"``: the archival PDF that may carry an invoice's XML."""
     fetcher = URLFetcher(allowed_protocols=("data",))
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=variant)
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:

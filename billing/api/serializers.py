@@ -113,7 +113,9 @@ class InvoiceOut(serializers.Serializer):
     issued_at = serializers.DateTimeField()
     operation_date = serializers.DateField()
     period = serializers.DateField(allow_null=True)
-    corrects = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    corrects = serializers.CharField(
+        source="corrects.number", allow_null=True, help_text="the invoice a credit note corrects"
+    )
     order_id = serializers.IntegerField(allow_null=True)
     producer_id = serializers.IntegerField(allow_null=True)
     pickup_point_id = serializers.IntegerField(allow_null=True)
