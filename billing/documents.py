@@ -4,6 +4,7 @@ language, then stored (``Invoice.pdf``, with its SHA-256) and served as stored e
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -14,6 +15,8 @@ from django.utils import translation
 from billing.facturx import FACTURX_KINDS, PDF_VARIANT, facturx_pdf
 from billing.models import Invoice
 from common.pdf import html_to_pdf
+
+logger = logging.getLogger(__name__)
 
 # The legal mentions, in French whatever the language of the labels (CGI ann. II art. 242
 # nonies A; « Autofacturation » and the mandate's wording, CGI art. 289-I-2).
@@ -62,20 +65,34 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
     return html_to_pdf(html)
 
 
-def invoice_pdf(invoice_id: int) -> bytes:
-    """The stored PDF of an invoice, made and stored the first time (once, under its lock)."""
-    invoice = Invoice.objects.get(pk=invoice_id)
-    if not invoice.pdf:
-        with transaction.atomic():
-            invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
-            if not invoice.pdf:
-                pdf = render_invoice_pdf(invoice)
-                invoice.pdf.save(invoice_filename(invoice), ContentFile(pdf), save=False)
-                invoice.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-                invoice.save(update_fields=["pdf", "pdf_sha256"])
-                return pdf
+def _stored(invoice: Invoice) -> bytes | None:
+    """The stored PDF, checked against its SHA-256 (None when none is stored, or its file is
+    gone). An altered file is refused, never served."""
+    if not invoice.pdf or not invoice.pdf.storage.exists(invoice.pdf.name):
+        return None
     with invoice.pdf.open("rb") as stored:
         pdf = stored.read()
     if hashlib.sha256(pdf).hexdigest() != invoice.pdf_sha256:
         raise ValueError(f"The stored PDF of {invoice.number} was altered.")
+    return pdf
+
+
+def invoice_pdf(invoice_id: int) -> bytes:
+    """The stored PDF of an invoice, made and stored the first time (once, under its lock).
+    Its file lost from the storage (a restore without the media...) is made again from the
+    invoice's own copy of every fact, stored, and logged for the operators."""
+    pdf = _stored(Invoice.objects.get(pk=invoice_id))
+    if pdf is not None:
+        return pdf
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
+        pdf = _stored(invoice)
+        if pdf is not None:
+            return pdf
+        if invoice.pdf:
+            logger.error("The stored PDF of %s is missing: made again from its data", invoice)
+        pdf = render_invoice_pdf(invoice)
+        invoice.pdf.save(invoice_filename(invoice), ContentFile(pdf), save=False)
+        invoice.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        invoice.save(update_fields=["pdf", "pdf_sha256"])
     return pdf

@@ -17,7 +17,7 @@ from accounts.models import User
 from billing.documents import invoice_filename, invoice_pdf
 from billing.models import Invoice
 from common.csv import csv_text
-from common.money import format_vat_rate
+from common.money import csv_euros, format_vat_rate
 from pickup.models import PickupPoint
 from producers.models import Producer
 
@@ -82,8 +82,7 @@ def parse_month(value: str | None) -> date | None:
 
 
 def _signed(invoice: Invoice, cents: int) -> str:
-    sign = -1 if invoice.is_credit_note else 1
-    return f"{sign * cents / 100:.2f}"
+    return csv_euros(-cents if invoice.is_credit_note else cents)
 
 
 DOCUMENT_TYPES = {

@@ -114,6 +114,13 @@ def vat_breakdown(amounts: Iterable[tuple[int, int]]) -> VatBreakdown:
     )
 
 
+def csv_euros(cents: int) -> str:
+    """An amount for a French spreadsheet: ``-350`` → ``-3,50`` (decimal comma, no sign of the
+    currency; the column's name says EUR)."""
+    euros, rest = divmod(abs(int(cents)), 100)
+    return f"{'-' if cents < 0 else ''}{euros},{rest:02d}"
+
+
 def format_vat_rate(rate: int, language: str | None = None) -> str:
     """``550`` → ``5,5 %`` in French (a no-break space before %), ``5.5%`` in English."""
     language = (language or get_language() or "fr")[:2]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.csv import control_character, csv_text, restore
+from common.money import csv_euros
 from producers.models import Offer, Product
 
 MAX_BYTES = 2_000_000
@@ -134,8 +135,7 @@ def _key(text: str) -> str:
 
 def format_cents(cents: int) -> str:
     """``350`` → ``3,50`` (no currency sign, French decimal comma)."""
-    euros, rest = divmod(int(cents), 100)
-    return f"{euros},{rest:02d}"
+    return csv_euros(cents)
 
 
 def format_decimal(value: Decimal) -> str:

@@ -10,12 +10,7 @@ urlpatterns = [
         views.ProducerInvoiceListApi.as_view(),
         name="producer-invoice-list",
     ),
-    path(
-        "invoices/<str:number>.pdf",
-        views.InvoiceDetailApi.as_view(),
-        {"format": "pdf"},
-        name="invoice-pdf",
-    ),
+    path("invoices/<str:number>.pdf", views.InvoicePdfApi.as_view(), name="invoice-pdf"),
     path("invoices/<str:number>/", views.InvoiceDetailApi.as_view(), name="invoice-detail"),
     path(
         "producers/<int:producer_id>/payouts/",

@@ -157,35 +157,70 @@ class ProducerInvoiceListApi(mixins.ListModelMixin, _ProducerApi):
         return invoice_reads.producer_invoices(self.payee(), month)
 
     @extend_schema(
-        parameters=[OpenApiParameter("month", str, description="YYYY-MM (Europe/Paris)")],
+        parameters=[
+            OpenApiParameter(
+                "month",
+                str,
+                description="YYYY-MM (Europe/Paris)",
+                pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+            )
+        ],
         responses={200: InvoiceOut(many=True), 400: OpenApiResponse(description="`invalid_month`")},
     )
     def get(self, request, **kwargs):
         return self.list(request)
 
 
-class InvoiceDetailApi(generics.GenericAPIView):
-    """One invoice its reader may see: the household it was issued to, the farm's members
-    (in its name or addressed to it), staff; anyone else gets 404. JSON, or its PDF with
-    ``Accept: application/pdf`` (or ``/invoices/<number>.pdf``)."""
-
+class _InvoiceApi(generics.GenericAPIView):
     serializer_class = InvoiceOut
-    renderer_classes = [renderers.JSONRenderer, PdfRenderer]
     filter_backends: list = []
+
+    def handle_exception(self, exc):
+        """A refusal is JSON (``code``, ``message``), whatever the client accepts."""
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = renderers.JSONRenderer()
+        self.request.accepted_media_type = "application/json"
+        return response
+
+    def pdf(self, invoice):
+        response = Response(invoice_pdf(invoice.pk), content_type=PdfRenderer.media_type)
+        response["Content-Disposition"] = content_disposition_header(
+            False, invoice_filename(invoice)
+        )
+        return response
+
+
+class InvoiceDetailApi(_InvoiceApi):
+    """One invoice its reader may see: the household it was issued to, the farm's members
+    (in its name or addressed to it), the point's hosts (its commission invoices), staff;
+    anyone else gets 404. JSON, or its PDF with ``Accept: application/pdf``."""
+
+    renderer_classes = [renderers.JSONRenderer, PdfRenderer]
 
     @extend_schema(
         responses={
             (200, "application/json"): InvoiceOut,
             (200, "application/pdf"): OpenApiTypes.BINARY,
-            404: OpenApiResponse(description="`not_found`"),
+            (404, "application/json"): OpenApiResponse(description="`not_found`"),
         }
     )
     def get(self, request, number: str, **kwargs):
         invoice = invoice_reads.invoice_for(request.user, number)
         if request.accepted_renderer.format == "pdf":
-            response = Response(invoice_pdf(invoice.pk), content_type=PdfRenderer.media_type)
-            response["Content-Disposition"] = content_disposition_header(
-                False, invoice_filename(invoice)
-            )
-            return response
+            return self.pdf(invoice)
         return Response(InvoiceOut(invoice).data)
+
+
+class InvoicePdfApi(_InvoiceApi):
+    """The invoice's stored PDF (the same readers as its JSON)."""
+
+    renderer_classes = [PdfRenderer]
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (404, "application/json"): OpenApiResponse(description="`not_found`"),
+        }
+    )
+    def get(self, request, number: str, **kwargs):
+        return self.pdf(invoice_reads.invoice_for(request.user, number))

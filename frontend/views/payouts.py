@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from billing import mandates, selectors
 from billing.models import Payout
 from common.csv import csv_response, csv_text
+from common.money import csv_euros
 from payments.errors import PaymentUnavailable
 from payments.services import connect
 from pickup.selectors import hosted_point
@@ -201,25 +202,21 @@ _CSV_HEADER = [
 ]
 
 
-def _euros(cents: int) -> str:
-    return f"{cents / 100:.2f}".replace(".", ",")
-
-
 def _csv(request, payee: Payee):
     rows = (
         [
             timezone.localtime(p.distribution.starts_at).strftime("%d/%m/%Y %H:%M"),
             p.distribution.pickup_point.name,
-            _euros(p.sales_cents),
-            _euros(p.host_cents),
-            _euros(p.platform_cents),
-            _euros(p.net_cents),
+            csv_euros(p.sales_cents),
+            csv_euros(p.host_cents),
+            csv_euros(p.platform_cents),
+            csv_euros(p.net_cents),
             payout_status_label(p),
-            _euros(p.sent_cents),
-            _euros(p.reversed_cents),
-            _euros(p.debt_cents),
-            _euros(p.season_cents),
-            _euros(p.disputed_cents),
+            csv_euros(p.sent_cents),
+            csv_euros(p.reversed_cents),
+            csv_euros(p.debt_cents),
+            csv_euros(p.season_cents),
+            csv_euros(p.disputed_cents),
         ]
         for p in payee.payouts()
     )

@@ -136,6 +136,11 @@ def test_a_late_correction_issues_a_credit_note_naming_the_invoice(
         (line.product_name, 2, 600)
     ]
     assert invoiced_per_line(invoice)[line.pk] == (1, 300)
+    # In the month's summary the credit note is negative, the French way.
+    from billing.invoice_reads import summary_csv
+
+    rows = summary_csv([invoice, note]).splitlines()
+    assert rows[2].startswith(f"{note.number};Avoir sur vente;") and rows[2].endswith(";-6,00")
     text = _text(note)
     assert "Avoir" in text and f"facture n° {invoice.number}" in text
     # Nothing more on a second run.
@@ -286,7 +291,7 @@ def test_the_farm_lists_its_month_and_downloads_the_zip(client, week):
         "Numéro", "Type", "Date", "Acheteur", "Facture corrigée", "Total HT (EUR)",
         "TVA 5,5\u00a0% (EUR)", "TVA 20\u00a0% (EUR)", "Total TVA (EUR)", "Total TTC (EUR)",
     ]  # fmt: skip
-    assert rows[1][0] == invoices[0].number and rows[1][-1] == "18.00" and rows[1][-3] == "1.50"
+    assert rows[1][0] == invoices[0].number and rows[1][-1] == "18,00" and rows[1][-3] == "1,50"
     # A bad month is a 404; another farm's page too.
     assert client.get(f"/producteur/{farm.producer.slug}/factures/?mois=2026-13").status_code == 404
     assert client.get(f"/producteur/{other.producer.slug}/factures/").status_code == 404
@@ -322,6 +327,11 @@ def test_the_api_lists_a_farms_month_and_gives_json_or_pdf(week):
     pdf = api.get(f"/api/v1/invoices/{invoice.number}/", HTTP_ACCEPT="application/pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert api.get(detail["pdf_url"]).content.startswith(b"%PDF")
+    # A refusal is JSON with its code, even to a client asking for a PDF.
+    missing = api.get("/api/v1/invoices/FV-P1-2026-999999/", HTTP_ACCEPT="application/pdf")
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    missing = api.get("/api/v1/invoices/FV-P1-2026-999999.pdf")
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
 
     household = APIClient()
     household.force_authenticate(first.household)
@@ -395,3 +405,18 @@ def test_the_operator_downloads_any_invoices_as_one_zip(operator, week):
     assert response["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert sorted(n for n in names if n.endswith(".pdf")) == [f"{n}.pdf" for n in numbers]
+
+
+def test_a_stored_pdf_lost_is_made_again_and_an_altered_one_refused(week, caplog):
+    invoice = Invoice.objects.get(order=week[3][0])
+    first = invoice_pdf(invoice.pk)
+    invoice.refresh_from_db()
+    invoice.pdf.storage.delete(invoice.pdf.name)
+    again = invoice_pdf(invoice.pk)
+    assert again.startswith(b"%PDF") and "missing: made again" in caplog.text
+    invoice.refresh_from_db()
+    assert invoice.pdf.storage.exists(invoice.pdf.name) and first != b""
+    with invoice.pdf.storage.open(invoice.pdf.name, "wb") as altered:
+        altered.write(b"%PDF-1.7 not the invoice")
+    with pytest.raises(ValueError, match="altered"):
+        invoice_pdf(invoice.pk)

@@ -18,6 +18,9 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.demo import DEMO_PASSWORD, demo_email
+from accounts.models import User
+from billing.demo import ACTIVE_FARM
+from billing.invoicing import issue_distribution_invoices
 from orders.models import Order, OrderLine
 from pickup.models import Distribution, PickupPoint
 from pickup.selectors import catalogue_offers
@@ -47,7 +50,10 @@ START_LOGGED_IN = [
     "/compte/credit/recharger/",
     "/compte/credit/rembourser/",
     "/compte/cartes/",
+    "/compte/factures/",  # « Mes factures » (the demo household's has an invoice: below)
 ]
+# Pages of one role only (anyone else gets a 404), opened first too.
+START_FOR_ROLE = {"producer": [f"/producteur/{ACTIVE_FARM}/factures/"]}  # its demo invoices
 VIEWPORTS = [{"width": 390, "height": 844}, {"width": 1366, "height": 900}]
 # WCAG 1.4.10 and 1.4.4: 320 CSS px, and a 1280 px window at 200 % zoom (640 CSS px).
 REFLOW_WIDTHS = [320, 640]
@@ -84,7 +90,7 @@ def _crawl(page: Page, base: str, audit: Audit, role: str, broken: list[str]) ->
     """Open each kind of page reachable from the start pages once and audit it; a link that
     answers an error goes to ``broken``."""
     seen_kinds: set[str] = set()
-    queue = deque(START + (START_LOGGED_IN if ROLES[role] else []))
+    queue = deque(START + (START_LOGGED_IN if ROLES[role] else []) + START_FOR_ROLE.get(role, []))
     while queue and len(seen_kinds) < MAX_KINDS_PER_ROLE:
         path = queue.popleft()
         kind = view_name(path.split("?")[0])
@@ -125,6 +131,41 @@ def _closed_distribution_with_orders(point: PickupPoint) -> Distribution:
                 quantity=1,
             )
     return distribution
+
+
+def _invoiced_order_for(household) -> Order:
+    """An order of ``household`` at the demo's finished sale, invoiced in the name of the farm
+    under mandate: « Mes factures » and the order's page then list an invoice."""
+    sold = (
+        OrderLine.objects.filter(
+            order__distribution__status="done",
+            producer__slug=ACTIVE_FARM,
+            estimated_weight_g__isnull=True,
+        )
+        .select_related("order")
+        .first()
+    )
+    order = Order.objects.create(
+        household=household,
+        distribution_id=sold.order.distribution_id,
+        idempotency_key="a11y-invoice",
+        status=Order.Status.CONFIRMED,
+        pickup_code="KMF7P",
+        total_cents=sold.unit_price_cents,
+    )
+    OrderLine.objects.create(
+        order=order,
+        offer_id=sold.offer_id,
+        producer_id=sold.producer_id,
+        product_name=sold.product_name,
+        producer_name=sold.producer_name,
+        unit_price_cents=sold.unit_price_cents,
+        vat_rate=sold.vat_rate,
+        quantity=1,
+    )
+    issued = issue_distribution_invoices(distribution_id=sold.order.distribution_id)
+    assert [invoice.household_id for invoice in issued] == [household.pk]
+    return order
 
 
 def _states_behind_forms(
@@ -186,6 +227,8 @@ def test_no_axe_violation_on_any_page_of_the_demo_for_any_role(
     closed = _closed_distribution_with_orders(
         PickupPoint.objects.get(hosts__email=demo_email("hote"))
     )
+    # An invoice for the demo household (the farm's own demo invoices are the neighbours').
+    _invoiced_order_for(User.objects.get(email=demo_email("foyer")))
     axe_source = AXE_JS.read_text()
     audit, broken = Audit(), []
     request.config.stash.setdefault(AUDITS, []).append(audit)

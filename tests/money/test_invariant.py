@@ -26,6 +26,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from billing.invoicing import issue_distribution_invoices
+from billing.mandates import accept_mandate
 from common.errors import DomainError
 from handover.services import cancel_distribution, mark_collected, mark_no_shows
 from orders.models import Order, OrderLine, Settlement
@@ -45,7 +47,7 @@ from payments.services.topups import pay_topup, start_topup
 from payments.services.wallet import add_credit, set_refund_preference
 from payments.services.withdrawals import withdraw_credit
 from pickup.schedule import week_of
-from producers.models import Product
+from producers.models import Producer, Product
 from subscriptions.models import BasketSeason, Subscription
 from subscriptions.services import (
     cancel_subscription,
@@ -56,6 +58,7 @@ from subscriptions.services import (
     subscribe,
 )
 from subscriptions.services.credited import credit_all_missed_weeks
+from tests.billing.invoicing import FLAT_RATE, FRANCHISE, LIABLE
 from tests.factories import DistributionFactory, UserFactory
 from tests.orders.conftest import stocked_farm, weighed_offer
 from tests.payments.fakes import DECLINED, VISA
@@ -120,6 +123,13 @@ class Money(RuleBasedStateMachine):
             skip_deadline_hours=12,
         )
         self.season.pickup_points.add(self.distribution.pickup_point)
+        # Three farms under mandate, three VAT regimes: their sales are invoiced once final,
+        # and every correction after that credited (reconcile checks both).
+        for farm, identity in [(a, LIABLE), (b, FLAT_RATE), (basket_farm, FRANCHISE)]:
+            Producer.objects.filter(pk=farm.producer.pk).update(**identity)
+            accept_mandate(
+                kind="producer", ref=farm.producer.pk, name=farm.producer.name, by=UserFactory()
+            )
         self.households = [UserFactory() for _ in range(3)]
         self.host = UserFactory()
         self.orders: list[int] = []
@@ -153,6 +163,14 @@ class Money(RuleBasedStateMachine):
                 return action(*args, **kwargs)
             except DomainError:
                 return None
+            finally:
+                self.after_commit()
+
+    def after_commit(self):
+        """What a commit sets off for billing (the payout job after a correction): the
+        distribution's invoices and credit notes, once its sale is final."""
+        if hasattr(self, "distribution"):
+            issue_distribution_invoices(distribution_id=self.distribution.pk, now=self.now)
 
     # --- what people do ---------------------------------------------------------------------
     @precondition(lambda self: self.selling)
@@ -313,6 +331,7 @@ class Money(RuleBasedStateMachine):
         never weighed charged at their estimate)."""
         credit_all_missed_weeks()
         charge_unweighed_orders()
+        self.after_commit()
 
     @precondition(lambda self: self.closed)
     @rule()
