@@ -29,9 +29,9 @@ from billing.invoice_reads import next_month
 from billing.invoicing import (
     LineDraft,
     correction_drafts,
-    farm_identity,
     issue,
     issue_credit_note,
+    party,
     platform_identity,
 )
 from billing.mandates import current_mandate
@@ -83,19 +83,6 @@ def _shares(lines, **where) -> tuple[int, int]:
         host=Coalesce(Sum("host_share_cents"), 0),
     )
     return sums["platform"], sums["host"]
-
-
-def point_identity(point: PickupPoint) -> dict:
-    """The host's identity, as its pickup point holds it."""
-    return {
-        "name": point.name,
-        "legal_name": point.legal_name.strip() or point.name,
-        "address": point.address,
-        "siret": point.siret,
-        "vat_number": point.vat_number if point.vat_regime == legal.LIABLE else "",
-        "vat_regime": point.vat_regime,
-        "vat_mention": legal.vat_mention(point),
-    }
 
 
 def farm_drafts(month: date, platform_cents: int, host_cents: int) -> list[LineDraft]:
@@ -173,7 +160,7 @@ def issue_farm_commission(farm_id: int, month: date, now: datetime) -> Invoice |
                 issuer_kind=Invoice.Issuer.PLATFORM,
                 issuer_id=None,
                 seller=seller,
-                buyer=farm_identity(farm),
+                buyer=party(farm),
                 lines=drafts,
                 vat_liable=True,
                 operation_date=_month_end(month),
@@ -206,7 +193,7 @@ def issue_host_commission(point_id: int, month: date, now: datetime) -> Invoice 
             _month_lines(month), order__distribution__pickup_point=point
         )
         drafts = host_drafts(month, point, host_cents)
-        seller = point_identity(point) if allowed else existing.seller
+        seller = party(point) if allowed else existing.seller
 
         def create() -> Invoice:
             return issue(

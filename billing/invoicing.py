@@ -36,7 +36,7 @@ from common.money import round_cents, vat_breakdown, vat_included
 from handover.reports import sold_lines
 from orders.models import Order, OrderLine
 from orders.services.placing import lock_distribution
-from pickup.models import Distribution
+from pickup.models import Distribution, PickupPoint
 from producers import legal
 from producers.models import Producer
 
@@ -81,15 +81,16 @@ def next_number(prefix: str, year: int) -> str:
 # --- Who is named ------------------------------------------------------------------------
 
 
-def farm_identity(farm: Producer) -> dict:
+def party(owner: Producer | PickupPoint) -> dict:
+    """A farm's (or a host's, as its point holds it) identity, as an invoice copies it."""
     return {
-        "name": farm.name,
-        "legal_name": farm.legal_name.strip() or farm.name,
-        "address": farm.address,
-        "siret": farm.siret,
-        "vat_number": farm.vat_number if farm.vat_regime == legal.LIABLE else "",
-        "vat_regime": farm.vat_regime,
-        "vat_mention": legal.vat_mention(farm),
+        "name": owner.name,
+        "legal_name": owner.legal_name.strip() or owner.name,
+        "address": owner.address,
+        "siret": owner.siret,
+        "vat_number": owner.vat_number if owner.vat_regime == legal.LIABLE else "",
+        "vat_regime": owner.vat_regime,
+        "vat_mention": legal.vat_mention(owner),
     }
 
 
@@ -301,7 +302,7 @@ def _issue_sale(distribution: Distribution, lines: list[OrderLine], farm: Produc
         document=Invoice.Document.INVOICE,
         issuer_kind=Invoice.Issuer.FARM,
         issuer_id=farm.pk,
-        seller=farm_identity(farm),
+        seller=party(farm),
         buyer=household_identity(order),
         lines=[_sale_draft(line) for line in lines],
         vat_liable=farm.vat_regime == legal.LIABLE,
@@ -398,7 +399,7 @@ def _credit_note_for(
     drafts = correction_drafts(invoice, current, lambda row: row.order_line_id)
     if not drafts:
         return None
-    seller = farm_identity(farm) if legal.legal_identity_complete(farm) else invoice.seller
+    seller = party(farm) if legal.legal_identity_complete(farm) else invoice.seller
     return issue_credit_note(invoice, drafts, seller, now)
 
 

@@ -14,9 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
-from billing.commissions import point_identity
 from billing.documents import render_invoice_pdf
-from billing.invoicing import LineDraft, farm_identity, issue, platform_identity
+from billing.invoicing import LineDraft, issue, party, platform_identity
 from tests.billing.invoicing import FLAT_RATE, LIABLE
 from tests.factories import PickupPointFactory, ProducerFactory
 
@@ -44,7 +43,7 @@ def _sale(farm, lines, *, liable, language="fr"):
             document="invoice",
             issuer_kind="producer",
             issuer_id=farm.pk,
-            seller=farm_identity(farm),
+            seller=party(farm),
             buyer=HOUSEHOLD,
             lines=lines,
             vat_liable=liable,
@@ -138,7 +137,7 @@ def test_a_host_under_the_franchise_invoices_its_commission_to_the_platform():
             document="invoice",
             issuer_kind="pickup_point",
             issuer_id=point.pk,
-            seller=point_identity(point),
+            seller=party(point),
             buyer=platform_identity(),
             lines=[LineDraft("Commission de point de retrait — novembre 2026", 1, 2000, 4175)],
             vat_liable=False,

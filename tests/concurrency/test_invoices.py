@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from billing.invoicing import LineDraft, farm_identity, issue, issue_distribution_invoices
+from billing.invoicing import LineDraft, issue, issue_distribution_invoices, party
 from billing.models import Invoice, InvoiceLine, InvoiceSequence
 from billing.tasks import issue_due_invoices_task
 from tests.billing.invoicing import FLAT_RATE, FRANCHISE, LIABLE, sell_and_finish, under_mandate
@@ -45,7 +45,7 @@ def _issue(farm, now, n) -> Invoice:
         document=Invoice.Document.INVOICE,
         issuer_kind=Invoice.Issuer.FARM,
         issuer_id=farm.pk,
-        seller=farm_identity(farm),
+        seller=party(farm),
         buyer={"name": f"Client {n}", "address": ""},
         lines=[
             LineDraft(
