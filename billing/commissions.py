@@ -29,12 +29,12 @@ from billing.invoice_reads import next_month
 from billing.invoicing import (
     LineDraft,
     correction_drafts,
+    invoicing_blocker,
     issue,
     issue_credit_note,
     party,
     platform_identity,
 )
-from billing.mandates import current_mandate
 from billing.models import Invoice, Payout
 from handover.reports import sold_lines
 from pickup.models import Distribution, PickupPoint
@@ -130,16 +130,6 @@ def _month_end(month: date) -> date:
     return next_month(month) - timedelta(days=1)
 
 
-def host_blocker(point: PickupPoint) -> str:
-    """Why no commission invoice is issued in the host's name: ``"mandate"``, ``"identity"``
-    or ``""``."""
-    if current_mandate(Payout.Payee.HOST, point.pk) is None:
-        return "mandate"
-    if not legal.legal_identity_complete(point):
-        return "identity"
-    return ""
-
-
 def issue_farm_commission(farm_id: int, month: date, now: datetime) -> Invoice | None:
     with transaction.atomic():
         farm = Producer.objects.select_for_update().get(pk=farm_id)
@@ -184,9 +174,7 @@ def issue_host_commission(point_id: int, month: date, now: datetime) -> Invoice 
             pickup_point=point,
             period=month,
         ).first()
-        allowed = legal.legal_identity_complete(point) and current_mandate(
-            Payout.Payee.HOST, point.pk
-        )
+        allowed = not invoicing_blocker(Payout.Payee.HOST, point)
         if existing is None and not allowed:
             return None
         _platform, host_cents = _shares(

@@ -112,21 +112,19 @@ def household_identity(order: Order) -> dict:
     return {"name": household.get_full_name() or household.email, "address": ""}
 
 
-def can_invoice_for(farm: Producer) -> bool:
-    """The farm has accepted the current mandate and told its whole legal identity."""
-    return (
-        legal.legal_identity_complete(farm)
-        and current_mandate(Payout.Payee.FARM, farm.pk) is not None
-    )
-
-
-def invoicing_blocker(farm: Producer) -> str:
-    """Why no invoice is issued in the farm's name: ``"mandate"``, ``"identity"`` or ``""``."""
-    if current_mandate(Payout.Payee.FARM, farm.pk) is None:
+def invoicing_blocker(kind: str, owner: Producer | PickupPoint) -> str:
+    """Why no invoice is issued in the name of a farm (``kind`` ``producer``) or a host
+    (``pickup_point``): ``"mandate"`` (the current one not accepted), ``"identity"`` (its
+    legal identity incomplete), or ``""``: it may be invoiced."""
+    if current_mandate(kind, owner.pk) is None:
         return "mandate"
-    if not legal.legal_identity_complete(farm):
+    if not legal.legal_identity_complete(owner):
         return "identity"
     return ""
+
+
+def can_invoice_for(farm: Producer) -> bool:
+    return not invoicing_blocker(Payout.Payee.FARM, farm)
 
 
 # --- Writing a document ------------------------------------------------------------------

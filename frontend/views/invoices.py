@@ -14,7 +14,6 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from billing import invoice_reads as reads
-from billing.commissions import host_blocker
 from billing.documents import invoice_filename, invoice_pdf
 from billing.invoicing import invoicing_blocker
 from billing.mandates import current_mandate
@@ -59,7 +58,7 @@ def _page(request, payee: Payee):
         months[0] if months else timezone.localdate().replace(day=1)
     )
     invoices = list(_invoices(payee, month))
-    blocker = invoicing_blocker(payee.obj) if payee.is_farm else host_blocker(payee.obj)
+    blocker = invoicing_blocker(payee.kind, payee.obj)
     return render(
         request,
         "frontend/invoices/payee.html",
