@@ -10,6 +10,11 @@ urlpatterns = [
         views.ProducerInvoiceListApi.as_view(),
         name="producer-invoice-list",
     ),
+    path(
+        "pickup-points/<int:pk>/invoices/",
+        views.PointInvoiceListApi.as_view(),
+        name="pickup-point-invoice-list",
+    ),
     path("invoices/<str:number>.pdf", views.InvoicePdfApi.as_view(), name="invoice-pdf"),
     path("invoices/<str:number>/", views.InvoiceDetailApi.as_view(), name="invoice-detail"),
     path(

@@ -143,10 +143,7 @@ class InvalidMonth(Invalid):
     default_message = _("The month is written YYYY-MM, for example 2026-12.")
 
 
-class ProducerInvoiceListApi(mixins.ListModelMixin, _ProducerApi):
-    """Invoices issued in the farm's name and addressed to it, newest first (members
-    only); ``?month=2026-12`` keeps those issued that month (Europe/Paris)."""
-
+class _InvoiceList(mixins.ListModelMixin):
     serializer_class = InvoiceOut
 
     def get_queryset(self):
@@ -154,7 +151,7 @@ class ProducerInvoiceListApi(mixins.ListModelMixin, _ProducerApi):
             month = invoice_reads.parse_month(self.request.query_params.get("month"))
         except ValueError:
             raise InvalidMonth(errors={"month": [str(InvalidMonth.default_message)]}) from None
-        return invoice_reads.producer_invoices(self.payee(), month)
+        return self.invoices(self.payee(), month)
 
     @extend_schema(
         parameters=[
@@ -169,6 +166,20 @@ class ProducerInvoiceListApi(mixins.ListModelMixin, _ProducerApi):
     )
     def get(self, request, **kwargs):
         return self.list(request)
+
+
+class ProducerInvoiceListApi(_InvoiceList, _ProducerApi):
+    """Invoices issued in the farm's name and addressed to it, newest first (members
+    only); ``?month=2026-12`` keeps those issued that month (Europe/Paris)."""
+
+    invoices = staticmethod(invoice_reads.producer_invoices)
+
+
+class PointInvoiceListApi(_InvoiceList, _PointApi):
+    """The host's commission invoices at the point, issued in its name, newest first (hosts
+    only); ``?month=2026-12`` as for a farm."""
+
+    invoices = staticmethod(invoice_reads.point_invoices)
 
 
 class _InvoiceApi(generics.GenericAPIView):

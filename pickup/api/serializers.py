@@ -68,6 +68,10 @@ class HostPointOutput(BoundedModelSerializer):
             "is_active",
             "hosts",
             "payout_account",
+            "legal_name",
+            "siret",
+            "vat_regime",
+            "vat_number",
         ]
         read_only_fields = fields
 

@@ -35,6 +35,7 @@ from pickup.errors import (
     TooFar,
 )
 from pickup.models import Distribution, PickupPoint, Supplier
+from producers.api.serializers import LegalIdentityIn
 from producers.selectors import producer_for_member
 
 MAX_RADIUS_KM = 200
@@ -138,7 +139,7 @@ class HostPointListApi(generics.ListAPIView):
 
 
 class HostPointDetailApi(APIView):
-    class PickupPointChangeInput(ModelBounds, serializers.Serializer):
+    class PickupPointChangeInput(ModelBounds, LegalIdentityIn):
         class Meta:
             model = PickupPoint
 
@@ -150,6 +151,7 @@ class HostPointDetailApi(APIView):
         cutoff_hours = serializers.IntegerField(required=False, min_value=1, max_value=14 * 24)
         opens_days = serializers.IntegerField(required=False, min_value=1, max_value=60)
         is_active = serializers.BooleanField(required=False)
+        # The host's legal identity, for its commission invoices (``legal_*`` inherited).
 
     @extend_schema(responses={200: HostPointOutput})
     def get(self, request, pk: int):

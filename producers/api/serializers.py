@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common import siret as ids
 from common.api import BoundedModelSerializer, ModelBounds
 from payments.api.serializers import PayoutAccountField
 from producers.models import MAX_WEIGHT_MARGIN_BP, Catalogue, Offer, Producer, Product
@@ -65,7 +66,39 @@ class ProducerOut(BoundedModelSerializer):
     )
 
 
-class ProducerUpdateIn(ModelBounds, serializers.Serializer):
+class IdentifierField(serializers.CharField):
+    """A SIRET or VAT number as people type it: its spaces are removed before it is bounded
+    and checked (``732 829 320 00074`` fits the 14 characters of its column)."""
+
+    def to_internal_value(self, data):
+        return ids.normalize(super().to_internal_value(data))
+
+
+class LegalIdentityIn(serializers.Serializer):
+    """A legal identity sent by its owner (a farm; a host for its point): checked by
+    ``producers.legal`` (the codes below)."""
+
+    legal_name = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    siret = IdentifierField(
+        max_length=20,
+        allow_blank=True,
+        required=False,
+        help_text="14 digits; spaces are removed. Refused with `invalid_siret`.",
+    )
+    vat_regime = serializers.ChoiceField(
+        choices=Producer.VatRegime.choices, allow_blank=True, required=False
+    )
+    vat_number = IdentifierField(
+        max_length=20,
+        allow_blank=True,
+        required=False,
+        help_text="FR + 2-character key + SIREN; required when `vat_regime` is `liable`. "
+        "Refused with `invalid_vat_number`, `vat_number_required` or "
+        "`vat_number_siren_mismatch`.",
+    )
+
+
+class ProducerUpdateIn(ModelBounds, LegalIdentityIn):
     class Meta:
         model = Producer
 
@@ -78,24 +111,6 @@ class ProducerUpdateIn(ModelBounds, serializers.Serializer):
         max_value=MAX_WEIGHT_MARGIN_BP,
         required=False,
         help_text=WEIGHT_MARGIN_HELP + " Applies to orders placed afterwards.",
-    )
-    legal_name = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    siret = serializers.CharField(
-        max_length=20,
-        allow_blank=True,
-        required=False,
-        help_text="14 digits; spaces are removed. Refused with `invalid_siret`.",
-    )
-    vat_regime = serializers.ChoiceField(
-        choices=Producer.VatRegime.choices, allow_blank=True, required=False
-    )
-    vat_number = serializers.CharField(
-        max_length=20,
-        allow_blank=True,
-        required=False,
-        help_text="FR + 2-character key + SIREN; required when `vat_regime` is `liable`. "
-        "Refused with `invalid_vat_number`, `vat_number_required` or "
-        "`vat_number_siren_mismatch`.",
     )
 
 

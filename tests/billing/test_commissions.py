@@ -141,3 +141,34 @@ def test_the_farm_and_the_host_find_their_commission_invoices(client, month):
     assert "(votre commission)" in page.content.decode()
     assert client.get(f"/factures/{commission.number}.pdf").status_code == 200
     assert client.get(f"/factures/{host_invoice.number}.pdf").status_code == 404
+
+
+def test_the_host_reads_its_invoices_and_sets_its_legal_identity_through_the_api(month):
+    from rest_framework.test import APIClient
+
+    _distribution, _farm, point, _line, _first, next_month, _after = month
+    with time_machine.travel(_at(next_month + timedelta(days=1))):
+        issue_due_commissions()
+    host = UserFactory()
+    point.hosts.add(host)
+    api = APIClient()
+    api.force_authenticate(host)
+    listed = api.get(f"/api/v1/pickup-points/{point.pk}/invoices/").json()
+    results = listed["results"] if isinstance(listed, dict) else listed
+    assert [r["number"] for r in results] == [Invoice.objects.get(kind="host").number]
+    assert results[0]["seller"]["vat_mention"] == "TVA non applicable, art. 293 B du CGI"
+
+    refused = api.patch(
+        f"/api/v1/host/pickup-points/{point.pk}/", {"siret": "12345678901234"}, format="json"
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "invalid_siret"
+    changed = api.patch(
+        f"/api/v1/host/pickup-points/{point.pk}/",
+        {"vat_regime": "liable", "vat_number": "FR44732829320", "siret": "732 829 320 00074"},
+        format="json",
+    )
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["siret"] == "73282932000074" and changed.json()["vat_regime"] == "liable"
+    stranger = APIClient()
+    stranger.force_authenticate(UserFactory())
+    assert stranger.get(f"/api/v1/pickup-points/{point.pk}/invoices/").status_code == 404

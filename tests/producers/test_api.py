@@ -195,3 +195,14 @@ def test_the_producers_part_of_the_schema_generates_without_warnings():
     validate_schema(schema)
     assert not GENERATOR_STATS, dict(GENERATOR_STATS._warn_cache)
     assert len(schema["paths"]) == 12
+
+
+def test_a_siret_and_vat_number_typed_with_spaces_are_stored_without(api_client, member):
+    response = api_client.patch(
+        url("producer-detail", producer_id=member.pk),
+        {"siret": "732 829 320 00074", "vat_regime": "liable", "vat_number": "FR 44 732829320"},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    member.refresh_from_db()
+    assert (member.siret, member.vat_number) == ("73282932000074", "FR44732829320")
