@@ -60,6 +60,9 @@ def test_the_demo_household_orders_pays_and_sees_it_confirmed_after_the_close(
     field.dispatch_event("change")
     basket = page.locator("#basket")
     expect(basket).to_contain_text(offer.product.name)  # swapped in by htmx, no reload
+    # Filling the field may have sent a second basket update: let it finish first (the test
+    # server's threads share one SQLite connection; two requests at once break it).
+    page.wait_for_load_state("networkidle")
     page.screenshot(path=artifacts_dir / "checkout-basket.png", full_page=True)
 
     basket.locator("button[type=submit]").click()
