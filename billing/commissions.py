@@ -1,5 +1,6 @@
-"""The month's commission invoices (state-driven, idempotent), once every distribution of the
-month is final:
+"""The month's commission invoices (state-driven, idempotent), each once the payee's
+distributions of the month are over and final (a distribution elsewhere that is late holds
+no one else back):
 
 - **the platform to each farm** (``FC-CC-…``): its commission on the farm's sales of the
   month, and on a separate line the pickup points' service (the hosts' share), which the
@@ -59,15 +60,20 @@ def month_name(month: date) -> str:
         return formats.date_format(month, "F Y")
 
 
-def month_final(month: date, now: datetime) -> bool:
-    """The month is over and each of its distributions is final (or cancelled)."""
+def month_final(month: date, now: datetime, **where) -> bool:
+    """The month is over and each of its distributions that took orders (of a farm:
+    ``orders__lines__producer_id=…``; at a point: ``pickup_point_id=…``) is final. One that
+    took none, or was cancelled, holds nothing back."""
     start, end = month_span(month)
     if now < end:
         return False
-    distributions = Distribution.objects.filter(starts_at__gte=start, starts_at__lt=end).exclude(
-        status=Distribution.Status.CANCELLED
+    distributions = (
+        Distribution.objects.filter(starts_at__gte=start, starts_at__lt=end, **where)
+        .exclude(status=Distribution.Status.CANCELLED)
+        .filter(orders__isnull=False)
+        .distinct()
     )
-    return all(payable(d, now) for d in distributions.select_related("pickup_point"))
+    return all(payable(d, now) for d in distributions)
 
 
 def _month_lines(month: date):
@@ -115,15 +121,13 @@ def _by_description(row) -> str:
     return row.description
 
 
-def _settle(
-    existing: Invoice | None, drafts: list[LineDraft], seller: dict, now, create
-) -> Invoice | None:
+def _settle(existing: Invoice | None, drafts: list[LineDraft], now, create) -> Invoice | None:
     """Issue the month's invoice (``create``), or the credit note bringing it to ``drafts``."""
     if existing is None:
         return create() if drafts else None
-    current = {d.description: (d.quantity, d.total_incl_cents) for d in drafts}
+    current = {d.description: (d.quantity, d.total_incl_cents, d.unit) for d in drafts}
     corrections = correction_drafts(existing, current, _by_description)
-    return issue_credit_note(existing, corrections, seller, now) if corrections else None
+    return issue_credit_note(existing, corrections, now) if corrections else None
 
 
 def _month_end(month: date) -> date:
@@ -141,7 +145,6 @@ def issue_farm_commission(farm_id: int, month: date, now: datetime) -> Invoice |
             producer=farm,
             period=month,
         ).first()
-        seller = platform_identity()
 
         def create() -> Invoice:
             return issue(
@@ -149,7 +152,7 @@ def issue_farm_commission(farm_id: int, month: date, now: datetime) -> Invoice |
                 document=Invoice.Document.INVOICE,
                 issuer_kind=Invoice.Issuer.PLATFORM,
                 issuer_id=None,
-                seller=seller,
+                seller=platform_identity(),
                 buyer=party(farm),
                 lines=drafts,
                 vat_liable=True,
@@ -160,7 +163,7 @@ def issue_farm_commission(farm_id: int, month: date, now: datetime) -> Invoice |
                 paid_at=now,  # withheld from the month's payouts
             )
 
-        return _settle(existing, drafts, seller, now, create)
+        return _settle(existing, drafts, now, create)
 
 
 def issue_host_commission(point_id: int, month: date, now: datetime) -> Invoice | None:
@@ -181,7 +184,6 @@ def issue_host_commission(point_id: int, month: date, now: datetime) -> Invoice 
             _month_lines(month), order__distribution__pickup_point=point
         )
         drafts = host_drafts(month, point, host_cents)
-        seller = party(point) if allowed else existing.seller
 
         def create() -> Invoice:
             return issue(
@@ -189,7 +191,7 @@ def issue_host_commission(point_id: int, month: date, now: datetime) -> Invoice 
                 document=Invoice.Document.INVOICE,
                 issuer_kind=Invoice.Issuer.HOST,
                 issuer_id=point.pk,
-                seller=seller,
+                seller=party(point),
                 buyer=platform_identity(),
                 lines=drafts,
                 vat_liable=point.vat_regime == legal.LIABLE,
@@ -200,13 +202,13 @@ def issue_host_commission(point_id: int, month: date, now: datetime) -> Invoice 
                 paid_at=now,  # paid by the month's transfers to the host
             )
 
-        return _settle(existing, drafts, seller, now, create)
+        return _settle(existing, drafts, now, create)
 
 
 def issue_month_commissions(month: date, now=None) -> list[Invoice]:
     """Every commission document due for ``month`` (nothing before the month is final)."""
     now = now or timezone.now()
-    if not month_final(month, now):
+    if now < month_span(month)[1]:
         return []
     lines = _month_lines(month)
     farms = sorted(set(lines.values_list("producer_id", flat=True)))
@@ -218,8 +220,18 @@ def issue_month_commissions(month: date, now=None) -> list[Invoice]:
     points = sorted(
         {*points, *already.exclude(pickup_point=None).values_list("pickup_point_id", flat=True)}
     )
-    issued = [issue_farm_commission(farm_id, month, now) for farm_id in farms]
-    issued += [issue_host_commission(point_id, month, now) for point_id in points]
+    # Each payee once its own distributions of the month are final: one stuck elsewhere
+    # holds no one else back.
+    issued = [
+        issue_farm_commission(farm_id, month, now)
+        for farm_id in farms
+        if month_final(month, now, orders__lines__producer_id=farm_id)
+    ]
+    issued += [
+        issue_host_commission(point_id, month, now)
+        for point_id in points
+        if month_final(month, now, pickup_point_id=point_id)
+    ]
     return [invoice for invoice in issued if invoice is not None]
 
 

@@ -11,10 +11,9 @@ from collections import defaultdict
 
 from django.db.models import Sum
 
+from billing.invoicing import sales_gaps
 from billing.models import Invoice, InvoiceLine, InvoiceSequence
 from common.money import format_eur
-from handover.reports import sold_lines
-from orders.models import LINE_CENTS, Settlement
 
 NUMBER = re.compile(r"^(?P<prefix>.+)-(?P<year>\d{4})-(?P<serial>\d{6})$")
 
@@ -74,40 +73,11 @@ def _credited() -> list[str]:
 
 
 def _sales() -> list[str]:
-    problems = []
-    invoiced: dict[tuple[int, int], int] = defaultdict(int)
-    numbers = {}
-    for document in Invoice.objects.filter(kind=Invoice.Kind.SALE).only(
-        "number", "document", "order_id", "producer_id", "total_incl_cents"
-    ):
-        sign = -1 if document.is_credit_note else 1
-        invoiced[document.order_id, document.producer_id] += sign * document.total_incl_cents
-        if not document.is_credit_note:
-            numbers[document.order_id, document.producer_id] = document.number
-    orders = {order_id for order_id, _farm in invoiced}
-    # A correction whose settlement has not run yet gets its credit note after it.
-    settling = set(
-        Settlement.objects.filter(
-            order_id__in=orders,
-            status__in=(Settlement.Status.PENDING, Settlement.Status.WEIGHING),
-        ).values_list("order_id", flat=True)
-    )
-    sold = {
-        (row["order_id"], row["producer_id"]): row["total"]
-        for row in sold_lines()
-        .filter(order_id__in=orders)
-        .values("order_id", "producer_id")
-        .annotate(total=Sum(LINE_CENTS))
-    }
-    for key, cents in sorted(invoiced.items()):
-        if key[0] in settling:
-            continue
-        if cents != sold.get(key, 0):
-            problems.append(
-                f"invoice {numbers.get(key, '?')}: invoices {format_eur(cents)} after its "
-                f"credit notes, the order's lines of the farm cost {format_eur(sold.get(key, 0))}"
-            )
-    return problems
+    return [
+        f"invoice {gap.number}: invoices {format_eur(gap.invoiced_cents)} after its credit "
+        f"notes, the order's lines of the farm cost {format_eur(gap.sold_cents)}"
+        for gap in sales_gaps()
+    ]
 
 
 def check_invoices() -> list[str]:

@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
 from billing.final import payable
@@ -34,7 +34,7 @@ from billing.models import BillingMandate, Invoice, InvoiceLine, InvoiceSequence
 from billing.tasks import render_invoice_pdf_task
 from common.money import round_cents, vat_breakdown, vat_included
 from handover.reports import sold_lines
-from orders.models import Order, OrderLine
+from orders.models import LINE_CENTS, Order, OrderLine, Settlement
 from orders.services.placing import lock_distribution
 from pickup.models import Distribution, PickupPoint
 from producers import legal
@@ -338,18 +338,20 @@ def correction_drafts(
     invoice: Invoice, current: dict, key: Callable[[InvoiceLine], object]
 ) -> list[LineDraft]:
     """The lines of the credit note bringing ``invoice`` (and its earlier notes) down to
-    ``current`` (per key: (quantity, cents) sold now; a key absent: nothing left). Sold above
-    what was invoiced cannot happen once final (a correction only gives back): logged."""
+    ``current`` (per key: (quantity, cents, unit) sold now; a key absent: nothing left). A
+    line now counted in another unit (a piece invoiced at its estimate, weighed since) gets
+    back an amount, not a quantity. Sold above what was invoiced cannot happen once final (a
+    correction only gives back): logged."""
     left = invoiced_left(invoice, key)
     drafts = []
     for row in invoice.lines.order_by("position"):
         quantity, cents = left[key(row)]
-        now_quantity, now_cents = current.get(key(row), (Decimal(0), 0))
+        now_quantity, now_cents, unit = current.get(key(row), (Decimal(0), 0, row.unit))
         if now_cents > cents:
             logger.error("Invoice %s: line %s sold above what was invoiced", invoice, row.pk)
         if now_cents >= cents:
             continue
-        given_back = quantity - now_quantity
+        given_back = quantity - now_quantity if unit == row.unit else Decimal(0)
         drafts.append(
             LineDraft(
                 description=row.description,
@@ -364,18 +366,20 @@ def correction_drafts(
     return drafts
 
 
-def issue_credit_note(invoice: Invoice, drafts: list[LineDraft], seller: dict, now) -> Invoice:
-    """A credit note correcting ``invoice``: the same series' issuer, buyer and references."""
+def issue_credit_note(invoice: Invoice, drafts: list[LineDraft], now) -> Invoice:
+    """A credit note correcting ``invoice``: its issuer's series, and as the invoice says the
+    seller, the buyer, the VAT regime and the date of the operation it corrects (a farm that
+    changed regime since does not change what it invoiced)."""
     return issue(
         kind=invoice.kind,
         document=Invoice.Document.CREDIT_NOTE,
         issuer_kind=invoice.issuer_kind,
         issuer_id=invoice.issuer_id,
-        seller=seller,
+        seller=invoice.seller,
         buyer=invoice.buyer,
         lines=drafts,
         vat_liable=invoice.vat_liable,
-        operation_date=timezone.localtime(now).date(),
+        operation_date=invoice.operation_date,
         now=now,
         corrects=invoice,
         order_id=invoice.order_id,
@@ -393,18 +397,61 @@ def _credit_note_for(
     invoice: Invoice, lines: list[OrderLine], farm: Producer, now
 ) -> Invoice | None:
     """The credit note making a sales invoice match what is sold now, or None."""
-    current = {line.pk: (_sold_quantity(line)[0], line.total_cents) for line in lines}
+    current = {line.pk: (*_sold_quantity(line), line.total_cents) for line in lines}
+    current = {pk: (quantity, cents, unit) for pk, (quantity, unit, cents) in current.items()}
     drafts = correction_drafts(invoice, current, lambda row: row.order_line_id)
-    if not drafts:
-        return None
-    seller = party(farm) if legal.legal_identity_complete(farm) else invoice.seller
-    return issue_credit_note(invoice, drafts, seller, now)
+    return issue_credit_note(invoice, drafts, now) if drafts else None
+
+
+@dataclass(frozen=True)
+class SalesGap:
+    """A sales invoice whose net (less its credit notes) is not what the lines cost now."""
+
+    number: str
+    distribution_id: int
+    invoiced_cents: int
+    sold_cents: int
+
+
+def sales_gaps() -> list[SalesGap]:
+    """Every sales invoice that, with its credit notes, invoices other than what its order's
+    lines of the farm cost now — but for orders whose settlement has not run yet (their
+    credit note comes after it). Three queries."""
+    invoiced: dict[tuple[int, int], int] = defaultdict(int)
+    invoices: dict[tuple[int, int], Invoice] = {}
+    for document in Invoice.objects.filter(kind=Invoice.Kind.SALE).only(
+        "number", "document", "order_id", "producer_id", "distribution_id", "total_incl_cents"
+    ):
+        key = (document.order_id, document.producer_id)
+        invoiced[key] += (-1 if document.is_credit_note else 1) * document.total_incl_cents
+        if not document.is_credit_note:
+            invoices[key] = document
+    orders = {order_id for order_id, _farm in invoiced}
+    settling = set(
+        Settlement.objects.filter(
+            order_id__in=orders,
+            status__in=(Settlement.Status.PENDING, Settlement.Status.WEIGHING),
+        ).values_list("order_id", flat=True)
+    )
+    sold = {
+        (row["order_id"], row["producer_id"]): row["total"]
+        for row in sold_lines()
+        .filter(order_id__in=orders)
+        .values("order_id", "producer_id")
+        .annotate(total=Sum(LINE_CENTS))
+    }
+    return [
+        SalesGap(invoices[key].number, invoices[key].distribution_id, cents, sold.get(key, 0))
+        for key, cents in sorted(invoiced.items())
+        if key[0] not in settling and cents != sold.get(key, 0) and key in invoices
+    ]
 
 
 def issue_due_invoices(now=None) -> int:
     """The periodic sweep: distributions with lines sold by a farm under mandate and not
     invoiced yet (a farm that accepted its mandate, or completed its identity, after the
-    sale). Corrections issue their credit notes at once (the payout job runs after each)."""
+    sale), and those with an invoice its lines no longer match (a correction's credit note,
+    when the payout job that follows each correction ran before its settlement)."""
     now = now or timezone.now()
     mandated = BillingMandate.objects.filter(
         payee_kind=Payout.Payee.FARM,
@@ -430,7 +477,9 @@ def issue_due_invoices(now=None) -> int:
         .values_list("order__distribution_id", flat=True)
         .distinct()
     )
+    # A correction whose settlement ran after the payout job: its credit note is due now.
+    late = {gap.distribution_id for gap in sales_gaps()}
     issued = 0
-    for distribution_id in sorted(set(due)):
+    for distribution_id in sorted(set(due) | late):
         issued += len(issue_distribution_invoices(distribution_id=distribution_id, now=now))
     return issued

@@ -20,7 +20,8 @@ from payments.models import Capture, CreditEntry, Payment, Refund, SavedCard
 PROVISIONAL_STATUSES = (Order.Status.AWAITING_PAYMENT, Order.Status.PAID)
 
 # What a credit movement about an order says, from the last part of its reference
-# (``order-<id>-<what>``, ``payment-<id>-close``, ``basket-order-<id>-close``).
+# (``order-<id>-<what>``, ``payment-<id>-close``, ``basket-order-<id>-close``; a correction's
+# ``…-<reason>-r<revision>``).
 CREDIT_REASONS = {
     "change": Refund.Reason.HOUSEHOLD.label,
     "close": Refund.Reason.CLOSE.label,
@@ -132,10 +133,14 @@ class Receipt:
         return max(self.total_cents + self.order.margin_cents - self.kept_cents, 0)
 
 
-def order_credit_references(order: Order, payments: Iterable[Payment]) -> tuple[str, list[str]]:
-    """The credit ledger's references about ``order``: a prefix and exact references."""
-    exact = [f"basket-order-{order.pk}-close", *(f"payment-{p.pk}-close" for p in payments)]
-    return f"order-{order.pk}-", exact
+def order_credit_references(
+    order: Order, payments: Iterable[Payment]
+) -> tuple[tuple[str, ...], list[str]]:
+    """The credit ledger's references about ``order``: prefixes (``order-<id>-…``; a basket's
+    ``basket-order-<id>-…``: its close, and its prepayment given back by a correction) and
+    exact references."""
+    exact = [f"payment-{p.pk}-close" for p in payments]
+    return (f"order-{order.pk}-", f"basket-order-{order.pk}-"), exact
 
 
 def _cards(order: Order, payments: Iterable[Payment], saved_cards: Mapping[str, SavedCard]):

@@ -66,10 +66,13 @@ def receipt(order: Order) -> Receipt:
     household's saved card (to name the card that paid). Five queries, whatever the rows."""
     lines = order.lines.select_related("producer").order_by("producer_name", "product_name", "pk")
     payments = list(Payment.objects.filter(purpose_kind=PAYMENT_KIND, purpose_id=order.pk))
-    prefix, exact = order_credit_references(order, payments)
-    credit = CreditEntry.objects.filter(
-        Q(reference__startswith=prefix) | Q(reference__in=exact), household_id=order.household_id
-    ).order_by("created_at", "pk")
+    prefixes, exact = order_credit_references(order, payments)
+    about = Q(reference__in=exact)
+    for prefix in prefixes:
+        about |= Q(reference__startswith=prefix)
+    credit = CreditEntry.objects.filter(about, household_id=order.household_id).order_by(
+        "created_at", "pk"
+    )
     return build_receipt(
         order=order,
         lines=lines,

@@ -172,3 +172,28 @@ def test_the_host_reads_its_invoices_and_sets_its_legal_identity_through_the_api
     stranger = APIClient()
     stranger.force_authenticate(UserFactory())
     assert stranger.get(f"/api/v1/pickup-points/{point.pk}/invoices/").status_code == 404
+
+
+def test_a_distribution_still_open_elsewhere_holds_back_only_its_own_payees(month):
+    _distribution, farm, point, _line, first, next_month, _after = month
+    # Another point's distribution of the same month, with an order, never closed.
+    from tests.billing.test_payouts import _order
+
+    elsewhere = DistributionFactory(
+        starts_at=_at(first + timedelta(days=27)),
+        ends_at=_at(first + timedelta(days=27)) + timedelta(hours=2),
+    )
+    other = stocked_farm(elsewhere, prices=(500,), name="Ferme d'ailleurs")
+    with time_machine.travel(elsewhere.opens_at + timedelta(minutes=1)):
+        _order(elsewhere, [(other.offers[0], 1)], "elsewhere")
+    with time_machine.travel(_at(next_month + timedelta(days=1))):
+        issue_due_commissions()
+    assert set(
+        Invoice.objects.filter(period=first).values_list("kind", "producer_id", "pickup_point_id")
+    ) == {
+        ("commission", farm.pk, None),
+        ("host", None, point.pk),
+    }
+    assert not month_final(
+        first, _at(next_month + timedelta(days=1)), pickup_point_id=elsewhere.pickup_point_id
+    )

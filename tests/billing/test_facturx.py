@@ -154,7 +154,7 @@ def _credit_note(invoice: Invoice, cents=CREDITED) -> Invoice:
         for line, part in zip(invoice.lines.order_by("position"), cents, strict=True)
     ]
     with transaction.atomic():
-        return issue_credit_note(invoice, drafts, invoice.seller, _now(10))
+        return issue_credit_note(invoice, drafts, _now(10))
 
 
 def _unpaid_sale() -> Invoice:

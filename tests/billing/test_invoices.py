@@ -420,3 +420,118 @@ def test_a_stored_pdf_lost_is_made_again_and_an_altered_one_refused(week, caplog
         altered.write(b"%PDF-1.7 not the invoice")
     with pytest.raises(ValueError, match="altered"):
         invoice_pdf(invoice.pk)
+
+
+# --- What an outside review found ----------------------------------------------------------
+
+
+def test_a_late_correction_settled_after_the_payout_job_still_gets_its_credit_note(
+    fake_stripe, django_capture_on_commit_callbacks
+):
+    from billing.services import settle_distribution_payouts
+    from orders.services.closing import settle_order
+    from orders.services.corrections import mark_delivered
+    from payments.reconcile import reconcile
+
+    capture = django_capture_on_commit_callbacks
+    distribution = DistributionFactory()
+    farm = stocked_farm(distribution, prices=(300,))
+    under_mandate(farm.producer)
+    (order,), after = sell_and_finish(
+        fake_stripe, capture, distribution, [("o", [(farm.offers[0], 3)])], [farm.producer]
+    )
+    late = after + timedelta(days=40)  # past the payouts' own re-checks
+    with time_machine.travel(late):
+        with capture(execute=False):
+            mark_delivered(producer=farm.producer, line_id=order.lines.get().pk, delivered=1)
+        # A worker runs the payout job before the settlement: not final yet, no note.
+        settle_distribution_payouts(distribution_id=distribution.pk)
+        assert not Invoice.objects.filter(document="credit_note").exists()
+        with capture(execute=True):
+            settle_order(order_id=order.pk)
+    assert any("invoices 9,00" in p for p in reconcile().problems)
+    with time_machine.travel(late + timedelta(hours=1)), capture(execute=True):
+        assert issue_due_invoices() == 1  # the hourly sweep
+    assert Invoice.objects.get(document="credit_note").total_incl_cents == 600
+    assert reconcile().problems == []
+
+
+def test_a_piece_invoiced_at_its_estimate_then_weighed_is_credited_an_amount(
+    fake_stripe, django_capture_on_commit_callbacks
+):
+    from orders.services.weighing import charge_unweighed_orders, enter_weight
+    from tests.orders.conftest import weighed_offer
+
+    capture = django_capture_on_commit_callbacks
+    distribution = DistributionFactory()
+    farm = stocked_farm(distribution, prices=(300,))
+    cheese = weighed_offer(farm, name="Tomme", grams=500, price=950)
+    under_mandate(farm.producer)
+    (order,), after = sell_and_finish(
+        fake_stripe, capture, distribution, [("w", [(cheese, 1)])], [farm.producer]
+    )
+    with time_machine.travel(after), capture(execute=True):
+        charge_unweighed_orders()  # the sweep: never weighed, charged at its estimate
+        pay_due_distributions()
+    invoice = Invoice.objects.get()
+    line = order.lines.get()
+    # Never weighed by the handover: charged (and invoiced) at its estimate, as one piece.
+    assert line.weight_g is None and line.weighed_cents == 950
+    assert [(r.quantity, r.unit) for r in invoice.lines.all()] == [(1, "")]
+    with time_machine.travel(after + timedelta(hours=1)), capture(execute=True):
+        enter_weight(producer=farm.producer, line_id=line.pk, weight_g=300)
+        pay_due_distributions()
+    line.refresh_from_db()
+    note = Invoice.objects.get(document="credit_note")
+    (row,) = note.lines.all()
+    assert (row.quantity, row.unit) == (1, "")  # an amount, not "1 piece − 0,3 kg"
+    assert note.total_incl_cents == 950 - line.total_cents > 0
+
+
+def test_a_credit_note_says_what_the_invoice_said(week, django_capture_on_commit_callbacks):
+    _distribution, farm, _other, (first, _second), after = week
+    producer = farm.producer
+    producer.vat_regime, producer.vat_number, producer.legal_name = "franchise", "", "Autre EI"
+    producer.save()
+    with time_machine.travel(after + timedelta(days=5)):
+        _mark(
+            OrderLine.objects.get(order=first, offer=farm.offers[0]),
+            1,
+            django_capture_on_commit_callbacks,
+        )
+    invoice = Invoice.objects.get(order=first, document="invoice")
+    note = Invoice.objects.get(document="credit_note")
+    assert note.seller == invoice.seller and note.vat_liable and note.vat_cents > 0
+    assert note.operation_date == invoice.operation_date  # the delivery it corrects
+    text = _text(note)
+    assert "EARL des Tilleuls" in text and "293 B" not in text and "Autre EI" not in text
+
+
+def test_a_basket_short_after_its_invoice_is_credited_and_its_receipt_says_so(
+    fake_stripe, django_capture_on_commit_callbacks
+):
+    from orders.selectors import receipt
+    from subscriptions.services.baskets import generate_basket_orders
+    from tests.billing.test_payouts import _active_account, _close_and_finish
+    from tests.subscriptions.conftest import active_subscription, make_amap
+
+    capture = django_capture_on_commit_callbacks
+    amap = make_amap()
+    under_mandate(amap.producer)
+    active_subscription(amap)
+    (basket,) = generate_basket_orders()
+    _active_account(fake_stripe, "producer", amap.producer.pk)
+    _active_account(fake_stripe, "pickup_point", amap.point.pk)
+    after = _close_and_finish(amap.distribution, capture)
+    with time_machine.travel(after + timedelta(minutes=1)), capture(execute=True):
+        pay_due_distributions()
+    order = Order.objects.get(pk=basket)
+    invoice = Invoice.objects.get(order=order)
+    assert invoice.total_incl_cents == order.prepaid_cents == receipt(order).kept_cents
+    with time_machine.travel(after + timedelta(hours=1)):
+        _mark(order.lines.get(), 0, capture)  # the basket did not come
+    note = Invoice.objects.get(order=order, document="credit_note")
+    assert note.total_incl_cents == invoice.total_incl_cents
+    # The prepayment came back as credit: the receipt shows it, and keeps nothing.
+    shown = receipt(Order.objects.get(pk=basket))
+    assert shown.credit_refunded_cents == invoice.total_incl_cents and shown.kept_cents == 0
