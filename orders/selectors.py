@@ -194,11 +194,13 @@ class Basket:
 
 
 def sold_per_producer(*, distribution: Distribution) -> dict[int, int]:
-    """Cents of active lines of active orders at ``distribution``, per producer (one query)."""
+    """Cents of active lines of paid orders at ``distribution``, per producer (one query):
+    what the close counts towards each farm's minimum (an order still unpaid at the cutoff
+    is cancelled first, it unlocks nothing)."""
     rows = (
         OrderLine.objects.filter(
             order__distribution=distribution,
-            order__status__in=ACTIVE_STATUSES,
+            order__status__in=[Order.Status.PAID, Order.Status.CONFIRMED],
             status=OrderLine.Status.ACTIVE,
         )
         .values("producer_id")

@@ -137,3 +137,22 @@ def test_the_host_closes_the_sale_after_the_cutoff(client, market, fake_stripe):
 
     client.force_login(UserFactory())
     assert client.post(close_url, {"confirm": "1"}).status_code == 404
+
+
+def test_what_is_left_to_unlock_counts_paid_orders_only_as_the_close_does(
+    client, market, fake_stripe
+):
+    from orders.services import pay_order, place_order
+
+    other = place_order(
+        household=UserFactory(),
+        distribution=market.distribution,
+        lines={market.b.offers[0].pk: 2},  # 8.70 € of farm B's 20 € minimum, not paid yet
+        idempotency_key="unpaid-neighbour",
+    )
+    client.force_login(market.household)
+    html = _add(client, market, market.b.offers[0], 2).content.decode()
+    assert "11,30\u00a0€" in html  # the unpaid order unlocks nothing: the close cancels it
+    pay_order(order=other, payment_method=VISA)
+    html = _add(client, market, market.b.offers[0], 2).content.decode()
+    assert "2,60\u00a0€" in html  # 20 € − 8.70 € paid − 8.70 € in the basket
