@@ -129,6 +129,15 @@ def upcoming_distributions(*, point: PickupPoint, limit: int = 8) -> QuerySet[Di
     ).order_by("starts_at")[:limit]
 
 
+def next_open_distribution(*, point: PickupPoint) -> Distribution | None:
+    """The point's soonest distribution taking orders now, or None."""
+    return (
+        point.distributions.filter(status=Status.OPEN, cutoff_at__gt=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+
+
 def approved_producers(*, point: PickupPoint) -> QuerySet[Producer]:
     """The active farms that come to ``point``."""
     return Producer.objects.filter(

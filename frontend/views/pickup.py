@@ -9,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +20,7 @@ from common.errors import DomainError
 from common.geo import AddressNotFound, GeocoderUnavailable, origin_from_query, parse_lat_lng
 from frontend.views.orders import basket_for
 from pickup import selectors, services
+from pickup.models import Distribution
 from pickup.selectors import ordering_open
 from producers.selectors import producer_for_member
 
@@ -133,7 +136,10 @@ def point_detail(request, slug: str):
 
 @require_GET
 def catalogue(request, slug: str, pk: int):
-    distribution = selectors.distribution_for_viewer(user=request.user, pk=pk)
+    try:
+        distribution = selectors.distribution_for_viewer(user=request.user, pk=pk)
+    except Http404:
+        return _sale_gone(request, slug, pk)
     if distribution.pickup_point.slug != slug:
         raise Http404
     return render(
@@ -147,6 +153,32 @@ def catalogue(request, slug: str, pk: int):
             "basket": basket_for(request, distribution),
         },
     )
+
+
+def _sale_gone(request, slug: str, pk: int):
+    """An old link to a sale that closed (or is not open yet, or was cancelled): the point's
+    next open sale, or the point's page, saying so. Any other link stays a 404."""
+    point = selectors.public_point(slug=slug)
+    gone = point.distributions.filter(pk=pk).first()
+    if gone is None:
+        raise Http404
+    if gone.status == Distribution.Status.SCHEDULED:
+        messages.info(
+            request,
+            _("This sale opens on %(date)s.")
+            % {"date": date_format(timezone.localtime(gone.opens_at), "l j F, H:i")},
+        )
+        return redirect("frontend:pickup_point", slug=point.slug)
+    upcoming = selectors.next_open_distribution(point=point)
+    if upcoming is None:
+        messages.info(request, _("This sale is closed. The next one is not open yet."))
+        return redirect("frontend:pickup_point", slug=point.slug)
+    messages.info(
+        request,
+        _("This sale is closed: here is the next one, for the distribution of %(date)s.")
+        % {"date": date_format(timezone.localtime(upcoming.starts_at), "l j F")},
+    )
+    return redirect("frontend:distribution_catalogue", slug=point.slug, pk=upcoming.pk)
 
 
 @login_required

@@ -142,10 +142,17 @@ def test_the_page_groups_by_farm_and_shows_each_minimum(client):
 
 def test_a_scheduled_distributions_catalogue_is_not_public(client):
     distribution = DistributionFactory(status="scheduled", days_ahead=10)
+    _stocked_farm(distribution, name="Ferme Secrète")
     url = reverse(
         "frontend:distribution_catalogue", args=[distribution.pickup_point.slug, distribution.pk]
     )
-    assert client.get(url).status_code == 404
+    # Its link leads to the point's page, saying when it opens; its offers are not shown.
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 302
+    assert response.url == reverse("frontend:pickup_point", args=[distribution.pickup_point.slug])
+    page = client.get(response.url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Cette vente ouvre le" in page
+    assert "Ferme Secrète produit 000" not in page
 
 
 def test_an_open_catalogue_is_reused_briefly_and_never_a_hosts_private_view(api_client, settings):
@@ -171,3 +178,44 @@ def test_an_open_catalogue_is_reused_briefly_and_never_a_hosts_private_view(api_
     assert api_client.get(url)["Cache-Control"] == "private, no-cache"
     api_client.force_authenticate(None)
     assert api_client.get(url).status_code == 404
+
+
+def test_a_link_to_a_closed_sale_leads_to_the_points_next_open_sale(client):
+    closed = DistributionFactory(status="closed", days_ahead=-3)
+    point = closed.pickup_point
+    url = reverse("frontend:distribution_catalogue", args=[point.slug, closed.pk])
+    # No sale open yet at the point: its page, saying so.
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="fr", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("frontend:pickup_point", args=[point.slug])
+    assert (
+        "Cette vente est close. La prochaine n’est pas encore ouverte." in response.content.decode()
+    )
+
+    upcoming = DistributionFactory(pickup_point=point, days_ahead=5)
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="fr", follow=True)
+    assert response.redirect_chain[-1][0] == reverse(
+        "frontend:distribution_catalogue", args=[point.slug, upcoming.pk]
+    )
+    assert "Cette vente est close : voici la prochaine" in response.content.decode()
+
+    scheduled = DistributionFactory(pickup_point=point, days_ahead=20, status="scheduled")
+    response = client.get(
+        reverse("frontend:distribution_catalogue", args=[point.slug, scheduled.pk]),
+        HTTP_ACCEPT_LANGUAGE="fr",
+        follow=True,
+    )
+    assert "Cette vente ouvre le" in response.content.decode()
+    # Another point's sale, or one that does not exist: still a 404.
+    other = DistributionFactory(status="closed", days_ahead=-3)
+    assert (
+        client.get(
+            reverse("frontend:distribution_catalogue", args=[point.slug, other.pk])
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            reverse("frontend:distribution_catalogue", args=[point.slug, 999999])
+        ).status_code
+        == 404
+    )
