@@ -519,7 +519,8 @@ def test_a_basket_short_after_its_invoice_is_credited_and_its_receipt_says_so(
     amap = make_amap()
     under_mandate(amap.producer)
     active_subscription(amap)
-    (basket,) = generate_basket_orders()
+    (basket,) = generate_basket_orders()  # the BasketOrder, the order behind it
+    basket = Order.objects.get(basket__pk=basket).pk
     _active_account(fake_stripe, "producer", amap.producer.pk)
     _active_account(fake_stripe, "pickup_point", amap.point.pk)
     after = _close_and_finish(amap.distribution, capture)
