@@ -9,7 +9,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from billing.commissions import issue_due_commissions, issue_month_commissions, month_final
+from billing.commissions import (
+    issue_due_commissions,
+    issue_month_commissions,
+    month_final,
+    month_span,
+)
 from billing.mandates import accept_mandate
 from billing.models import BillingMandate, Invoice
 from orders.models import OrderLine
@@ -38,7 +43,7 @@ def month(fake_stripe, django_capture_on_commit_callbacks):
         fake_stripe, capture, distribution, [("m", [(farm.offers[0], 3)])], [farm.producer]
     )
     line = OrderLine.objects.get(order=order)
-    first = after.astimezone().date().replace(day=1)
+    first = timezone.localtime(distribution.starts_at).date().replace(day=1)
     next_month = (first + timedelta(days=32)).replace(day=1)
     return distribution, farm.producer, point, line, first, next_month, after
 
@@ -49,8 +54,11 @@ def _at(day):
 
 def test_nothing_before_the_month_is_over(month):
     _distribution, _farm, _point, _line, first, _next, after = month
-    assert not month_final(first, after)
-    assert issue_month_commissions(first, after) == []
+    # The sale is final (its payouts made), the month not over yet (its last minute, when
+    # the distribution ended after it).
+    moment = min(after, month_span(first)[1] - timedelta(minutes=1))
+    assert not month_final(first, moment)
+    assert issue_month_commissions(first, moment) == []
 
 
 def test_the_platform_invoices_each_farm_and_each_host_invoices_the_platform(month):
