@@ -138,7 +138,9 @@ def test_the_farm_and_the_host_find_their_commission_invoices(client, month):
     host_invoice = Invoice.objects.get(kind="host")
     assert host_invoice.number in page.content.decode()
     assert Invoice.objects.get(kind="commission").number not in page.content.decode()
-    zipped = client.get(f"/hote/points/{point.pk}/factures/{host_invoice.issued_at:%Y-%m}.zip")
+    zipped = client.get(
+        f"/hote/points/{point.pk}/factures/{timezone.localtime(host_invoice.issued_at):%Y-%m}.zip"
+    )
     assert zipped.status_code == 200 and zipped["Content-Type"] == "application/zip"
     assert client.get(f"/factures/{host_invoice.number}.pdf").status_code == 200
 
