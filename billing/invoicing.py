@@ -264,14 +264,13 @@ def issue_distribution_invoices(*, distribution_id: int, now=None) -> list[Invoi
             .order_by("order_id", "producer_id", "pk")
         ):
             sold[line.order_id, line.producer_id].append(line)
-        invoices = {
-            (inv.order_id, inv.producer_id): inv
-            for inv in Invoice.objects.filter(
-                distribution=distribution,
-                kind=Invoice.Kind.SALE,
-                document=Invoice.Document.INVOICE,
-            )
-        }
+        invoices: dict[tuple[int, int], Invoice] = {}
+        net: dict[tuple[int, int], int] = defaultdict(int)  # invoiced, less credit notes
+        for document in Invoice.objects.filter(distribution=distribution, kind=Invoice.Kind.SALE):
+            key = (document.order_id, document.producer_id)
+            net[key] += (-1 if document.is_credit_note else 1) * document.total_incl_cents
+            if not document.is_credit_note:
+                invoices[key] = document
         farms = {
             farm.pk: farm
             for farm in Producer.objects.filter(
@@ -286,7 +285,9 @@ def issue_distribution_invoices(*, distribution_id: int, now=None) -> list[Invoi
             if invoice is None:
                 if producer_id in allowed and lines:
                     issued.append(_issue_sale(distribution, lines, farms[producer_id], now))
-            else:
+            elif net[key] != sum(line.total_cents for line in lines):
+                # Corrections only lower a line: an equal total means every line still is
+                # what was invoiced (no query per invoice that needs no note).
                 note = _credit_note_for(invoice, lines, farms[producer_id], now)
                 if note is not None:
                     issued.append(note)

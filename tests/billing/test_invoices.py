@@ -537,3 +537,31 @@ def test_a_basket_short_after_its_invoice_is_credited_and_its_receipt_says_so(
     # The prepayment came back as credit: the receipt shows it, and keeps nothing.
     shown = receipt(Order.objects.get(pk=basket))
     assert shown.credit_refunded_cents == invoice.total_incl_cents and shown.kept_cents == 0
+
+
+def test_running_the_invoicing_again_costs_the_same_whatever_the_orders(
+    fake_stripe, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from billing.invoicing import issue_distribution_invoices
+
+    capture = django_capture_on_commit_callbacks
+    counts = []
+    for orders in (2, 6):
+        distribution = DistributionFactory()
+        farm = stocked_farm(distribution, prices=(300,), stock=20)
+        under_mandate(farm.producer)
+        _placed, after = sell_and_finish(
+            fake_stripe,
+            capture,
+            distribution,
+            [(f"{orders}-{n}", [(farm.offers[0], 1)]) for n in range(orders)],
+            [farm.producer],
+        )
+        assert Invoice.objects.filter(distribution=distribution).count() == orders
+        with time_machine.travel(after), CaptureQueriesContext(connection) as queries:
+            assert issue_distribution_invoices(distribution_id=distribution.pk) == []
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
