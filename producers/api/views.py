@@ -83,7 +83,7 @@ class ProducerDetailApi(_Api):
     serializer_class = ProducerOut
 
     def get(self, request, producer_id: int):
-        return Response(ProducerOut(self.producer).data)
+        return Response(ProducerOut(self.producer, context=self.get_serializer_context()).data)
 
     @extend_schema(
         request=ProducerUpdateIn,
@@ -94,7 +94,12 @@ class ProducerDetailApi(_Api):
     )
     def put(self, request, producer_id: int):
         data = validated(ProducerUpdateIn, request.data)
-        return Response(ProducerOut(services.update_producer(producer=self.producer, **data)).data)
+        return Response(
+            ProducerOut(
+                services.update_producer(producer=self.producer, **data),
+                context=self.get_serializer_context(),
+            ).data
+        )
 
     @extend_schema(
         request=ProducerUpdateIn,
@@ -105,7 +110,12 @@ class ProducerDetailApi(_Api):
     )
     def patch(self, request, producer_id: int):
         data = validated(ProducerUpdateIn, request.data, partial=True)
-        return Response(ProducerOut(services.update_producer(producer=self.producer, **data)).data)
+        return Response(
+            ProducerOut(
+                services.update_producer(producer=self.producer, **data),
+                context=self.get_serializer_context(),
+            ).data
+        )
 
 
 # --- Products -------------------------------------------------------------------------------
@@ -133,7 +143,10 @@ class ProductListApi(mixins.ListModelMixin, _Api):
     def post(self, request, producer_id: int):
         data = validated(ProducerProductIn, request.data)
         product = services.create_product(producer=self.producer, **data)
-        return Response(ProducerProductOut(product).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ProducerProductOut(product, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ProductDetailApi(_Api):
@@ -143,7 +156,9 @@ class ProductDetailApi(_Api):
         return selectors.product_of(producer=self.producer, product_id=self.kwargs["product_id"])
 
     def get(self, request, producer_id: int, product_id: int):
-        return Response(ProducerProductOut(self.get_object()).data)
+        return Response(
+            ProducerProductOut(self.get_object(), context=self.get_serializer_context()).data
+        )
 
     @extend_schema(
         request=ProducerProductIn,
@@ -170,7 +185,7 @@ class ProductDetailApi(_Api):
     def _update(self, request, *, partial: bool):
         data = validated(ProducerProductIn, request.data, partial=partial)
         product = services.update_product(product=self.get_object(), **data)
-        return Response(ProducerProductOut(product).data)
+        return Response(ProducerProductOut(product, context=self.get_serializer_context()).data)
 
     @extend_schema(
         responses={
