@@ -85,7 +85,7 @@ def prepare(upload: File | bytes) -> PreparedPhoto:
     most, at least 400 pixels on its shortest side, 50 megapixels at most. Raises a
     :class:`~producers.errors.PhotoRefused` (on ``photo``) that says why."""
     data = _read(upload)
-    digest = hashlib.sha256(data).hexdigest()[:20]
+    digest = digest_of(data)
     if digest in _prepared:
         _prepared.move_to_end(digest)
         return _prepared[digest]
@@ -94,6 +94,11 @@ def prepare(upload: File | bytes) -> PreparedPhoto:
     while len(_prepared) > _PREPARED_KEPT:
         _prepared.popitem(last=False)
     return photo
+
+
+def digest_of(data: bytes) -> str:
+    """What a file's renditions are named after."""
+    return hashlib.sha256(data).hexdigest()[:20]
 
 
 def _read(upload: File | bytes) -> bytes:
