@@ -44,7 +44,7 @@ class PhotoFields(forms.Form):
     file is an error next to it and nothing is saved."""
 
     photo = forms.FileField(
-        label=_("Photo"),
+        label=_("Choose a photo"),
         required=False,
         widget=forms.FileInput(attrs={"accept": photos.ACCEPT}),
         help_text=_(
