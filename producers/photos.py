@@ -240,13 +240,12 @@ def _delete_after_commit(name: str) -> None:
         transaction.on_commit(lambda: [storage.delete(n) for n in names])
 
 
-def _store(*, owner: Photographed, photo: PreparedPhoto) -> str:
+def _store(*, owner: Photographed, photo: PreparedPhoto) -> None:
     storage = photo_storage()
     for (width, ext), content in photo.files.items():
         name = _name(owner, photo.digest, width, ext)
         if not storage.exists(name):  # same digest, same bytes: already there
             storage.save(name, ContentFile(content))
-    return _name(owner, photo.digest, photo.largest_width, "jpg")
 
 
 @transaction.atomic
@@ -261,7 +260,7 @@ def update_photo(
     description of the one it has (``alt``), or remove it (``remove``; a new photo wins over
     it). A photo always has a description (``photo_alt_required`` otherwise). The renditions
     it no longer uses are deleted after the commit; sending the same file again changes
-    nothing."""
+    nothing but the files it finds missing."""
     old_name, old_alt = owner.photo.name or "", owner.photo_alt
     alt = old_alt if alt is None else alt.strip()
     if photo is None and remove:
@@ -270,10 +269,10 @@ def update_photo(
         name = old_name if photo is None else _name(owner, photo.digest, photo.largest_width, "jpg")
         if name and not alt:
             raise PhotoAltRequired()
+    if photo is not None:
+        _store(owner=owner, photo=photo)  # writes only the files missing
     if (name, alt) == (old_name, old_alt):
         return owner
-    if photo is not None:
-        name = _store(owner=owner, photo=photo)
     owner.photo.name, owner.photo_alt = name, alt
     owner.save(update_fields=["photo", "photo_alt"])
     if old_name and old_name != name:

@@ -165,6 +165,9 @@ def test_replacing_removing_or_deleting_deletes_the_old_files(
         photos.update_photo(owner=product, photo=photos.prepare(image_bytes(color=(0, 90, 0))))
     assert callbacks == []  # the same file again: nothing changes
     assert all(exists(n) for n in second)
+    photos.photo_storage().delete(second[0])  # a file lost (media not restored)...
+    photos.update_photo(owner=product, photo=photos.prepare(image_bytes(color=(0, 90, 0))))
+    assert all(exists(n) for n in second)  # ...is written again
 
     with django_capture_on_commit_callbacks(execute=True):
         photos.update_photo(owner=product, remove=True)
