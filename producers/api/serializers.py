@@ -76,6 +76,18 @@ class PhotoField(serializers.Field):
 PhotoField = extend_schema_field(PhotoOut(allow_null=True))(PhotoField)
 
 
+class PhotoUploadIn(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="JPEG, PNG or WebP (read from the content), 8 MB at most, at least 400 pixels "
+        "on its shortest side, 50 megapixels at most; cropped to 4:3 around its centre. "
+        "Refused with `photo_type`, `photo_unreadable`, `photo_too_large`, `photo_too_small` "
+        "or `photo_too_many_pixels`."
+    )
+    alt = serializers.CharField(
+        max_length=250, help_text="What the photo shows, for people who cannot see it."
+    )
+
+
 class ProducerOut(BoundedModelSerializer):
     payout_account = PayoutAccountField("producer", read_only=True)
     photo = PhotoField()

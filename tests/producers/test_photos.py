@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.template import Context, Template
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 from PIL import ExifTags, Image
 
@@ -33,6 +34,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+MULTIPART = MULTIPART_CONTENT
 
 
 def image_bytes(size=(1200, 900), fmt="JPEG", color=(200, 120, 40), **save) -> bytes:
@@ -345,3 +347,39 @@ def test_the_farm_sends_its_own_photo_and_a_new_product_with_one(client, farm):
     new["photo"] = SimpleUploadedFile("mache.webp", image_bytes(fmt="WEBP"))
     assert client.post(create, new).status_code == 302
     assert farm.products.get(name="Mâche").photo.name.startswith("photos/products/")
+
+
+def test_the_farm_api_sends_and_removes_a_photo(client):
+    user = UserFactory()
+    product = ProductFactory()
+    product.producer.members.add(user)
+    client.force_login(user)
+    url = reverse(
+        "api:producers:product-photo",
+        kwargs={"producer_id": product.producer_id, "product_id": product.pk},
+    )
+    text = SimpleUploadedFile("photo.jpg", b"hello" * 100)
+    refused = client.put(url, encode_multipart(BOUNDARY, {"file": text, "alt": "Carottes"}),
+                         content_type=MULTIPART)  # fmt: skip
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "photo_type"
+    assert list(refused.json()["errors"]) == ["photo"]
+
+    upload = SimpleUploadedFile("photo.png", image_bytes(fmt="PNG"))
+    no_alt = client.put(url, encode_multipart(BOUNDARY, {"file": upload}), content_type=MULTIPART)
+    assert no_alt.status_code == 400 and no_alt.json()["code"] == "invalid"
+
+    upload.seek(0)
+    sent = client.put(url, encode_multipart(BOUNDARY, {"file": upload, "alt": "Carottes"}),
+                      content_type=MULTIPART)  # fmt: skip
+    assert sent.status_code == 200
+    assert sent.json()["photo"]["alt"] == "Carottes"
+    assert len(sent.json()["photo"]["renditions"]) == 3
+
+    removed = client.delete(url)
+    assert removed.status_code == 200 and removed.json()["photo"] is None
+    farm_url = reverse("api:producers:producer-photo", kwargs={"producer_id": product.producer_id})
+    upload.seek(0)
+    farm = client.put(farm_url, encode_multipart(BOUNDARY, {"file": upload, "alt": "La ferme"}),
+                      content_type=MULTIPART)  # fmt: skip
+    assert farm.status_code == 200 and farm.json()["photo"]["alt"] == "La ferme"
