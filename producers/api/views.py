@@ -419,9 +419,10 @@ class _PhotoApi(_Api):
         return Response(self.serializer_class(owner, context=self.get_serializer_context()).data)
 
     def put(self, request, **kwargs):
+        owner = self.owner()  # another farm's (or none): 404 before the body is read
         data = validated(PhotoUploadIn, request.data)
         photo = photos.prepare(data["file"])
-        return self.answer(photos.update_photo(owner=self.owner(), photo=photo, alt=data["alt"]))
+        return self.answer(photos.update_photo(owner=owner, photo=photo, alt=data["alt"]))
 
     def delete(self, request, **kwargs):
         return self.answer(photos.update_photo(owner=self.owner(), remove=True))
