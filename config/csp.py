@@ -32,7 +32,12 @@ STRIPE_CONNECT_ONBOARDING = "https://connect.stripe.com"
 
 
 def content_security_policy(
-    *, map_tile_url: str, stripe_js_url: str, stripe_api_base: str, report_uri: str = ""
+    *,
+    map_tile_url: str,
+    stripe_js_url: str,
+    stripe_api_base: str,
+    report_uri: str = "",
+    media_url: str = "",
 ) -> dict:
     """The CONTENT_SECURITY_POLICY setting for these peers."""
     stripe_js = origin(stripe_js_url)
@@ -41,7 +46,8 @@ def content_security_policy(
         "script-src": _sources(SELF, stripe_js),
         "style-src": [SELF, NONCE],
         # data: for Leaflet's blank tile and Swagger UI's icons
-        "img-src": _sources(SELF, "data:", origin(map_tile_url)),
+        # the photos' storage, when it is on another origin (a bucket, a CDN)
+        "img-src": _sources(SELF, "data:", origin(map_tile_url), origin(media_url)),
         "connect-src": _sources(SELF, stripe_js, origin(stripe_api_base) or STRIPE_API),
         "frame-src": _sources(stripe_js, *STRIPE_EXTRA_FRAMES.get(stripe_js or "", [])),
         "object-src": [NONE],

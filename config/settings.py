@@ -163,9 +163,13 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns at start when it is missing
 # Uploads and issued documents (invoice PDFs): under VAR_DIR in the embedded mode.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-MEDIA_URL = "media/"
+# Where the photos are read from: a bucket's or CDN's address in production (docs/photos.md).
+MEDIA_URL = env_str("MEDIA_URL", "media/")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Product and farm photos are public (their renditions' URLs go in pages as they are);
+    # in production point this one at a public bucket and leave "default" (invoices) private.
+    "photos": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -316,6 +320,7 @@ _CSP = content_security_policy(
     stripe_js_url=STRIPE_JS_URL,
     stripe_api_base=STRIPE_API_BASE,
     report_uri=env_str("CSP_REPORT_URI"),
+    media_url=MEDIA_URL,
 )
 if env_bool("CSP_REPORT_ONLY", False):  # to try a change: browsers report, block nothing
     CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP

@@ -1,10 +1,12 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views import set_language
 from common.views import healthz
+from frontend.views.media import photo_file
 from payments.webhooks import stripe_connect_webhook, stripe_webhook
 
 urlpatterns = [
@@ -28,6 +30,12 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]
+
+# Photos from MEDIA_ROOT when the app serves them itself (development, the embedded demo).
+if not settings.PRODUCTION and "://" not in settings.MEDIA_URL:
+    urlpatterns.append(
+        re_path(rf"^{settings.MEDIA_URL.strip('/')}/photos/(?P<path>.+)$", photo_file)
+    )
 
 # Under /api/, the errors Django answers itself are JSON too (common.views).
 handler400 = "common.views.bad_request"

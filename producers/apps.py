@@ -12,3 +12,12 @@ class ProducersConfig(AppConfig):
         from producers.privacy import PRODUCERS_DATA
 
         register_personal_data(PRODUCERS_DATA)
+
+        # A product's or farm's photo files go with it, however it is deleted.
+        from django.db.models.signals import post_delete
+
+        from producers.models import Producer, Product
+        from producers.photos import delete_files_of
+
+        for model in (Producer, Product):
+            post_delete.connect(delete_files_of, sender=model, dispatch_uid=f"photos-{model}")

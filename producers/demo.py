@@ -2,10 +2,12 @@
 this ISO week and the next one (idempotent: rows are matched by their natural keys)."""
 
 from decimal import Decimal
+from pathlib import Path
 
 from django.utils import timezone
 
-from producers.models import Catalogue, Offer, Producer, Product
+from producers import photos
+from producers.models import Catalogue, Offer, Photographed, Producer, Product
 from producers.weeks import current_week, next_week
 
 DEMO_PRODUCERS = [
@@ -147,6 +149,75 @@ DRAFT_NEXT_WEEK_FARM = "jardins-de-la-deule"
 SOLD_BY_WEIGHT = {"Courge butternut", "Tomme fermière", "Cuisses de poulet", "Filets de poulet"}
 
 
+# Illustrations made for the demo (``devtools/demo_photos.py``), with their descriptions.
+DEMO_PHOTOS_DIR = Path(__file__).resolve().parent / "demo_photos"
+FARM_PHOTOS = {
+    "jardins-de-la-deule": ("ferme-maraichage.jpg", "Une grange rouge et deux serres au bord de "
+                            "champs cultivés en rangs"),
+    "ferme-des-trois-chenes": ("ferme-laitiere.jpg", "Deux vaches au pré devant la ferme et "
+                               "trois chênes"),
+    "fournil-de-la-pevele": ("ferme-fournil.jpg", "Le fournil et son four à bois allumé, au "
+                             "milieu des blés"),
+    "vergers-de-la-lys": ("ferme-verger.jpg", "Des rangées de pommiers chargés de fruits rouges"),
+    "volailles-de-mormal": ("ferme-volailles.jpg", "Des poules en plein air devant leur "
+                            "poulailler, en lisière de forêt"),
+    "rucher-des-weppes": ("ferme-rucher.jpg", "Trois ruches jaunes dans une prairie fleurie"),
+}  # fmt: skip
+PRODUCT_PHOTOS = {
+    "Carottes des sables": ("carottes.jpg", "Trois carottes orange avec leurs fanes vertes"),
+    "Pommes de terre Charlotte": ("pommes-de-terre.jpg", "Trois pommes de terre"),
+    "Chicons de pleine terre": ("chicons.jpg", "Trois chicons blancs aux pointes jaunes"),
+    "Mâche": ("mache.jpg", "Des rosettes de mâche bien vertes"),
+    "Poireaux": ("poireaux.jpg", "Trois poireaux, blancs et verts"),
+    "Courge butternut": ("courge.jpg", "Une courge butternut"),
+    "Panier de légumes de saison": ("panier.jpg", "Un cageot de légumes de saison"),
+    "Lait cru entier": ("lait.jpg", "Deux bouteilles de lait"),
+    "Yaourts nature (lot de 4)": ("pots.jpg", "Des pots de yaourt blancs"),
+    "Beurre doux de baratte": ("beurre.jpg", "Une plaquette de beurre"),
+    "Tomme fermière": ("tomme.jpg", "Une tomme entamée"),
+    "Crème crue": ("pots.jpg", "Des pots blancs de crème"),
+    "Fromage blanc": ("pots.jpg", "Des pots blancs de fromage blanc"),
+    "Pain de campagne au levain": ("pain.jpg", "Un pain de campagne rond et doré"),
+    "Miche au petit épeautre": ("pain.jpg", "Une miche ronde et dorée"),
+    "Baguette de tradition": ("baguette.jpg", "Une baguette"),
+    "Pain aux graines": ("pain.jpg", "Un pain rond et doré"),
+    "Brioche au beurre": ("brioche.jpg", "Une brioche à trois boules"),
+    "Farine de blé T80": ("farine.jpg", "Un sac de farine marqué d'un épi de blé"),
+    "Pommes Reinette des Flandres": ("pommes.jpg", "Trois pommes rouges"),
+    "Poires Conférence": ("poires.jpg", "Deux poires vertes"),
+    "Colis de pommes à cuire": ("pommes.jpg", "Trois pommes rouges"),
+    "Jus de pomme": ("bouteilles.jpg", "Une bouteille ambrée et une bouteille verte"),
+    "Cidre fermier brut": ("bouteilles.jpg", "Une bouteille ambrée et une bouteille verte"),
+    "Compote de pommes": ("bocal.jpg", "Un bocal de compote"),
+    "Poulet fermier entier": ("poulet.jpg", "Deux cuisses de poulet rôties"),
+    "Cuisses de poulet": ("poulet.jpg", "Deux cuisses de poulet rôties"),
+    "Filets de poulet": ("poulet.jpg", "Des morceaux de poulet rôtis"),
+    "Œufs plein air (boîte de 6)": ("oeufs.jpg", "Une boîte de six œufs"),
+    "Œufs plein air (douzaine)": ("oeufs.jpg", "Une boîte d'œufs"),
+    "Rillettes de poulet": ("bocal.jpg", "Un bocal de rillettes"),
+    "Miel de printemps": ("miel.jpg", "Deux pots de miel, clair et ambré"),
+    "Miel d'été": ("miel.jpg", "Deux pots de miel, clair et ambré"),
+    "Miel de forêt": ("miel.jpg", "Deux pots de miel, clair et ambré"),
+    "Pain d'épices au miel": ("pain-d-epices.jpg", "Un pain d'épices"),
+    "Bougie en cire d'abeille": ("bougie.jpg", "Une bougie en cire d'abeille allumée"),
+}
+
+
+def seed_photo(owner: Photographed, filename: str, alt: str) -> None:
+    """Give ``owner`` a demo photo through the same service as an upload; nothing is done
+    when it already has this one, described so, and its file is there."""
+    data = (DEMO_PHOTOS_DIR / filename).read_bytes()
+    name = owner.photo.name
+    if (
+        name
+        and photos.digest_of(data) in name
+        and owner.photo_alt == alt
+        and photos.photo_storage().exists(name)
+    ):
+        return
+    photos.update_photo(owner=owner, photo=photos.prepare(data), alt=alt)
+
+
 def seed_catalogues(producer: Producer) -> None:
     """The farm's demo products, and published catalogues for this week and the next one
     (the demo farm's next week is created as a draft, for it to publish; its status is then
@@ -174,6 +245,8 @@ def seed_catalogues(producer: Producer) -> None:
             },
         )
         products.append((product, stock))
+        if name in PRODUCT_PHOTOS:
+            seed_photo(product, *PRODUCT_PHOTOS[name])
     for week in (current_week(), next_week()):
         if producer.slug == DRAFT_NEXT_WEEK_FARM and week == next_week():
             catalogue, _created = Catalogue.objects.get_or_create(
@@ -211,6 +284,8 @@ def seed_producers(users) -> dict[str, Producer]:
             defaults={**fields, "location_status": Producer.LocationStatus.LOCATED},
         )
         producers[producer.slug] = producer
+        if producer.slug in FARM_PHOTOS:
+            seed_photo(producer, *FARM_PHOTOS[producer.slug])
         seed_catalogues(producer)
     producers["jardins-de-la-deule"].members.add(users["producer"])
     return producers

@@ -121,3 +121,48 @@ class VatNumberSirenMismatch(Invalid):
     default_message = _(
         "The VAT number does not end with your SIREN (the first 9 digits of your SIRET)."
     )
+
+
+# --- Photos (``producers.photos``): each names the field it concerns --------------------------
+
+
+class PhotoRefused(Invalid):
+    """A photo that cannot be used; ``errors`` names the field (``photo`` or ``photo_alt``)."""
+
+    code = "photo_refused"
+    field = "photo"
+
+    def __init__(self, message=None, **extra):
+        message = message if message is not None else self.default_message
+        super().__init__(message, errors={self.field: [str(message)]}, **extra)
+
+
+class PhotoNotAccepted(PhotoRefused):
+    code = "photo_type"
+    default_message = _("Send a photo in JPEG, PNG or WebP format.")
+
+
+class PhotoUnreadable(PhotoRefused):
+    code = "photo_unreadable"
+    default_message = _("This image could not be read (it may be damaged): try another photo.")
+
+
+class PhotoTooLarge(PhotoRefused):
+    code = "photo_too_large"
+    default_message = _("This file is too large: 8 MB at most.")
+
+
+class PhotoTooSmall(PhotoRefused):
+    code = "photo_too_small"
+    default_message = _("This photo is too small: at least 400 pixels on its shortest side.")
+
+
+class PhotoTooManyPixels(PhotoRefused):
+    code = "photo_too_many_pixels"
+    default_message = _("This image has too many pixels: 50 million at most.")
+
+
+class PhotoAltRequired(PhotoRefused):
+    code = "photo_alt_required"
+    field = "photo_alt"
+    default_message = _("Describe the photo in a few words: what it shows.")

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from common import siret as ids
 from common.models import Located
 from producers import legal
+from producers.errors import PhotoAltRequired
 from producers.pricing import ReferencePrice, reference_price
 
 # A farm's margin on products sold by weight is at most 50 %.
@@ -67,7 +69,48 @@ class LegalIdentity(models.Model):
         return ids.format_siret(self.siret) if self.siret else ""
 
 
-class Producer(Located, LegalIdentity):
+def photo_storage():
+    """Where product and farm photos are stored (``STORAGES["photos"]``): public files, apart
+    from the private documents of the default storage (invoices)."""
+    return storages["photos"]
+
+
+def photo_has_alt(model: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(photo="") | ~models.Q(photo_alt=""), name=f"producers_{model}_photo_alt"
+    )
+
+
+class Photographed(models.Model):
+    """A photo (``producers.photos`` stores its renditions; ``photo`` names the largest JPEG)
+    and the text that describes it to those who cannot see it, required with a photo."""
+
+    photo = models.ImageField(
+        _("photo"), storage=photo_storage, max_length=255, blank=True, editable=False
+    )
+    photo_alt = models.CharField(
+        _("description of the photo"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError(
+                {
+                    "photo_alt": ValidationError(
+                        PhotoAltRequired.default_message, code=PhotoAltRequired.code
+                    )
+                }
+            )
+
+
+class Producer(Located, LegalIdentity, Photographed):
     """A farm selling through the network; its members manage it."""
 
     name = models.CharField(_("name"), max_length=150)
@@ -93,12 +136,13 @@ class Producer(Located, LegalIdentity):
         verbose_name = _("producer")
         verbose_name_plural = _("producers")
         ordering = ["name"]
+        constraints = [photo_has_alt("producer")]
 
     def __str__(self) -> str:
         return self.name
 
 
-class Product(models.Model):
+class Product(Photographed):
     """Something a producer sells. Prices are per unit, VAT included, in cents."""
 
     class Category(models.TextChoices):
@@ -170,6 +214,7 @@ class Product(models.Model):
                 condition=models.Q(sold_by_weight=False) | models.Q(unit__in=WEIGHT_UNITS),
                 name="producers_product_weighed_in_kg_or_g",
             ),
+            photo_has_alt("product"),
         ]
 
     def __str__(self) -> str:

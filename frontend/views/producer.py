@@ -25,7 +25,7 @@ from frontend.views.producer_forms import (
     ProductForm,
     WeekForm,
 )
-from producers import csv_io, selectors, services
+from producers import csv_io, photos, selectors, services
 from producers.errors import CsvInvalid
 from producers.models import Producer
 from producers.weeks import current_week, iso_label, next_week
@@ -106,7 +106,7 @@ def dashboard(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def producer_edit(request, slug: str):
     producer = _producer(request, slug)
-    form = ProducerForm.for_producer(producer, request.POST or None)
+    form = ProducerForm.for_producer(producer, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -119,6 +119,7 @@ def producer_edit(request, slug: str):
                 weight_margin_bp=form.weight_margin_bp(),
                 **form.legal_identity(),
             )
+            photos.update_photo(owner=producer, **form.photo_arguments())
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -136,10 +137,11 @@ def producer_edit(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def product_create(request, slug: str):
     producer = _producer(request, slug)
-    form = ProductForm(request.POST or None)
+    form = ProductForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             product = services.create_product(producer=producer, **form.service_arguments())
+            photos.update_photo(owner=product, **form.photo_arguments())
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -154,10 +156,11 @@ def product_create(request, slug: str):
 def product_edit(request, slug: str, pk: int):
     producer = _producer(request, slug)
     product = selectors.product_of(producer=producer, product_id=pk)
-    form = ProductForm.for_product(product, request.POST or None)
+    form = ProductForm.for_product(product, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_product(product=product, **form.service_arguments())
+            photos.update_photo(owner=product, **form.photo_arguments())
         except DomainError as exc:
             add_domain_error(form, exc)
         else:

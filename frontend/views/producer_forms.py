@@ -6,8 +6,9 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from producers import csv_io
-from producers.models import MAX_WEIGHT_MARGIN_BP, WEIGHT_UNITS, Producer, Product
+from producers import csv_io, photos
+from producers.errors import PhotoAltRequired, PhotoRefused
+from producers.models import MAX_WEIGHT_MARGIN_BP, WEIGHT_UNITS, Photographed, Producer, Product
 
 
 class EuroField(forms.CharField):
@@ -37,7 +38,74 @@ class EuroField(forms.CharField):
             raise forms.ValidationError(str(exc)) from None
 
 
-class ProducerForm(forms.Form):
+class PhotoFields(forms.Form):
+    """A photo to send, its description, and a box to remove the current one. The photo is
+    checked and rendered while the form is cleaned (``producers.photos.prepare``): a refused
+    file is an error next to it and nothing is saved."""
+
+    photo = forms.FileField(
+        label=_("Choose a photo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": photos.ACCEPT}),
+        help_text=_(
+            "JPEG, PNG or WebP, 8 MB at most, at least 400 pixels on its shortest side. It is "
+            "cropped to a landscape 4:3 frame around its centre."
+        ),
+    )
+    photo_alt = forms.CharField(
+        label=_("Description of the photo"),
+        max_length=250,
+        required=False,
+        help_text=_(
+            "What it shows, for people who cannot see it: “Bunches of carrots with their "
+            "green tops”. Required with a photo."
+        ),
+    )
+    photo_remove = forms.BooleanField(label=_("Remove the photo"), required=False)
+
+    PHOTO_FIELDS = ("photo", "photo_alt", "photo_remove")
+
+    def __init__(self, *args, owner: Photographed | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.initial.setdefault("photo_alt", owner.photo_alt if owner is not None else "")
+        if owner is None or not owner.photo:
+            del self.fields["photo_remove"]
+
+    def clean_photo(self):
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return None
+        try:
+            return photos.prepare(upload)
+        except PhotoRefused as exc:
+            raise forms.ValidationError(str(exc.message), code=exc.code) from None
+
+    def clean(self):
+        data = super().clean()
+        kept = self.owner is not None and self.owner.photo and not data.get("photo_remove")
+        described = data.get("photo_alt", "").strip() or "photo_alt" in self.errors
+        if (data.get("photo") or kept) and not described:
+            self.add_error("photo_alt", str(PhotoAltRequired.default_message))
+        return data
+
+    def photo_fields(self) -> list:
+        return [self[name] for name in self.PHOTO_FIELDS if name in self.fields]
+
+    def main_fields(self) -> list:
+        return [f for f in self.visible_fields() if f.name not in self.PHOTO_FIELDS]
+
+    def photo_arguments(self) -> dict:
+        """The arguments of ``producers.photos.update_photo``."""
+        data = self.cleaned_data
+        return {
+            "photo": data.get("photo"),
+            "alt": data.get("photo_alt", ""),
+            "remove": bool(data.get("photo_remove")),
+        }
+
+
+class ProducerForm(PhotoFields):
     name = forms.CharField(label=_("Farm name"), max_length=150)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
     address = forms.CharField(
@@ -99,9 +167,11 @@ class ProducerForm(forms.Form):
     LEGAL_FIELDS = ("legal_name", "siret", "vat_regime", "vat_number")
 
     @classmethod
-    def for_producer(cls, producer: Producer, data=None):
+    def for_producer(cls, producer: Producer, data=None, files=None):
         return cls(
             data,
+            files,
+            owner=producer,
             initial={
                 "name": producer.name,
                 "description": producer.description,
@@ -116,7 +186,7 @@ class ProducerForm(forms.Form):
         )
 
     def farm_fields(self) -> list:
-        return [f for f in self.visible_fields() if f.name not in self.LEGAL_FIELDS]
+        return [f for f in self.main_fields() if f.name not in self.LEGAL_FIELDS]
 
     def legal_fields(self) -> list:
         return [self[name] for name in self.LEGAL_FIELDS]
@@ -131,7 +201,7 @@ class ProducerForm(forms.Form):
         return None if margin is None else int(margin * 100)
 
 
-class ProductForm(forms.Form):
+class ProductForm(PhotoFields):
     name = forms.CharField(label=_("Name"), max_length=150)
     category = forms.ChoiceField(label=_("Category"), choices=Product.Category.choices)
     unit = forms.ChoiceField(label=_("Sold by"), choices=Product.Unit.choices)
@@ -164,7 +234,7 @@ class ProductForm(forms.Form):
     )
 
     @classmethod
-    def for_product(cls, product: Product, data=None):
+    def for_product(cls, product: Product, data=None, files=None):
         initial = {
             field: getattr(product, field)
             for field in (
@@ -180,10 +250,11 @@ class ProductForm(forms.Form):
             )
         }
         initial["quantity_per_unit"] = product.quantity_per_unit.normalize()
-        return cls(data, initial={**initial, "price": product.price_cents})
+        return cls(data, files, owner=product, initial={**initial, "price": product.price_cents})
 
     def service_arguments(self) -> dict:
-        data = dict(self.cleaned_data)
+        """The arguments of ``create_product`` / ``update_product`` (the photo's go apart)."""
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.PHOTO_FIELDS}
         data["price_cents"] = data.pop("price")
         return data
 

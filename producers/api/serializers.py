@@ -13,6 +13,7 @@ from rest_framework import serializers
 from common import siret as ids
 from common.api import BoundedModelSerializer, ModelBounds
 from payments.api.serializers import PayoutAccountField
+from producers import photos
 from producers.models import MAX_WEIGHT_MARGIN_BP, Catalogue, Offer, Producer, Product
 from producers.weeks import iso_label, parse_iso_label
 
@@ -32,8 +33,64 @@ class ReferencePriceOut(serializers.Serializer):
     display = serializers.CharField(source="__str__")
 
 
+class PhotoRenditionOut(serializers.Serializer):
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    webp = serializers.CharField(help_text="URL of the WebP file.")
+    jpeg = serializers.CharField(help_text="URL of the JPEG file.")
+
+
+class PhotoOut(serializers.Serializer):
+    """A product's or farm's photo: 4:3, in WebP and JPEG at up to three widths."""
+
+    alt = serializers.CharField(help_text="What the photo shows, for people who cannot see it.")
+    renditions = PhotoRenditionOut(many=True, help_text="Narrowest first.")
+
+
+class PhotoField(serializers.Field):
+    """The ``photo`` of a product or a farm (read-only: the pages send it), null without one."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, owner):
+        renditions = photos.renditions(owner.photo.name)
+        if not renditions:
+            return None
+        request = self.context.get("request")
+
+        def absolute(name: str) -> str:
+            url = photos.url(name)
+            return request.build_absolute_uri(url) if request is not None else url
+
+        return {
+            "alt": owner.photo_alt,
+            "renditions": [
+                {"width": r.width, "height": r.height, "webp": absolute(r.webp),
+                 "jpeg": absolute(r.jpeg)}
+                for r in renditions
+            ],
+        }  # fmt: skip
+
+
+PhotoField = extend_schema_field(PhotoOut(allow_null=True))(PhotoField)
+
+
+class PhotoUploadIn(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="JPEG, PNG or WebP (read from the content), 8 MB at most, at least 400 pixels "
+        "on its shortest side, 50 megapixels at most; cropped to 4:3 around its centre. "
+        "Refused with `photo_type`, `photo_unreadable`, `photo_too_large`, `photo_too_small` "
+        "or `photo_too_many_pixels`."
+    )
+    alt = serializers.CharField(
+        max_length=250, help_text="What the photo shows, for people who cannot see it."
+    )
+
+
 class ProducerOut(BoundedModelSerializer):
     payout_account = PayoutAccountField("producer", read_only=True)
+    photo = PhotoField()
 
     class Meta:
         model = Producer
@@ -55,6 +112,7 @@ class ProducerOut(BoundedModelSerializer):
             "vat_number",
             "legal_identity_complete",
             "payout_account",
+            "photo",
         ]
         read_only_fields = fields
         extra_kwargs = {"weight_margin_bp": {"help_text": WEIGHT_MARGIN_HELP}}
@@ -116,6 +174,7 @@ class ProducerUpdateIn(ModelBounds, LegalIdentityIn):
 
 class ProducerProductOut(BoundedModelSerializer):
     reference_price = ReferencePriceOut(read_only=True, allow_null=True)
+    photo = PhotoField()
     estimated_weight_g = serializers.IntegerField(
         read_only=True,
         allow_null=True,
@@ -139,6 +198,7 @@ class ProducerProductOut(BoundedModelSerializer):
             "sold_by_weight",
             "estimated_weight_g",
             "reference_price",
+            "photo",
         ]
         read_only_fields = fields
 

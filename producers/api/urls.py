@@ -9,12 +9,18 @@ app_name = "producers"
 urlpatterns = [
     path("", views.ProducerListApi.as_view(), name="producer-list"),
     path("<int:producer_id>/", views.ProducerDetailApi.as_view(), name="producer-detail"),
+    path("<int:producer_id>/photo/", views.ProducerPhotoApi.as_view(), name="producer-photo"),
     path("<int:producer_id>/products/", views.ProductListApi.as_view(), name="product-list"),
     path("<int:producer_id>/products/csv/", views.ProductCsvApi.as_view(), name="product-csv"),
     path(
         "<int:producer_id>/products/<int:product_id>/",
         views.ProductDetailApi.as_view(),
         name="product-detail",
+    ),
+    path(
+        "<int:producer_id>/products/<int:product_id>/photo/",
+        views.ProductPhotoApi.as_view(),
+        name="product-photo",
     ),
     path("<int:producer_id>/catalogues/", views.CatalogueListApi.as_view(), name="catalogue-list"),
     path(

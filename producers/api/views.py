@@ -18,8 +18,9 @@ from rest_framework.response import Response
 from common.api import validated
 from common.csv import csv_response
 from common.errors import Invalid
-from producers import csv_io, selectors, services
+from producers import csv_io, photos, selectors, services
 from producers.api.serializers import (
+    PhotoUploadIn,
     ProducerCatalogueIn,
     ProducerCatalogueOut,
     ProducerCopyLastWeekOut,
@@ -83,7 +84,7 @@ class ProducerDetailApi(_Api):
     serializer_class = ProducerOut
 
     def get(self, request, producer_id: int):
-        return Response(ProducerOut(self.producer).data)
+        return Response(ProducerOut(self.producer, context=self.get_serializer_context()).data)
 
     @extend_schema(
         request=ProducerUpdateIn,
@@ -94,7 +95,12 @@ class ProducerDetailApi(_Api):
     )
     def put(self, request, producer_id: int):
         data = validated(ProducerUpdateIn, request.data)
-        return Response(ProducerOut(services.update_producer(producer=self.producer, **data)).data)
+        return Response(
+            ProducerOut(
+                services.update_producer(producer=self.producer, **data),
+                context=self.get_serializer_context(),
+            ).data
+        )
 
     @extend_schema(
         request=ProducerUpdateIn,
@@ -105,7 +111,12 @@ class ProducerDetailApi(_Api):
     )
     def patch(self, request, producer_id: int):
         data = validated(ProducerUpdateIn, request.data, partial=True)
-        return Response(ProducerOut(services.update_producer(producer=self.producer, **data)).data)
+        return Response(
+            ProducerOut(
+                services.update_producer(producer=self.producer, **data),
+                context=self.get_serializer_context(),
+            ).data
+        )
 
 
 # --- Products -------------------------------------------------------------------------------
@@ -133,7 +144,10 @@ class ProductListApi(mixins.ListModelMixin, _Api):
     def post(self, request, producer_id: int):
         data = validated(ProducerProductIn, request.data)
         product = services.create_product(producer=self.producer, **data)
-        return Response(ProducerProductOut(product).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ProducerProductOut(product, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ProductDetailApi(_Api):
@@ -143,7 +157,9 @@ class ProductDetailApi(_Api):
         return selectors.product_of(producer=self.producer, product_id=self.kwargs["product_id"])
 
     def get(self, request, producer_id: int, product_id: int):
-        return Response(ProducerProductOut(self.get_object()).data)
+        return Response(
+            ProducerProductOut(self.get_object(), context=self.get_serializer_context()).data
+        )
 
     @extend_schema(
         request=ProducerProductIn,
@@ -170,7 +186,7 @@ class ProductDetailApi(_Api):
     def _update(self, request, *, partial: bool):
         data = validated(ProducerProductIn, request.data, partial=partial)
         product = services.update_product(product=self.get_object(), **data)
-        return Response(ProducerProductOut(product).data)
+        return Response(ProducerProductOut(product, context=self.get_serializer_context()).data)
 
     @extend_schema(
         responses={
@@ -377,3 +393,76 @@ class OfferCsvApi(_CatalogueApi):
     def post(self, request, producer_id: int, catalogue_id: int):
         result = services.import_offers_csv(catalogue=self.catalogue, data=_uploaded(request))
         return Response(ProducerCsvImportOut(result).data)
+
+
+# --- Photos ---------------------------------------------------------------------------------
+
+_PHOTO_REFUSALS = (
+    "invalid",
+    "photo_type",
+    "photo_unreadable",
+    "photo_too_large",
+    "photo_too_small",
+    "photo_too_many_pixels",
+)
+
+
+class _PhotoApi(_Api):
+    """PUT a new photo (multipart: ``file``, ``alt``), DELETE it; the answer is the owner."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    def owner(self):
+        raise NotImplementedError
+
+    def answer(self, owner) -> Response:
+        return Response(self.serializer_class(owner, context=self.get_serializer_context()).data)
+
+    def put(self, request, **kwargs):
+        owner = self.owner()  # another farm's (or none): 404 before the body is read
+        data = validated(PhotoUploadIn, request.data)
+        photo = photos.prepare(data["file"])
+        return self.answer(photos.update_photo(owner=owner, photo=photo, alt=data["alt"]))
+
+    def delete(self, request, **kwargs):
+        return self.answer(photos.update_photo(owner=self.owner(), remove=True))
+
+
+class ProducerPhotoApi(_PhotoApi):
+    """The farm's photo (docs/photos.md)."""
+
+    serializer_class = ProducerOut
+
+    def owner(self):
+        return self.producer
+
+    @extend_schema(
+        request={"multipart/form-data": PhotoUploadIn},
+        responses={200: ProducerOut, 400: _refusal(*_PHOTO_REFUSALS)},
+    )
+    def put(self, request, producer_id: int):
+        return super().put(request)
+
+    @extend_schema(request=None, responses={200: ProducerOut})
+    def delete(self, request, producer_id: int):
+        return super().delete(request)
+
+
+class ProductPhotoApi(_PhotoApi):
+    """A product's photo (docs/photos.md)."""
+
+    serializer_class = ProducerProductOut
+
+    def owner(self):
+        return selectors.product_of(producer=self.producer, product_id=self.kwargs["product_id"])
+
+    @extend_schema(
+        request={"multipart/form-data": PhotoUploadIn},
+        responses={200: ProducerProductOut, 400: _refusal(*_PHOTO_REFUSALS)},
+    )
+    def put(self, request, producer_id: int, product_id: int):
+        return super().put(request)
+
+    @extend_schema(request=None, responses={200: ProducerProductOut})
+    def delete(self, request, producer_id: int, product_id: int):
+        return super().delete(request)

@@ -194,7 +194,7 @@ def test_the_producers_part_of_the_schema_generates_without_warnings():
     schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
     validate_schema(schema)
     assert not GENERATOR_STATS, dict(GENERATOR_STATS._warn_cache)
-    assert len(schema["paths"]) == 12
+    assert len(schema["paths"]) == 14  # with the farm's and the products' photo paths
 
 
 def test_a_siret_and_vat_number_typed_with_spaces_are_stored_without(api_client, member):
