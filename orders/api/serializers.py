@@ -1,9 +1,11 @@
 """Shapes of the orders API's answers (inputs live next to their views)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.api import BoundedModelSerializer
 from common.money import format_vat_rate
+from orders.food_miles import order_food_miles
 from orders.models import Order, OrderLine
 
 
@@ -94,6 +96,42 @@ class OrderOutput(BoundedModelSerializer):
             "lines",
         ]
         read_only_fields = fields
+
+
+class FarmDistanceOutput(serializers.Serializer):
+    producer = serializers.IntegerField(source="producer_id")
+    name = serializers.CharField()
+    distance_km = serializers.FloatField(help_text="farm → pickup point, as the crow flies")
+    items = serializers.IntegerField(help_text="the order's items from this farm")
+
+
+class FoodMilesOutput(serializers.Serializer):
+    total_km = serializers.FloatField(
+        allow_null=True,
+        help_text="sum of the farm → pickup point distances of the active lines (once per "
+        "line), as the crow flies, 0.1 km; null when no line could be measured",
+    )
+    average_km_per_item = serializers.FloatField(
+        allow_null=True, help_text="the distances averaged over the items, weighted by quantity"
+    )
+    per_producer = FarmDistanceOutput(many=True, help_text="closest first")
+    items_left_out = serializers.IntegerField(
+        help_text="items whose farm or pickup point has no known position (not counted)"
+    )
+
+
+class OrderDetailOutput(OrderOutput):
+    """One order, with how far its products travelled (one more query)."""
+
+    food_miles = serializers.SerializerMethodField()
+
+    class Meta(OrderOutput.Meta):
+        fields = [*OrderOutput.Meta.fields, "food_miles"]
+        read_only_fields = fields
+
+    @extend_schema_field(FoodMilesOutput)
+    def get_food_miles(self, order) -> dict:
+        return FoodMilesOutput(order_food_miles(order)).data
 
 
 _DATETIME = serializers.DateTimeField()

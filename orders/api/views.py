@@ -15,6 +15,7 @@ from common.schema import refusals
 from orders import documents, selectors, services
 from orders.api.serializers import (
     CreditSplitOutput,
+    OrderDetailOutput,
     OrderOutput,
     PayOutput,
     PlacedOrderOutput,
@@ -176,9 +177,10 @@ class OrderListCreateApi(ListAPIView):
 
 
 class OrderDetailApi(APIView):
-    @extend_schema(summary="One of my orders", responses={200: OrderOutput})
+    @extend_schema(summary="One of my orders", responses={200: OrderDetailOutput})
     def get(self, request, pk: int):
-        return Response(OrderOutput(selectors.household_order(user=request.user, pk=pk)).data)
+        order = selectors.household_order(user=request.user, pk=pk)
+        return Response(OrderDetailOutput(order).data)
 
     @extend_schema(
         summary="Lower quantities before the cutoff (0 removes a line)",
