@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from frontend.templatetags.pickup_extras import km
 from orders.services import place_order
 from pickup import farms
 from producers.models import Offer, Product
@@ -271,3 +272,11 @@ def test_the_list_of_farms_names_their_towns_closest_first_to_the_chosen_point(c
 )
 def test_the_town_is_read_from_the_address(address, town):
     assert farms.town(address) == town
+
+
+@pytest.mark.parametrize(
+    ("distance", "shown"),
+    [(38.7, "39\u00a0km"), (13.343, "13\u00a0km"), (9.96, "10\u00a0km"), (9.94, "9,9\u00a0km")],
+)
+def test_distances_are_rounded_not_cut(distance, shown):
+    assert km(distance).replace(" ", "\u00a0") == shown
