@@ -121,7 +121,7 @@ class FoodMilesOutput(serializers.Serializer):
 
 
 class OrderDetailOutput(OrderOutput):
-    """One order, with how far its products travelled (one more query)."""
+    """One order, with how far its products travelled to its pickup point."""
 
     food_miles = serializers.SerializerMethodField()
 
