@@ -1,6 +1,6 @@
 """The household's pickup point, as far as the pages know it: the one named in the query
 (``?point=<slug>``), else the one it last opened (a point's page or one of its catalogues,
-kept in the session), else the one of its last order. Distances to farms are measured from it."""
+kept in its session), else the one of its last order. Distances to farms are measured from it."""
 
 from orders.models import Order
 from pickup.models import PickupPoint
@@ -9,9 +9,12 @@ SESSION_KEY = "chosen_point"
 
 
 def remember(request, point: PickupPoint) -> None:
-    """Keep ``point`` as the household's point (written only when it changes)."""
-    if request.session.get(SESSION_KEY) != point.slug:
-        request.session[SESSION_KEY] = point.slug
+    """Keep ``point`` as the household's point, in the session of a visitor who has one (logged
+    in, or with a basket): no session (a row, a cookie) is opened just for this. Written only
+    when it changes."""
+    session = request.session
+    if session.session_key is not None and session.get(SESSION_KEY) != point.slug:
+        session[SESSION_KEY] = point.slug
 
 
 def chosen_point(request) -> PickupPoint | None:

@@ -139,6 +139,7 @@ def test_the_distance_is_measured_from_the_point_the_household_last_opened(clien
     p = farm.p
     q = farm.q
     sale = farm.sale
+    client.force_login(UserFactory())
     client.get(reverse("frontend:pickup_point", args=[q.slug]))
     line = _distance_line(_page(client).content.decode())
     assert 'data-km="22.2"' in line and "Point Q" in line
@@ -153,6 +154,12 @@ def test_the_distance_is_measured_from_the_point_the_household_last_opened(clien
     assert 'data-km="11.1"' in _distance_line(_page(client).content.decode())
     # an unknown point is ignored, never an error
     assert _page(client, point="nulle-part").status_code == 200
+
+
+def test_a_visitor_without_a_session_gets_none_from_opening_a_point(client, farm):
+    response = client.get(reverse("frontend:pickup_point", args=[farm.q.slug]))
+    assert "sessionid" not in response.cookies
+    assert _distance_line(_page(client).content.decode()) == ""
 
 
 def test_a_point_the_farm_does_not_deliver_says_so(client, farm):
