@@ -1,11 +1,9 @@
 """Shapes of the orders API's answers (inputs live next to their views)."""
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.api import BoundedModelSerializer
 from common.money import format_vat_rate
-from orders.food_miles import order_food_miles
 from orders.models import Order, OrderLine
 
 
@@ -118,20 +116,6 @@ class FoodMilesOutput(serializers.Serializer):
     items_left_out = serializers.IntegerField(
         help_text="items whose farm or pickup point has no known position (not counted)"
     )
-
-
-class OrderDetailOutput(OrderOutput):
-    """One order, with how far its products travelled to its pickup point."""
-
-    food_miles = serializers.SerializerMethodField()
-
-    class Meta(OrderOutput.Meta):
-        fields = [*OrderOutput.Meta.fields, "food_miles"]
-        read_only_fields = fields
-
-    @extend_schema_field(FoodMilesOutput)
-    def get_food_miles(self, order) -> dict:
-        return FoodMilesOutput(order_food_miles(order)).data
 
 
 _DATETIME = serializers.DateTimeField()

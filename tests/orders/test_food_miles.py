@@ -125,7 +125,7 @@ def test_a_cancelled_order_shows_no_food_miles(client, trip, fake_stripe):
 def test_the_api_gives_an_orders_food_miles(api_client, trip):
     order, a, b = trip.order, trip.a, trip.b
     api_client.force_authenticate(order.household)
-    data = api_client.get(f"/api/v1/orders/{order.pk}/").json()["food_miles"]
+    data = api_client.get(f"/api/v1/orders/{order.pk}/food-miles/").json()
     assert data == {
         "total_km": 44.5,
         "average_km_per_item": 13.3,
@@ -135,3 +135,5 @@ def test_the_api_gives_an_orders_food_miles(api_client, trip):
         ],
         "items_left_out": 0,
     }
+    api_client.force_authenticate(UserFactory())
+    assert api_client.get(f"/api/v1/orders/{order.pk}/food-miles/").status_code == 404
