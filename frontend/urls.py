@@ -15,6 +15,7 @@ urlpatterns = [
     path("factures/<str:number>.pdf", invoices.invoice_download, name="invoice_pdf"),
     path("compte/cartes/<int:pk>/retirer/", account.remove_card, name="account_cards_remove"),
     path("jardins/", include("frontend.urls_gardens")),
+    path("fermes/", include("frontend.urls_farms")),
     path("producteur/", include("frontend.urls_producer")),
     path("commandes/", include("frontend.urls_orders")),
     path("", include("frontend.urls_distribution_day")),

@@ -24,7 +24,9 @@ def km(distance) -> str:
     """A distance in km, one decimal below 10 km, whole km above."""
     if distance is None:
         return ""
-    return f"{number_format(distance, 1 if distance < 10 else 0)} km"
+    places = 1 if round(distance, 1) < 10 else 0
+    # number_format cuts a float's decimals off: 38.7 would read 38 km
+    return f"{number_format(round(distance, places), places)} km"
 
 
 @register.filter

@@ -24,6 +24,7 @@ from common.pdf import pdf_response
 from frontend.confirm import Confirmation, confirm_page, is_confirmed
 from frontend.templatetags.pickup_extras import eur
 from orders import documents, selectors, services
+from orders.food_miles import order_food_miles
 from orders.models import Order
 from orders.services.paying import capture_method_for
 from orders.services.placing import MAX_QUANTITY
@@ -133,6 +134,7 @@ def _detail(request, order: Order, *, status: int = 200):
             "shows_pickup_code": selectors.shows_pickup_code(order),
             "cancel_confirmation": cancel_confirmation(order),
             "invoices": invoice_reads.household_invoices(order.household).filter(order=order),
+            "food_miles": order_food_miles(order),
         },
         status=status,
     )
@@ -241,6 +243,7 @@ def _pay_page(request, order: Order, *, action_secret: str = "", status: int = 2
             # Captured at once (the cutoff is more than 6 days away): a margin is charged,
             # then what the weights do not cost is refunded.
             "captured_now": capture_method_for(order) == Order.Capture.AUTOMATIC,
+            "food_miles": order_food_miles(order),
         },
         status=status,
     )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
 from common.geo import AddressNotFound, GeocoderUnavailable, origin_from_query, parse_lat_lng
+from frontend.chosen_point import remember
 from frontend.views.orders import basket_for
 from pickup import selectors, services
 from pickup.models import Distribution
@@ -121,6 +122,7 @@ def search(request):
 @require_GET
 def point_detail(request, slug: str):
     point = selectors.public_point(slug=slug)
+    remember(request, point)
     return render(
         request,
         "frontend/pickup/point.html",
@@ -142,6 +144,7 @@ def catalogue(request, slug: str, pk: int):
         return _sale_gone(request, slug, pk)
     if distribution.pickup_point.slug != slug:
         raise Http404
+    remember(request, distribution.pickup_point)
     return render(
         request,
         "frontend/pickup/catalogue.html",

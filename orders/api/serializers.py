@@ -96,6 +96,28 @@ class OrderOutput(BoundedModelSerializer):
         read_only_fields = fields
 
 
+class FarmDistanceOutput(serializers.Serializer):
+    producer = serializers.IntegerField(source="producer_id")
+    name = serializers.CharField()
+    distance_km = serializers.FloatField(help_text="farm → pickup point, as the crow flies")
+    items = serializers.IntegerField(help_text="the order's items from this farm")
+
+
+class FoodMilesOutput(serializers.Serializer):
+    total_km = serializers.FloatField(
+        allow_null=True,
+        help_text="sum of the farm → pickup point distances of the active lines (once per "
+        "line), as the crow flies, 0.1 km; null when no line could be measured",
+    )
+    average_km_per_item = serializers.FloatField(
+        allow_null=True, help_text="the distances averaged over the items, weighted by quantity"
+    )
+    per_producer = FarmDistanceOutput(many=True, help_text="closest first")
+    items_left_out = serializers.IntegerField(
+        help_text="items whose farm or pickup point has no known position (not counted)"
+    )
+
+
 _DATETIME = serializers.DateTimeField()
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/pay/", views.OrderPayApi.as_view(), name="order-pay"),
     path("<int:pk>/credit-split/", views.OrderCreditSplitApi.as_view(), name="order-credit-split"),
     path("<int:pk>/receipt/", views.OrderReceiptApi.as_view(), name="order-receipt"),
+    path("<int:pk>/food-miles/", views.OrderFoodMilesApi.as_view(), name="order-food-miles"),
     path(
         "<int:pk>/payment/refresh/",
         views.OrderPaymentRefreshApi.as_view(),

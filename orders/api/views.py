@@ -15,6 +15,7 @@ from common.schema import refusals
 from orders import documents, selectors, services
 from orders.api.serializers import (
     CreditSplitOutput,
+    FoodMilesOutput,
     OrderOutput,
     PayOutput,
     PlacedOrderOutput,
@@ -30,6 +31,7 @@ from orders.errors import (
     OutOfStock,
     PickupPointFull,
 )
+from orders.food_miles import order_food_miles
 from orders.models import Order, OrderLine
 from orders.services.placing import IDEMPOTENCY_KEY_MAX_LENGTH, MAX_QUANTITY
 from payments.errors import (
@@ -260,6 +262,18 @@ class OrderCreditSplitApi(APIView):
                 services.credit_split(order=order, use_credit=data["use_credit"])
             ).data
         )
+
+
+class OrderFoodMilesApi(APIView):
+    @extend_schema(
+        summary="How far the order's products travelled to its pickup point",
+        description="From each farm to the pickup point, as the crow flies, over the active "
+        "lines whose farm and point have a position (docs/farm-pages.md).",
+        responses={200: FoodMilesOutput},
+    )
+    def get(self, request, pk: int):
+        order = selectors.household_order(user=request.user, pk=pk)
+        return Response(FoodMilesOutput(order_food_miles(order)).data)
 
 
 class OrderPaymentRefreshApi(APIView):

@@ -43,7 +43,7 @@ ROLES = {
     "gardener": "jardin",
     "coordinator": "coordination",
 }
-START = ["/", "/points-relais/?q=59000", "/jardins/", "/abonnements/"]
+START = ["/", "/points-relais/?q=59000", "/jardins/", "/abonnements/", "/fermes/"]
 # Account pages the menu does not link to (reached from other pages' buttons and e-mails).
 START_LOGGED_IN = [
     "/compte/credit/",
