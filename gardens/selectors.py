@@ -1,12 +1,14 @@
 """Reads shared by the pages and the API; each owns its joins, so counts stay flat."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.models import User
 from common.geo import Point, nearest, origin_from_query
@@ -207,6 +209,27 @@ def work_days_for(season: Season) -> list[WorkDay]:
     )
 
 
+def work_day_ends_at(work_day: WorkDay) -> datetime:
+    return work_day.starts_at + timedelta(hours=float(work_day.hours))
+
+
+def upcoming_work_days(season_ids: Iterable[int], *, now: datetime | None = None) -> list[WorkDay]:
+    """The work days of these seasons still to come or under way (not ended: a work day ends
+    ``hours`` after it starts), soonest first: what the garden's page and « My garden » list.
+    Each has its garden and season, its sign-ups prefetched and ``signed_up`` counted. Two
+    queries. The end is a start plus a decimal number of hours, which has no portable SQL: the
+    seasons' work days (a handful each) are read and the ended ones left out here."""
+    now = now or timezone.now()
+    days = (
+        WorkDay.objects.filter(season_id__in=list(season_ids))
+        .annotate(signed_up=Count("signups"))
+        .select_related("garden", "season")
+        .prefetch_related("signups")
+        .order_by("starts_at", "pk")
+    )
+    return [day for day in days if work_day_ends_at(day) > now]
+
+
 def work_hours(season: Season) -> dict[int, Decimal]:
     """Hours each gardener worked (attended) in a season's work days, by gardener id."""
     rows = (
@@ -228,7 +251,8 @@ class MyGardening:
 
 
 def my_gardening(user: User) -> MyGardening:
-    """A gardener's plots, waiting-list places, open offers and work days of their seasons."""
+    """A gardener's plots, waiting-list places, open offers, the coming work days of their
+    seasons (:func:`upcoming_work_days`) and the hours they worked."""
     reservations = list(
         Reservation.objects.filter(gardener=user, status__in=Reservation.ACTIVE)
         .select_related("plot__garden", "season")
@@ -248,12 +272,7 @@ def my_gardening(user: User) -> MyGardening:
         .order_by("expires_at")
     )
     season_ids = {r.season_id for r in reservations}
-    work_days = list(
-        WorkDay.objects.filter(season_id__in=season_ids)
-        .annotate(signed_up=Count("signups"))
-        .select_related("garden", "season")
-        .order_by("starts_at", "pk")
-    )
+    work_days = upcoming_work_days(season_ids)
     signups = WorkDaySignup.objects.filter(gardener=user, work_day__season_id__in=season_ids)
     hours: dict[int, Decimal] = defaultdict(Decimal)
     signed_up = set()

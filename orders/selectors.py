@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import User
 from common.money import times
@@ -116,6 +117,23 @@ def household_collections(*, user: User) -> list[HouseholdCollection]:
     return sorted(
         groups.values(), key=lambda g: (g.distribution.starts_at, g.distribution.pk), reverse=True
     )
+
+
+@dataclass(frozen=True)
+class CurrentOrders:
+    count: int
+    to_pay: int
+
+
+def current_orders(*, user: User) -> CurrentOrders:
+    """How many of the user's orders are still to come (placed, paid or confirmed, at a
+    distribution that has not ended) and how many of them wait for payment. One query."""
+    counts = Order.objects.filter(
+        household=user, status__in=ACTIVE_STATUSES, distribution__ends_at__gt=timezone.now()
+    ).aggregate(
+        count=Count("pk"), to_pay=Count("pk", filter=Q(status=Order.Status.AWAITING_PAYMENT))
+    )
+    return CurrentOrders(count=counts["count"], to_pay=counts["to_pay"])
 
 
 def collected_with(*, order: Order) -> QuerySet[Order]:

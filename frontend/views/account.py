@@ -1,5 +1,6 @@
-"""The account pages: the person's details, the e-mails they choose to get, a copy of their
-personal data, closing the account; and the cards saved (those that have paid once), removing
+"""The account pages: the hub (the person's details, where their orders, subscriptions,
+credit, cards and invoices stand, their language), the e-mails they choose to get, a copy of
+their personal data, closing the account; and the cards saved (those that have paid once), removing
 one (detached at Stripe). Rules are in ``accounts.unsubscribe``, ``accounts.exports``,
 ``accounts.erasure`` and ``payments.services.cards``."""
 
@@ -15,14 +16,33 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import erasure, exports
 from accounts.errors import ErasureWaits
 from accounts.unsubscribe import set_email_preferences
+from billing import invoice_reads
 from common.errors import DomainError
-from payments.services import cards
+from orders import selectors as order_selectors
+from payments.services import cards, wallet
+from subscriptions import selectors as subscription_selectors
+from subscriptions.models import Subscription
 
 
 @login_required
 @require_GET
 def account(request):
-    return render(request, "frontend/account/index.html", {"person": request.user})
+    """The account's hub: each part of the account with a line saying where it stands."""
+    person = request.user
+    return render(
+        request,
+        "frontend/account/index.html",
+        {
+            "person": person,
+            "orders": order_selectors.current_orders(user=person),
+            "active_subscriptions": subscription_selectors.household_subscriptions(user=person)
+            .filter(status=Subscription.Status.ACTIVE)
+            .count(),
+            "credit_cents": wallet.balance(household=person),
+            "cards": len(cards.saved_cards(household=person)),
+            "invoices": invoice_reads.household_invoices(person).count(),
+        },
+    )
 
 
 @login_required

@@ -90,7 +90,7 @@ def garden_detail(request, slug: str):
     my_entry = None
     work_days, signed_up, hours = [], set(), None
     if season is not None:
-        work_days = selectors.work_days_for(season)
+        work_days = selectors.upcoming_work_days([season.pk])
         if user.is_authenticated:
             my_entry = (
                 WaitlistEntry.objects.filter(

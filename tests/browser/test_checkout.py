@@ -80,6 +80,7 @@ def test_the_demo_household_orders_pays_and_sees_it_confirmed_after_the_close(
     expect(page.locator("[data-status]").first).to_have_attribute("data-status", "paid")
     order = Order.objects.get(household__email=demo_email("foyer"), status="paid")
 
+    page.get_by_role("button", name="Menu").click()  # on a phone the links are behind it
     page.locator(".site-nav").get_by_text("Mes commandes").click()
     expect(page.locator("main")).to_contain_text(f"n° {order.pk}")
     page.screenshot(path=artifacts_dir / "checkout-my-orders.png", full_page=True)
