@@ -12,12 +12,14 @@ from orders.models import Order
 from payments.services.wallet import balance
 from pickup.models import Distribution
 from subscriptions.models import Subscription
+from tests.browser.axe import AXE_JS, Audit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WAIT = 10_000
 
 
 def _log_in(page: Page, base: str, who: str) -> None:
+    page.context.add_init_script(script=AXE_JS.read_text())  # in every page, whatever its CSP
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{base}/compte/connexion/")
     page.locator("#id_username").fill(demo_email(who))
@@ -43,6 +45,7 @@ def test_the_host_goes_from_the_dashboard_to_todays_handover_and_hands_over_a_ba
     expect(handover).to_be_visible()
     assert handover.bounding_box()["y"] + 48 < page.viewport_size["height"]
     expect(page.locator(".host-today")).to_contain_text("3 commandes à remettre.")
+    assert Audit().check(page, "host dashboard") == []
     page.screenshot(path=artifacts_dir / "host-dashboard-today.png")
     handover.click()
     expect(page).to_have_url(f"{live_server.url}/hote/distributions/{today.pk}/remise/")
@@ -61,6 +64,7 @@ def test_the_host_goes_from_the_dashboard_to_todays_handover_and_hands_over_a_ba
     for line in order.lines.filter(status="active"):
         expect(bag).to_contain_text(f"{line.quantity} × {line.product_name}")
     page.screenshot(path=artifacts_dir / "host-handover-bag.png", full_page=True)
+    assert Audit().check(page, "handover, a bag open") == []
 
     row.locator("button.handover-collect").click()
     expect(page.locator(f"#order-{order.pk}")).to_have_class("handover-row is-collected")
@@ -86,6 +90,7 @@ def test_a_household_skips_a_week_and_takes_it_back(live_server, page: Page, art
     expect(row).to_have_attribute("data-state", "skipped", timeout=WAIT)
     assert balance(household=household) == before + subscription.price_cents
     page.screenshot(path=artifacts_dir / "subscription-week-skipped.png")
+    assert Audit().check(page, "subscription weeks, one skipped") == []
 
     row.get_by_role("button", name="Finalement, je prends ce panier").click()
     expect(page.locator(".message-success")).to_contain_text("Le saut est annulé", timeout=WAIT)
