@@ -212,6 +212,7 @@ class PackingLine:
     product_name: str
     quantity: int
     total_cents: int
+    weight_g: int | None = None  # sold by weight: the real weight, once all of it is weighed
 
 
 @dataclass(slots=True)
@@ -239,6 +240,11 @@ class PackingCollection:
     @property
     def total_cents(self) -> int:
         return sum(line.total_cents for farm in self.farms for line in farm.lines)
+
+    @property
+    def items(self) -> int:
+        """How many things go into the bag (pieces of every line)."""
+        return sum(line.quantity for farm in self.farms for line in farm.lines)
 
     @property
     def status_label(self) -> str:
@@ -315,7 +321,15 @@ def _collections(
         lines.values(
             "order__distribution_id", "order__household_id", "producer_name", "product_name"
         )
-        .annotate(qty=Sum("quantity"), cents=Sum(LINE_CENTS))
+        .annotate(
+            qty=Sum("quantity"),
+            cents=Sum(LINE_CENTS),
+            weight=Sum("weight_g"),
+            # Lines sold by weight not weighed yet: the product's weight is not known then.
+            unweighed=Count(
+                "pk", filter=Q(estimated_weight_g__isnull=False, weight_g__isnull=True)
+            ),
+        )
         .values_list(
             "order__distribution_id",
             "order__household_id",
@@ -323,16 +337,28 @@ def _collections(
             "product_name",
             "qty",
             "cents",
+            "weight",
+            "unweighed",
         )
         .order_by("order__distribution_id", "order__household_id", "producer_name", "product_name")
     )
-    for distribution_id, household_id, producer_name, product_name, qty, cents in rows:
+    for (
+        distribution_id,
+        household_id,
+        producer_name,
+        product_name,
+        qty,
+        cents,
+        weight,
+        unweighed,
+    ) in rows:
         block = blocks.get((distribution_id, household_id))
         if block is None:
             continue
         if not block.farms or block.farms[-1].producer_name != producer_name:
             block.farms.append(PackingFarm(producer_name))
-        block.farms[-1].lines.append(PackingLine(product_name, qty, cents))
+        weight = None if unweighed else weight
+        block.farms[-1].lines.append(PackingLine(product_name, qty, cents, weight))
     return lists
 
 

@@ -28,8 +28,22 @@ HONEY_FARM = "rucher-des-weppes"
 HONEY = "Miel de printemps"
 # (name, price per week in cents, places, baskets in stock each week)
 BASKETS = [
-    ("Panier de légumes — petit", 1500, 30, 40),
-    ("Panier de légumes — grand", 2500, 20, 30),
+    (
+        "Panier de légumes — petit",
+        1500,
+        30,
+        40,
+        "4 à 5 légumes de saison pour 1 ou 2 personnes, environ 3 kg : carottes, poireaux, "
+        "courge, salade, selon la récolte.",
+    ),
+    (
+        "Panier de légumes — grand",
+        2500,
+        20,
+        30,
+        "6 à 8 légumes de saison pour une famille, environ 5 kg : pommes de terre, carottes, "
+        "poireaux, courge, chou, salade, selon la récolte.",
+    ),
 ]
 SEASON_WEEKS = 20
 CATALOGUE_WEEKS = 5  # this week and the four next ones
@@ -71,7 +85,7 @@ def seed_subscriptions() -> list[BasketSeason]:
     weeks = [start + timedelta(weeks=n) for n in range(CATALOGUE_WEEKS)]
     points = list(PickupPoint.objects.filter(suppliers__producer=farm, is_active=True))
     seasons = []
-    for name, price, places, stock in BASKETS:
+    for name, price, places, stock, contents in BASKETS:
         product, _created = Product.objects.update_or_create(
             producer=farm,
             name=name,
@@ -79,6 +93,7 @@ def seed_subscriptions() -> list[BasketSeason]:
                 "category": Product.Category.BASKET,
                 "unit": Product.Unit.PIECE,
                 "price_cents": price,
+                "description": contents,
                 "is_organic": True,
                 "is_active": True,
             },

@@ -7,6 +7,7 @@ dashboard is rendered again with it (status 400) so nothing typed is lost.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,10 +22,18 @@ from common.forms import add_domain_error
 from frontend.confirm import Confirmation, confirm_page, is_confirmed
 from handover.emails import close_audience
 from handover.services import cancel_distribution
+from orders.models import Order, OrderLine
 from orders.services import close_distribution
 from pickup import selectors, services
-from pickup.models import Distribution, PickupPoint
+from pickup.models import Distribution, PickupPoint, Supplier
 from pickup.schedule import local_datetime
+
+# Distributions whose orders are still to hand over.
+WAITING_DISTRIBUTIONS = (
+    Distribution.Status.SCHEDULED,
+    Distribution.Status.OPEN,
+    Distribution.Status.CLOSED,
+)
 
 WEEKDAYS = [
     (0, gettext_lazy("Monday")),
@@ -91,7 +100,17 @@ def _dashboard(request, *, bound: dict | None = None, status: int = 200):
     """Render the dashboard; ``bound`` replaces one point's form by the one just sent."""
     bound = bound or {}
     sections = []
-    for point in selectors.host_dashboard_points(user=request.user):
+    points = selectors.host_dashboard_points(user=request.user)
+    waiting = waiting_orders(
+        suppliers=[
+            supplier
+            for point in points
+            for supplier in point.dashboard_suppliers
+            if supplier.status == Supplier.Status.APPROVED
+        ]
+    )
+    today = timezone.localdate()
+    for point in points:
         sent = bound.get(point.pk, {})
         sections.append(
             {
@@ -108,7 +127,22 @@ def _dashboard(request, *, bound: dict | None = None, status: int = 200):
                     }
                     for d in point.dashboard_distributions
                 ],
-                "suppliers": point.dashboard_suppliers,
+                # Distribution day: today's closed sales lead the section.
+                "today": [
+                    d
+                    for d in point.dashboard_distributions
+                    if d.status == Distribution.Status.CLOSED
+                    and timezone.localdate(d.starts_at) == today
+                ],
+                "suppliers": [
+                    {
+                        "supplier": supplier,
+                        "stop": stop_supply_confirmation(supplier, waiting=waiting[supplier.pk])
+                        if supplier.pk in waiting
+                        else None,
+                    }
+                    for supplier in point.dashboard_suppliers
+                ],
             }
         )
     return render(
@@ -320,13 +354,73 @@ def distribution_close(request, pk: int):
     return redirect("frontend:host_dashboard")
 
 
+def waiting_orders(*, suppliers) -> dict[int, int]:
+    """Per supplier (pk), the orders of its point still to hand over (distribution not done
+    nor cancelled, order not cancelled) holding an active line of its farm. One query."""
+    suppliers = list(suppliers)
+    if not suppliers:
+        return {}
+    rows = (
+        Order.objects.filter(
+            distribution__pickup_point_id__in={s.pickup_point_id for s in suppliers},
+            distribution__status__in=WAITING_DISTRIBUTIONS,
+            status__in=selectors.ORDER_ACTIVE_STATUSES,
+            lines__producer_id__in={s.producer_id for s in suppliers},
+            lines__status=OrderLine.Status.ACTIVE,
+        )
+        .values_list("distribution__pickup_point_id", "lines__producer_id")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by()
+    )
+    counts = {(point, producer): count for point, producer, count in rows}
+    return {s.pk: counts.get((s.pickup_point_id, s.producer_id), 0) for s in suppliers}
+
+
+def stop_supply_confirmation(supplier: Supplier, *, waiting: int | None = None) -> Confirmation:
+    """Asked before a host stops an approved farm: its products leave the point's catalogues
+    (``catalogue_offers`` shows approved farms only) while the orders already placed with them
+    stay as they are (``decide_supply`` touches no order)."""
+    if waiting is None:
+        waiting = waiting_orders(suppliers=[supplier])[supplier.pk]
+    leaves = _(
+        "Its products leave the catalogue of %(point)s: households can no longer order them."
+    ) % {"point": supplier.pickup_point.name}
+    if waiting:
+        stays = ngettext(
+            "%(count)d order already placed with its products is not changed: the farm still "
+            "brings it.",
+            "%(count)d orders already placed with its products are not changed: the farm still "
+            "brings them.",
+            waiting,
+        ) % {"count": waiting}
+    else:
+        stays = _("No order placed with its products is waiting.")
+    return Confirmation(
+        action=reverse("frontend:host_supply_decide", args=[supplier.pk]),
+        title=_("Stop hosting %(farm)s?") % {"farm": supplier.producer.name},
+        consequence=f"{leaves} {stays}",
+        confirm_label=_("Yes, stop hosting this farm"),
+        back=reverse("frontend:host_dashboard"),
+        fields={"decision": "refuse"},
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def supply_decide(request, pk: int):
+    """Approve or refuse a farm. Stopping an approved farm is asked first: GET gives the
+    confirm page, a POST without ``confirm=1`` is refused with it."""
     supplier = selectors.host_supply_request(user=request.user, pk=pk)
-    decision = request.POST.get("decision")
+    decision = request.POST.get("decision") or request.GET.get("decision")
     if decision not in {"approve", "refuse"}:
         raise Http404
+    stopping = decision == "refuse" and supplier.status == Supplier.Status.APPROVED
+    if request.method == "GET":
+        if not stopping:
+            return redirect("frontend:host_dashboard")
+        return confirm_page(request, stop_supply_confirmation(supplier))
+    if stopping and not is_confirmed(request):
+        return confirm_page(request, stop_supply_confirmation(supplier))
     try:
         services.decide_supply(
             supplier=supplier, decided_by=request.user, approve=decision == "approve"
@@ -336,6 +430,11 @@ def supply_decide(request, pk: int):
     else:
         if decision == "approve":
             messages.success(request, _("%(farm)s is approved.") % {"farm": supplier.producer})
+        elif stopping:
+            messages.success(
+                request,
+                _("%(farm)s no longer comes to your point.") % {"farm": supplier.producer},
+            )
         else:
             messages.success(request, _("%(farm)s is refused.") % {"farm": supplier.producer})
     return redirect("frontend:host_dashboard")

@@ -25,9 +25,20 @@ from subscriptions import selectors, services
 from subscriptions.models import Subscription
 
 
+def _priced(seasons) -> list:
+    """Each season with what subscribing now gives: ``weeks_left`` baskets for ``price_left``
+    (``season_price``: a late start pays only the weeks left) and ``full_weeks``."""
+    seasons = list(seasons)
+    for season in seasons:
+        _start, season.weeks_left, season.price_left = services.season_price(season)
+        season.full_weeks = len(season.weeks())
+        season.full_cents = times(season.price_cents, season.full_weeks)
+    return seasons
+
+
 @require_GET
 def season_list(request):
-    context = {"seasons": selectors.open_seasons()}
+    context = {"seasons": _priced(selectors.open_seasons())}
     if request.user.is_authenticated:
         context["subscriptions"] = selectors.household_subscriptions(user=request.user)
         context["waitlist"] = selectors.household_waitlist(user=request.user)
@@ -264,7 +275,7 @@ def producer_baskets(request, slug: str):
     producer = producer_for_member(user=request.user, slug=slug)
     seasons = [
         selectors.season_counts(season=season)
-        for season in selectors.producer_seasons(producer=producer)
+        for season in _priced(selectors.producer_seasons(producer=producer))
     ]
     account = connect.account_of("producer", producer.pk)
     return render(

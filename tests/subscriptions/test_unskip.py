@@ -232,7 +232,7 @@ def test_the_page_offers_to_undo_a_skip_before_its_deadline(client, amap):
     assert 'class="button-small unskip-week"' not in client.get(url).content.decode()
     skip_week(subscription=subscription, week=week)
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert 'class="button-small unskip-week"' in page and "Annuler le saut" in page
+    assert 'class="button-small unskip-week"' in page and "Finalement, je prends ce panier" in page
 
     answer = client.post(
         f"{url}modifier/", {"action": "unskip", "week": week.isoformat()}, follow=True
