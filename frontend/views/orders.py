@@ -66,7 +66,8 @@ def basket_update(request, pk: int):
     lines = dict(shop.session_basket(request, distribution)["lines"])
     error = ""
     if offer is None:
-        known = shop.offer_name(offer_id)
+        # Named only when it was in the basket (a product withdrawn meanwhile).
+        known = shop.offer_name(offer_id) if str(offer_id) in lines else ""
         error = str(basket_rules.not_on_sale(known).message)
         if lines.pop(str(offer_id), None) is not None:
             shop.store_basket(request, distribution, lines)
@@ -92,7 +93,7 @@ def basket_update(request, pk: int):
             notices=[] if offer else [error],
         )
         return render(request, "frontend/pickup/catalogue.html", context, status=422)
-    if offer is None and not shop.offer_name(offer_id):
+    if offer_id is None:  # no card sent it
         return HttpResponse(error, status=422, content_type="text/plain; charset=utf-8")
     basket = shop.basket_for(request, distribution)
     in_basket = basket.quantities.get(offer_id, 0)

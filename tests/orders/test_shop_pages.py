@@ -100,19 +100,38 @@ def test_a_sold_out_product_can_only_be_taken_out(client, market, butter):
 def test_an_offer_of_another_distribution_or_unknown_is_a_clear_refusal_not_a_404(
     client, market, butter
 ):
+    generic = "Ce produit n’est pas proposé à cette distribution."
     elsewhere = stocked_farm(DistributionFactory()).offers[0]
-    response = _update(client, market.distribution, elsewhere.pk, 1)
-    assert response.status_code == 200
-    assert f"{elsewhere.product.name} n’est plus proposé." in response.content.decode()
-    assert _basket_lines(client, market.distribution) == {}
-
-    for offer_id in ("abc", "999999", ""):
+    for offer_id in (elsewhere.pk, 999999):
         response = _update(client, market.distribution, offer_id, 1)
-        assert response.status_code == 422
-        assert "Ce produit n’est pas proposé à cette distribution." in response.content.decode()
+        assert response.status_code == 200  # on the card that sent it
+        html = response.content.decode()
+        assert generic in html and f'id="order-{offer_id}"' in html
+        assert elsewhere.product.name not in html
         page = _update(client, market.distribution, offer_id, 1, htmx=False)
         assert page.status_code == 422
-        assert "Ce produit n’est pas proposé à cette distribution." in page.content.decode()
+        assert generic in page.content.decode()
+    assert _basket_lines(client, market.distribution) == {}
+
+    for offer_id in ("abc", ""):
+        response = _update(client, market.distribution, offer_id, 1)
+        assert response.status_code == 422
+        assert generic in response.content.decode()
+        page = _update(client, market.distribution, offer_id, 1, htmx=False)
+        assert page.status_code == 422
+        assert generic in page.content.decode()
+
+
+def test_a_product_withdrawn_from_the_basket_meanwhile_is_named_and_taken_out(
+    client, market, butter
+):
+    _update(client, market.distribution, butter.pk, 2)
+    butter.product.is_active = False
+    butter.product.save()
+    html = _update(client, market.distribution, butter.pk, 3).content.decode()
+    assert "Beurre doux n’est plus proposé." in html
+    assert "Votre panier est vide." in html
+    assert _basket_lines(client, market.distribution) == {}
 
 
 def test_the_steppers_work_without_javascript(client, market, butter):

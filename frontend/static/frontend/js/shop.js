@@ -22,7 +22,9 @@
     event.preventDefault();
     var now = parseInt(input.value, 10);
     if (isNaN(now) || now < 0) now = 0;
-    input.value = Math.max(0, now + parseInt(button.dataset.step, 10));
+    var next = Math.max(0, now + parseInt(button.dataset.step, 10));
+    if (String(next) === input.value) return; // − at 0: nothing to send
+    input.value = next;
     // The field now holds the quantity: htmx must not send the button's step as well.
     button.removeAttribute("name");
     changed(input);
