@@ -27,7 +27,7 @@ LOW_STOCK = 5
 
 @dataclass
 class ProductCard:
-    offer: Offer
+    offer: Offer | None  # None: an offer no longer on sale (its card only shows the refusal)
     in_basket: int = 0
     error: str = ""
     shown: bool = True
