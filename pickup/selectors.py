@@ -7,6 +7,7 @@ anything else is a plain 404.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -202,6 +203,33 @@ def distribution_catalogue(*, distribution: Distribution) -> list[ProducerOffers
         producer = offer.catalogue.producer
         groups.setdefault(producer.pk, ProducerOffers(producer)).offers.append(offer)
     return list(groups.values())
+
+
+def search_key(text: str) -> str:
+    """``text`` as the catalogue search compares it: lower case, without accents."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
+def catalogue_categories(groups: Iterable[ProducerOffers]) -> list[tuple[str, str]]:
+    """The categories (value, label) of the offers in ``groups``, in the model's order."""
+    present = {offer.product.category for group in groups for offer in group.offers}
+    return [(value, label) for value, label in Product.Category.choices if value in present]
+
+
+def matching_offers(groups: Iterable[ProducerOffers], *, query: str, category: str) -> set[int]:
+    """Ids of the offers whose product or farm name holds every word of ``query`` (case and
+    accents aside), in ``category`` when one is given."""
+    words = search_key(query).split()
+    found = set()
+    for group in groups:
+        for offer in group.offers:
+            if category and offer.product.category != category:
+                continue
+            text = search_key(f"{offer.product.name} {group.producer.name}")
+            if all(word in text for word in words):
+                found.add(offer.pk)
+    return found
 
 
 # --- Hosts and producer members -------------------------------------------------------------

@@ -2,8 +2,8 @@
 paying by card (Stripe.js), "My orders", an order's page with changes and cancellation, its
 receipt (page and PDF).
 
-The basket lives in the session until the order is placed; every rule is in
-``orders.services`` and a refusal comes back as a message on the page it was sent from.
+The basket lives in the session until the order is placed (``frontend.shop``); every rule is
+in ``orders.services`` and a refusal comes back next to the product it is about.
 """
 
 import uuid
@@ -11,7 +11,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,36 +19,22 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing import invoice_reads
-from common.errors import DomainError
+from common.errors import DomainError, Invalid
 from common.pdf import pdf_response
+from frontend import shop
 from frontend.confirm import Confirmation, confirm_page, is_confirmed
 from frontend.templatetags.pickup_extras import eur
 from orders import documents, selectors, services
+from orders.errors import OrderingClosed, OutOfStock
 from orders.food_miles import order_food_miles
 from orders.models import Order
+from orders.services import basket as basket_rules
+from orders.services.basket import WHOLE_NUMBER
 from orders.services.paying import capture_method_for
-from orders.services.placing import MAX_QUANTITY
 from payments.services import customers
 from pickup import selectors as pickup_selectors
 from pickup.models import Distribution
 from subscriptions import selectors as subscription_selectors
-
-
-def _baskets(request) -> dict:
-    return request.session.setdefault("baskets", {})
-
-
-def session_basket(request, distribution: Distribution) -> dict:
-    """``{"key": idempotency key, "lines": {offer id: quantity}}`` for this distribution."""
-    # Reading only: a visitor who never touched a basket gets no session row.
-    stored = request.session.get("baskets", {})
-    return stored.get(str(distribution.pk)) or {"key": "", "lines": {}}
-
-
-def basket_for(request, distribution: Distribution) -> selectors.Basket:
-    return selectors.basket(
-        distribution=distribution, quantities=session_basket(request, distribution)["lines"]
-    )
 
 
 def _catalogue_url(distribution: Distribution) -> str:
@@ -57,40 +43,89 @@ def _catalogue_url(distribution: Distribution) -> str:
     )
 
 
+def _typed_quantity(data) -> str:
+    """The quantity asked for: the field, moved by one when the − or + button sent the form
+    without JavaScript (``step``); with JavaScript the buttons change the field itself."""
+    typed = data.get("quantity", "").strip()
+    step = data.get("step", "")
+    if step in ("-1", "1") and WHOLE_NUMBER.fullmatch(typed or "0"):
+        return str(max(0, int(typed or 0) + int(step)))
+    return typed
+
+
 @require_POST
 def basket_update(request, pk: int):
-    """Set one product's quantity in the basket (0 removes it); htmx gets the basket back."""
+    """Set one product's quantity in the basket (0 takes it out). A quantity that cannot be
+    ordered (not a whole number, more than is left) is refused, named next to the product,
+    and the basket stays as it was. htmx gets the product's stepper back with the basket bar,
+    the basket and the spoken status (out of band); without JavaScript the catalogue comes
+    back (at the product when it went in, with the refusal and status 422 when not)."""
     distribution = pickup_selectors.distribution_for_viewer(user=request.user, pk=pk)
-    try:
-        offer = int(request.POST.get("offer", ""))
-        quantity = max(0, min(MAX_QUANTITY, int(request.POST.get("quantity", "0") or 0)))
-    except ValueError:
-        raise Http404 from None
-    baskets = _baskets(request)
-    current = baskets.get(str(pk)) or {"key": uuid.uuid4().hex, "lines": {}}
-    if quantity:
-        current["lines"][str(offer)] = quantity
+    raw_offer = request.POST.get("offer", "").strip()
+    offer_id = int(raw_offer) if raw_offer.isdigit() else None
+    offer = shop.basket_offer(distribution, offer_id)
+    lines = dict(shop.session_basket(request, distribution)["lines"])
+    error = ""
+    if offer is None:
+        # Named only when it was in the basket (a product withdrawn meanwhile).
+        known = shop.offer_name(offer_id) if str(offer_id) in lines else ""
+        error = str(basket_rules.not_on_sale(known).message)
+        if lines.pop(str(offer_id), None) is not None:
+            shop.store_basket(request, distribution, lines)
+    elif not pickup_selectors.ordering_open(distribution):
+        error = str(OrderingClosed().message)
     else:
-        current["lines"].pop(str(offer), None)
-    baskets[str(pk)] = current
-    request.session.modified = True
-    if request.htmx:
-        return render(
+        try:
+            quantity = basket_rules.basket_quantity(
+                offer=offer, quantity=_typed_quantity(request.POST)
+            )
+        except DomainError as exc:
+            error = str(exc.message)
+        else:
+            lines[str(offer.pk)] = quantity
+            shop.store_basket(request, distribution, lines)
+    if not request.htmx:
+        if not error:
+            return redirect(f"{_catalogue_url(distribution)}#offer-{offer.pk}")
+        context = shop.shop_context(
             request,
-            "frontend/orders/_basket.html",
-            {"distribution": distribution, "basket": basket_for(request, distribution)},
+            distribution,
+            errors={offer.pk: error} if offer else {},
+            notices=[] if offer else [error],
         )
-    return redirect(_catalogue_url(distribution))
+        return render(request, "frontend/pickup/catalogue.html", context, status=422)
+    if offer_id is None:  # no card sent it
+        return HttpResponse(error, status=422, content_type="text/plain; charset=utf-8")
+    basket = shop.basket_for(request, distribution)
+    in_basket = basket.quantities.get(offer_id, 0)
+    return render(
+        request,
+        "frontend/orders/_basket_update.html",
+        {
+            "distribution": distribution,
+            "pk": offer_id,
+            "card": shop.ProductCard(offer, in_basket=in_basket, error=error),
+            "gone": offer is None,
+            "updated": True,
+            "basket": basket,
+            "basket_units": sum(basket.quantities.values()),
+        },
+    )
 
 
 @login_required
 @require_POST
 def checkout(request, pk: int):
     """Place the order from the basket (the basket's idempotency key: a double click or a
-    reload makes one order), then go to payment."""
+    reload makes one order), then go to payment. When products ran short or left the
+    catalogue, the basket is lowered to what is left and the catalogue names each of them."""
     distribution = pickup_selectors.distribution_for_viewer(user=request.user, pk=pk)
-    stored = session_basket(request, distribution)
-    lines = basket_for(request, distribution).quantities
+    stored = shop.session_basket(request, distribution)
+    basket = shop.basket_for(request, distribution)
+    lines = basket.quantities
+    gone = {int(k) for k in stored["lines"]} - set(lines)
+    if gone:
+        return _basket_changed(request, distribution, lines, shop.gone_notices(gone))
     if not lines:
         messages.error(request, _("Your basket is empty."))
         return redirect(_catalogue_url(distribution))
@@ -101,12 +136,29 @@ def checkout(request, pk: int):
             lines=lines,
             idempotency_key=f"basket-{stored['key'] or uuid.uuid4().hex}",
         )
+    except OutOfStock as exc:
+        errors = shop.lower_to_stock(basket, exc.extra.get("offers", []))
+        return _basket_changed(request, distribution, basket.quantities, errors=errors)
+    except Invalid as exc:
+        missing = {int(k) for k in exc.extra.get("offers", [])}
+        if not missing:
+            messages.error(request, str(exc.message))
+            return redirect(_catalogue_url(distribution))
+        lines = {k: v for k, v in lines.items() if k not in missing}
+        return _basket_changed(request, distribution, lines, shop.gone_notices(missing))
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect(_catalogue_url(distribution))
-    _baskets(request).pop(str(pk), None)
-    request.session.modified = True
+    shop.drop_basket(request, distribution)
     return redirect("frontend:orders:pay", pk=order.pk)
+
+
+def _basket_changed(request, distribution, lines, notices=(), *, errors=None):
+    """Keep the adjusted basket and say, next to each product, what changed."""
+    shop.store_basket(request, distribution, lines)
+    shop.keep_errors(request, distribution, errors or {}, list(notices))
+    messages.error(request, _("Your basket changed: see the products concerned below."))
+    return redirect(_catalogue_url(distribution))
 
 
 @login_required

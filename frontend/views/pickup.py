@@ -19,10 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 from common.errors import DomainError
 from common.geo import AddressNotFound, GeocoderUnavailable, origin_from_query, parse_lat_lng
 from frontend.chosen_point import remember
-from frontend.views.orders import basket_for
+from frontend.shop import shop_context
 from pickup import selectors, services
 from pickup.models import Distribution
-from pickup.selectors import ordering_open
 from producers.selectors import producer_for_member
 
 RADIUS_CHOICES = [
@@ -145,17 +144,7 @@ def catalogue(request, slug: str, pk: int):
     if distribution.pickup_point.slug != slug:
         raise Http404
     remember(request, distribution.pickup_point)
-    return render(
-        request,
-        "frontend/pickup/catalogue.html",
-        {
-            "distribution": distribution,
-            "point": distribution.pickup_point,
-            "groups": selectors.distribution_catalogue(distribution=distribution),
-            "ordering": ordering_open(distribution),
-            "basket": basket_for(request, distribution),
-        },
-    )
+    return render(request, "frontend/pickup/catalogue.html", shop_context(request, distribution))
 
 
 def _sale_gone(request, slug: str, pk: int):

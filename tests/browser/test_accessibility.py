@@ -3,7 +3,8 @@ laptop (1366×900), finds no violation of the WCAG 2.0/2.1 A and AA rules (RGAA 
 
 One seeded demo database, one browser: each kind of page (its view) is opened once per role
 and audited at both sizes (resized in place), with the states behind forms too (a sign-up
-form sent empty, a filled basket, the order's and the season's pay pages, the handover screen
+form sent empty, a filled basket, a quantity refused on its card, a search without a match,
+the order's and the season's pay pages, the handover screen
 after a search and after a tap, an active basket subscription). Each page must also reflow
 at 320 px and 640 px. No link the crawl follows may answer an error. The count is
 printed at the end of the run ("axe crawl: N pages, M violations", tests/browser/conftest.py).
@@ -194,6 +195,20 @@ def _states_behind_forms(
         basket = page.locator("#basket")
         expect(basket).to_contain_text(offer.product.name)
         _check_both_sizes(page, audit, "household basket filled")
+        page.wait_for_load_state("networkidle")  # one request at a time (shared SQLite)
+        other = next(
+            o for o in catalogue_offers(distribution=distribution) if o.remaining and o != offer
+        )
+        wrong = page.locator(f"#qty-{other.pk}")
+        wrong.fill("99999")
+        wrong.dispatch_event("change")
+        expect(page.locator(f"#offer-{other.pk} .card-error")).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        _check_both_sizes(page, audit, "household quantity refused on its card")
+        page.locator("#shop-q").fill("zzz nothing")
+        expect(page.locator("#shop-empty")).not_to_be_empty()
+        _check_both_sizes(page, audit, "household search without a match")
+        page.locator("#shop-q").fill("")
         basket.locator("button[type=submit]").click()
         expect(page.locator(STRIPE_CARD)).to_be_visible()
         _check_both_sizes(page, audit, "household order pay page")
