@@ -14,7 +14,7 @@ from pickup import services
 from pickup.errors import DistributionTaken
 from pickup.models import Distribution, PickupPoint, Supplier
 from pickup.schedule import local_datetime
-from producers.demo import DEMO_PRODUCERS
+from producers.demo import DEMO_PRODUCERS, OPEN_SALE_IN_DAYS
 from producers.models import Producer
 
 DEMO_POINTS = [
@@ -64,7 +64,7 @@ DEMO_POINTS = [
 # The open distribution is 4 days away: with the default window (opens 6 days before, closes
 # 48 h before) it opened 2 days ago and closes in 2 days at the slot's time, i.e. at least 41 h
 # from now even just before midnight; 4 days later is at most next ISO week.
-OPEN_IN_DAYS = 4
+OPEN_IN_DAYS = OPEN_SALE_IN_DAYS
 LATER_WEEKS = 3
 
 

@@ -1,6 +1,7 @@
 """Demo farms around Lille (all within 80 km), their products and published catalogues for
 this ISO week and the next one (idempotent: rows are matched by their natural keys)."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from producers import photos
 from producers.models import Catalogue, Offer, Photographed, Producer, Product
-from producers.weeks import current_week, next_week
+from producers.weeks import current_week, monday_of, next_week
 
 DEMO_PRODUCERS = [
     {
@@ -143,8 +144,18 @@ DEMO_PRODUCTS = {
 
 
 # Priced at the real weight: the catalogue shows the estimate of a piece, the farm weighs it.
-# The demo farm's catalogue of next week is seeded as a draft, for it to publish.
+# The demo farm's catalogue of the week after the open sale is seeded as a draft, for it to
+# publish (its catalogue of the open sale's week is published: it sells there).
 DRAFT_NEXT_WEEK_FARM = "jardins-de-la-deule"
+# The demo points' open sale is this many days from today (pickup/demo.py schedules it).
+OPEN_SALE_IN_DAYS = 4
+
+
+def draft_week() -> date:
+    """The week after the open demo sale's (next week from Monday to Wednesday, the week after
+    from Thursday: the open sale is a few days away)."""
+    return next_week(monday_of(timezone.localdate() + timedelta(days=OPEN_SALE_IN_DAYS)))
+
 
 SOLD_BY_WEIGHT = {"Courge butternut", "Tomme fermière", "Cuisses de poulet", "Filets de poulet"}
 
@@ -247,8 +258,11 @@ def seed_catalogues(producer: Producer) -> None:
         products.append((product, stock))
         if name in PRODUCT_PHOTOS:
             seed_photo(product, *PRODUCT_PHOTOS[name])
-    for week in (current_week(), next_week()):
-        if producer.slug == DRAFT_NEXT_WEEK_FARM and week == next_week():
+    weeks = [current_week(), next_week()]
+    if producer.slug == DRAFT_NEXT_WEEK_FARM and draft_week() not in weeks:
+        weeks.append(draft_week())
+    for week in weeks:
+        if producer.slug == DRAFT_NEXT_WEEK_FARM and week == draft_week():
             catalogue, _created = Catalogue.objects.get_or_create(
                 producer=producer, week=week, defaults={"status": Catalogue.Status.DRAFT}
             )

@@ -15,9 +15,9 @@ from payments.demo import seed_connected_account
 from payments.models import CreditEntry
 from payments.services.wallet import add_credit
 from pickup.models import PickupPoint
-from producers.demo import DRAFT_NEXT_WEEK_FARM
+from producers.demo import DRAFT_NEXT_WEEK_FARM, draft_week
 from producers.models import Catalogue, Offer, Producer, Product
-from producers.weeks import current_week, next_week
+from producers.weeks import current_week
 from subscriptions.models import BasketSeason, Subscription
 from subscriptions.services.seasons import season_price
 from subscriptions.services.skips import skip_week
@@ -57,7 +57,7 @@ def _catalogue(producer: Producer, week, now) -> Catalogue:
         week=week,
         defaults={"status": Catalogue.Status.PUBLISHED, "published_at": now},
     )
-    if producer.slug == DRAFT_NEXT_WEEK_FARM and week == next_week():
+    if producer.slug == DRAFT_NEXT_WEEK_FARM and week == draft_week():
         return catalogue  # a draft the demo farm publishes itself
     if catalogue.status != Catalogue.Status.PUBLISHED:
         catalogue.status = Catalogue.Status.PUBLISHED

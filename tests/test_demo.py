@@ -13,8 +13,8 @@ from accounts.demo import demo_email
 from accounts.models import User
 from orders.models import Order, OrderLine, Settlement
 from pickup.models import Distribution
+from producers.demo import draft_week
 from producers.models import Catalogue
-from producers.weeks import next_week
 from subscriptions.models import Subscription
 
 
@@ -77,7 +77,7 @@ def test_the_farm_has_butternut_to_weigh_and_lines_to_correct(sale, client):
 
 def test_the_farm_can_publish_its_draft_catalogue_of_next_week(demo, client):
     farm = User.objects.get(email=demo_email("ferme")).producers.get()
-    draft = Catalogue.objects.get(producer=farm, week=next_week())
+    draft = Catalogue.objects.get(producer=farm, week=draft_week())
     assert draft.status == Catalogue.Status.DRAFT and draft.offers.exists()
     _client_for(client, "ferme")
     page = client.get(f"/producteur/{farm.slug}/")
@@ -160,3 +160,17 @@ def test_the_farm_under_mandate_has_invoices_for_the_finished_sale(demo, db, cli
     client.force_login(invoice.household)
     page = client.get(reverse("frontend:account_invoices"), HTTP_ACCEPT_LANGUAGE="fr")
     assert invoice.number in page.content.decode()
+
+
+def test_the_demo_farm_sells_at_the_open_sale_and_its_page_says_so(demo, client):
+    farm = User.objects.get(email=demo_email("ferme")).producers.get()
+    sale = Distribution.objects.filter(
+        pickup_point__slug="lille-wazemmes", status=Distribution.Status.OPEN
+    ).earliest("starts_at")
+    catalogue = client.get(
+        reverse("frontend:distribution_catalogue", args=["lille-wazemmes", sale.pk])
+    ).content.decode()
+    assert farm.name in catalogue and "<picture>" in catalogue
+    page = client.get(reverse("frontend:farm", args=[farm.slug])).content.decode()
+    assert reverse("frontend:distribution_catalogue", args=["lille-wazemmes", sale.pk]) in page
+    assert "<picture>" in page
