@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from billing import mandates, selectors
 from billing.models import Payout
-from common.csv import csv_response, csv_text
+from common.csv import csv_datetime, csv_response, csv_text
 from common.money import csv_euros
 from payments.errors import PaymentUnavailable
 from payments.services import connect
@@ -205,7 +205,7 @@ _CSV_HEADER = [
 def _csv(request, payee: Payee):
     rows = (
         [
-            timezone.localtime(p.distribution.starts_at).strftime("%d/%m/%Y %H:%M"),
+            csv_datetime(p.distribution.starts_at),
             p.distribution.pickup_point.name,
             csv_euros(p.sales_cents),
             csv_euros(p.host_cents),
@@ -220,7 +220,7 @@ def _csv(request, payee: Payee):
         ]
         for p in payee.payouts()
     )
-    text = csv_text([str(h) for h in _CSV_HEADER], rows, delimiter=";", bom=True)
+    text = csv_text([str(h) for h in _CSV_HEADER], rows)
     stem = payee.obj.slug if payee.kind == Payout.Payee.FARM else f"point-{payee.obj.pk}"
     return csv_response(text, f"virements-{stem}.csv")
 

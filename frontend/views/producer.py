@@ -369,7 +369,7 @@ def offers_export(request, slug: str, catalogue_pk: int):
     producer = _producer(request, slug)
     catalogue = selectors.catalogue_of(producer=producer, catalogue_id=catalogue_pk)
     text = csv_io.offers_csv(selectors.offers_of(catalogue=catalogue))
-    return csv_response(text, f"{producer.slug}-{iso_label(catalogue.week)}-offres.csv")
+    return csv_response(text, f"{producer.slug}-semaine-{catalogue.week:%Y-%m-%d}-offres.csv")
 
 
 @login_required
