@@ -1,6 +1,6 @@
 """The one way to write a date or a time for people, in the active language, in Europe/Paris.
 
-French: « jeudi 3 décembre », « mardi 1er décembre », « jeudi 3 décembre à 18 h 30 »,
+French: « jeudi 3 décembre », « mardi 1er décembre », « 3 décembre 2026 », « jeudi 3 décembre à 18 h 30 »,
 « 18 h – 19 h 30 », « décembre 2026 », « semaine du 30 novembre », tables « 03/12/2026 ».
 English: "Thursday 3 December", "Thursday 3 December at 6:30 pm", "6 pm – 7:30 pm",
 "December 2026", "week of 30 November", tables "03/12/2026". Days and months are Django's own
@@ -66,6 +66,11 @@ def day_month(value: Moment) -> str:
     return f"{_number(d.day)} {_lower(str(MONTHS[d.month]))}"
 
 
+def long(value: Moment) -> str:
+    """« 3 décembre 2026 », « 1er décembre 2026 » / "3 December 2026" (receipts, invoices)."""
+    return f"{day_month(value)} {_day_of(value).year}"
+
+
 def hour(value: datetime | time) -> str:
     """« 18 h », « 18 h 30 », « minuit », « midi » / "6 pm", "6:30 pm", "midnight", "noon"."""
     t = local(value).time() if isinstance(value, datetime) else value
@@ -78,9 +83,9 @@ def hour(value: datetime | time) -> str:
     return f"{twelve} {suffix}" if t.minute == 0 else f"{twelve}:{t.minute:02d} {suffix}"
 
 
-def day_time(value: datetime) -> str:
-    """« jeudi 3 décembre à 18 h » / "Thursday 3 December at 6 pm"."""
-    return _("%(day)s at %(time)s") % {"day": day(value), "time": hour(value)}
+def day_time(value: datetime, *, year: bool = False) -> str:
+    """« jeudi 3 décembre à 18 h » / "Thursday 3 December at 6 pm" (with the year when asked)."""
+    return _("%(day)s at %(time)s") % {"day": day(value, year=year), "time": hour(value)}
 
 
 def time_range(starts_at: datetime | time, ends_at: datetime | time) -> str:
@@ -88,9 +93,10 @@ def time_range(starts_at: datetime | time, ends_at: datetime | time) -> str:
     return f"{hour(starts_at)} – {hour(ends_at)}"
 
 
-def slot(starts_at: datetime, ends_at: datetime) -> str:
-    """« jeudi 3 décembre, 18 h – 19 h 30 » / "Thursday 3 December, 6 pm – 7:30 pm"."""
-    return f"{day(starts_at)}, {time_range(starts_at, ends_at)}"
+def slot(starts_at: datetime, ends_at: datetime, *, year: bool = False) -> str:
+    """« jeudi 3 décembre, 18 h – 19 h 30 » / "Thursday 3 December, 6 pm – 7:30 pm" (one day:
+    slots do not pass midnight)."""
+    return f"{day(starts_at, year=year)}, {time_range(starts_at, ends_at)}"
 
 
 def month(value: Moment) -> str:

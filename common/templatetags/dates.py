@@ -1,5 +1,5 @@
 """Dates and times in templates, written by ``common.dates`` (see there): ``{% load dates %}``
-then ``{{ d.starts_at|day }}``, ``|day_year``, ``|day_month``, ``|day_time``, ``|hour``,
+then ``{{ d.starts_at|day }}``, ``|day_year``, ``|day_month``, ``|date_long``, ``|day_time``, ``|day_time_year``, ``|hour``,
 ``{{ d.starts_at|time_range:d.ends_at }}``, ``{{ d.starts_at|slot:d.ends_at }}``, ``|month``,
 ``|week_of``, ``|short_date``, ``|short_datetime``. An empty value gives an empty text."""
 
@@ -21,6 +21,8 @@ register.filter("day", _or_empty(dates.day))
 register.filter("day_year", _or_empty(lambda value: dates.day(value, year=True)))
 register.filter("day_month", _or_empty(dates.day_month))
 register.filter("day_time", _or_empty(dates.day_time))
+register.filter("day_time_year", _or_empty(lambda value: dates.day_time(value, year=True)))
+register.filter("date_long", _or_empty(dates.long))
 register.filter("hour", _or_empty(dates.hour))
 register.filter("month", _or_empty(dates.month))
 register.filter("week_of", _or_empty(dates.week))
