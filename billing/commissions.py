@@ -23,7 +23,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
 from billing.final import payable
 from billing.invoice_reads import next_month
@@ -37,6 +37,7 @@ from billing.invoicing import (
     platform_identity,
 )
 from billing.models import Invoice, Payout
+from common import dates
 from handover.reports import sold_lines
 from pickup.models import Distribution, PickupPoint
 from producers import legal
@@ -57,7 +58,7 @@ def month_span(month: date) -> tuple[datetime, datetime]:
 
 def month_name(month: date) -> str:
     with translation.override("fr"):
-        return formats.date_format(month, "F Y")
+        return dates.month(month)
 
 
 def month_final(month: date, now: datetime, **where) -> bool:

@@ -67,11 +67,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from facturx import generate_cii_xml, generate_from_binary
 
 from billing.models import Invoice
+from common import dates
 from common.money import CURRENCY, format_eur
 from producers import legal
 
@@ -320,7 +321,7 @@ def _payment_terms(invoice: Invoice) -> str:
                 "Settled by the platform's transfers to the host: nothing is left to pay."
             )
         if invoice.paid_at is not None:
-            paid = formats.date_format(timezone.localtime(invoice.paid_at), "j F Y")
+            paid = dates.long(invoice.paid_at)
             message = gettext("Paid on %(date)s, online (card or credit): nothing is left to pay.")
             return message % {"date": paid}
     return (

@@ -11,12 +11,11 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from accounts.models import User
 from billing.documents import invoice_filename, invoice_pdf
 from billing.models import Invoice
-from common.csv import csv_text
+from common.csv import csv_date, csv_text
 from common.money import csv_euros, format_vat_rate
 from pickup.models import PickupPoint
 from producers.models import Producer
@@ -113,7 +112,7 @@ def summary_csv(invoices: list[Invoice]) -> str:
             [
                 invoice.number,
                 DOCUMENT_TYPES[invoice.kind, invoice.document],
-                timezone.localtime(invoice.issued_at).date().isoformat(),
+                csv_date(invoice.issued_at),
                 invoice.buyer.get("legal_name") or invoice.buyer.get("name", ""),
                 invoice.corrects.number if invoice.corrects else "",
                 _signed(invoice, invoice.total_excl_cents),
@@ -122,7 +121,7 @@ def summary_csv(invoices: list[Invoice]) -> str:
                 _signed(invoice, invoice.total_incl_cents),
             ]
         )
-    return csv_text(header, rows, delimiter=";", bom=True)
+    return csv_text(header, rows)
 
 
 def month_zip(invoices: list[Invoice], month: date) -> bytes:

@@ -32,13 +32,28 @@ class Payout(models.Model):
         PAID = "paid", _("paid")
         NOTHING = "nothing", _("nothing to pay")
 
-    distribution = models.ForeignKey(Distribution, on_delete=models.PROTECT, related_name="payouts")
+    distribution = models.ForeignKey(
+        Distribution,
+        verbose_name=_("distribution"),
+        on_delete=models.PROTECT,
+        related_name="payouts",
+    )
     payee_kind = models.CharField(_("payee"), max_length=20, choices=Payee.choices)
     producer = models.ForeignKey(
-        Producer, on_delete=models.PROTECT, null=True, blank=True, related_name="payouts"
+        Producer,
+        verbose_name=_("producer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payouts",
     )
     pickup_point = models.ForeignKey(
-        PickupPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="payouts"
+        PickupPoint,
+        verbose_name=_("pickup point"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payouts",
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.UPCOMING
@@ -59,10 +74,15 @@ class Payout(models.Model):
     reversed_cents = models.PositiveIntegerField(_("taken back (cents)"), default=0)
     debt_cents = models.PositiveIntegerField(_("not taken back, carried (cents)"), default=0)
     transfer = models.OneToOneField(
-        Transfer, on_delete=models.PROTECT, null=True, blank=True, related_name="payout"
+        Transfer,
+        verbose_name=_("transfer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payout",
     )
     # Transfers refused (the platform's balance short...): the next run tries a new key.
-    attempt = models.PositiveIntegerField(default=0)
+    attempt = models.PositiveIntegerField(verbose_name=_("attempt"), default=0)
     computed_at = models.DateTimeField(_("computed"), auto_now=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
 
@@ -135,20 +155,33 @@ class SeasonPayout(models.Model):
         PAID = "paid", _("paid")
 
     subscription = models.OneToOneField(
-        "subscriptions.Subscription", on_delete=models.PROTECT, related_name="season_payout"
+        "subscriptions.Subscription",
+        verbose_name=_("subscription"),
+        on_delete=models.PROTECT,
+        related_name="season_payout",
     )
-    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="season_payouts")
+    producer = models.ForeignKey(
+        Producer,
+        verbose_name=_("producer"),
+        on_delete=models.PROTECT,
+        related_name="season_payouts",
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SENDING
     )
     farm_cents = models.PositiveIntegerField(_("farm's share of the season (cents)"))
     charged_cents = models.PositiveIntegerField(_("received with the card payment (cents)"))
     transfer = models.OneToOneField(
-        Transfer, on_delete=models.PROTECT, null=True, blank=True, related_name="season_payout"
+        Transfer,
+        verbose_name=_("transfer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="season_payout",
     )
-    attempt = models.PositiveIntegerField(default=0)
+    attempt = models.PositiveIntegerField(verbose_name=_("attempt"), default=0)
     returned_cents = models.PositiveIntegerField(_("weeks given back (cents)"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
 
     class Meta:
@@ -194,7 +227,12 @@ class BillingMandate(models.Model):
     terms = models.TextField(_("terms accepted"))
     accepted_at = models.DateTimeField(_("accepted"), auto_now_add=True)
     accepted_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.User",
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     accepted_by_name = models.CharField(_("accepted by"), max_length=200)
 
@@ -219,11 +257,13 @@ class InvoiceSequence(models.Model):
     transaction that writes the document: a rolled-back issue gives its number back, so a
     series never has a gap, and never a duplicate."""
 
-    prefix = models.CharField(max_length=30)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    prefix = models.CharField(verbose_name=_("prefix"), max_length=30)
+    year = models.PositiveIntegerField(verbose_name=_("year"))
+    last = models.PositiveIntegerField(verbose_name=_("last"), default=0)
 
     class Meta:
+        verbose_name = _("invoice number sequence")
+        verbose_name_plural = _("invoice number sequences")
         constraints = [
             models.UniqueConstraint(fields=["prefix", "year"], name="billing_one_sequence"),
         ]
@@ -266,24 +306,54 @@ class Invoice(models.Model):
     # A commission's month (its first day).
     period = models.DateField(_("month"), null=True, blank=True)
     corrects = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_notes"
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
     )
     # What it is about (kept: an invoice outlives nothing it names).
     order = models.ForeignKey(
-        "orders.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
+        "orders.Order",
+        verbose_name=_("order"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
     )
     producer = models.ForeignKey(
-        Producer, on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
+        Producer,
+        verbose_name=_("producer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
     )
     pickup_point = models.ForeignKey(
-        PickupPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
+        PickupPoint,
+        verbose_name=_("pickup point"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
     )
     distribution = models.ForeignKey(
-        Distribution, on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
+        Distribution,
+        verbose_name=_("distribution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
     )
     # The household buying (a sale): its account may be erased, the invoice keeps its name.
     household = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="invoices"
+        "accounts.User",
+        verbose_name=_("household"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invoices",
     )
     # As they were at the issue: {name, legal_name, address, siret, vat_number, vat_regime,
     # vat_mention} for the seller and the buyer; the delivery address (the pickup point).
@@ -299,7 +369,7 @@ class Invoice(models.Model):
     vat_rates = models.JSONField(_("VAT per rate"))
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="invoices/%Y/%m/", blank=True)
-    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_sha256 = models.CharField(verbose_name=_("pdf sha256"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("invoice")
@@ -365,10 +435,17 @@ class InvoiceLine(models.Model):
     ``total_excl_cents`` is shown per line, the VAT itself is computed per rate on the
     invoice's total (one rounding per rate)."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
-    position = models.PositiveIntegerField()
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="lines"
+    )
+    position = models.PositiveIntegerField(verbose_name=_("position"))
     order_line = models.ForeignKey(
-        "orders.OrderLine", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "orders.OrderLine",
+        verbose_name=_("order line"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     description = models.CharField(_("description"), max_length=300)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
@@ -380,6 +457,8 @@ class InvoiceLine(models.Model):
     total_excl_cents = models.PositiveIntegerField(_("total excl. VAT (cents)"))
 
     class Meta:
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
         ordering = ["invoice", "position"]
         constraints = [
             models.UniqueConstraint(fields=["invoice", "position"], name="billing_line_position"),

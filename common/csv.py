@@ -10,6 +10,10 @@ behind one single quote, which spreadsheets show as text. Numbers are left alone
 an amount, not a formula), and a cell that already starts with quotes before one of those
 characters gets one more, so :func:`restore` gives back exactly what was written: a farm that
 re-imports its own export gets its names back unchanged.
+
+Every file is written for a French spreadsheet (see ``docs/french.md``): cells separated by
+``;``, UTF-8 with the byte order mark, numbers with a decimal comma (``3,50``, ``0,5``), dates
+``03/12/2026`` and times ``03/12/2026 18:00`` in Europe/Paris, yes/no in words of the language.
 """
 
 from __future__ import annotations
@@ -18,11 +22,14 @@ import csv
 import io
 import re
 from collections.abc import Iterable
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -37,8 +44,12 @@ def neutralise(value: Any) -> str:
     """The text of one cell, safe to open in a spreadsheet (see the module's docstring)."""
     if value is None:
         return ""
-    if isinstance(value, int | Decimal | float) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        return csv_bool(value)
+    if isinstance(value, int):
         return str(value)
+    if isinstance(value, Decimal | float):
+        return csv_decimal(value)
     text = str(value)
     return QUOTE + text if _is_formula(text) else text
 
@@ -67,13 +78,41 @@ def control_character(text: str) -> str | None:
     return f"U+{ord(found.group()):04X}" if found else None
 
 
+def csv_decimal(value: Decimal | int | float | str) -> str:
+    """A number for a French spreadsheet: ``Decimal("0.500")`` → ``0,5``, ``20`` → ``20``."""
+    text = format(Decimal(str(value)).normalize(), "f")
+    return text.replace(".", ",")
+
+
+def csv_date(value: date | datetime | None) -> str:
+    """``03/12/2026`` (a moment is read in Europe/Paris first); empty for no date."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{value:%d/%m/%Y}"
+
+
+def csv_datetime(value: datetime | None) -> str:
+    """``03/12/2026 18:00`` in Europe/Paris; empty for no moment."""
+    if value is None:
+        return ""
+    return f"{timezone.localtime(value) if timezone.is_aware(value) else value:%d/%m/%Y %H:%M}"
+
+
+def csv_bool(value: bool) -> str:
+    """``oui`` / ``non`` (``yes`` / ``no`` in English): what imports read back."""
+    return _("yes") if value else _("no")
+
+
 def csv_text(
-    header: list[str], rows: Iterable[Iterable[Any]], *, delimiter: str = ",", bom: bool = False
+    header: list[str], rows: Iterable[Iterable[Any]], *, delimiter: str = ";", bom: bool = True
 ) -> str:
     """A whole CSV file: the header, then the rows, every cell through :func:`neutralise`.
 
-    ``delimiter=";"`` and ``bom=True`` make the file French Excel opens as it is (the files
-    farms edit and import back); other exports keep the plain comma.
+    By default the file is what French Excel opens as it is: ``;`` between cells and the byte
+    order mark before UTF-8. Numbers, dates and booleans are written by the ``csv_*`` helpers
+    above (and amounts by ``common.money.csv_euros``) before they reach it.
     """
     out = io.StringIO()
     if bom:

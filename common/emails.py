@@ -3,7 +3,7 @@ text and as simple HTML (inline styles, one column readable on a phone) with the
 in the recipient's language, with times in Europe/Paris; sent with ``EmailMultiAlternatives``.
 
 Builders are called inside ``translation.override(language)``: their ``gettext`` strings come
-out in the recipient's language. Times are formatted here only (:func:`format_date`,
+out in the recipient's language. Times are written by ``common.dates`` (here :func:`format_date`,
 :func:`format_time`, :func:`format_slot`): a Celery worker has no active time zone of the
 person, and ``strftime`` on an aware UTC value says 17:00 for an 18:00 distribution in winter.
 """
@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import formats, translation
+from django.utils import translation
+
+from common import dates
 
 
 @dataclass(frozen=True)
@@ -64,26 +66,23 @@ def local(value: datetime) -> datetime:
 
 
 def format_date(value: datetime, *, year: bool = True) -> str:
-    """ "samedi 8 décembre 2026" (French) / "Saturday 8 December 2026", in the active language."""
-    pattern = "l j F Y" if year else "l j F"
-    text = formats.date_format(local(value), pattern)
-    # French days and months take no capital ("samedi 8 décembre").
-    return text.lower() if translation.get_language() == "fr" else text
+    """ "samedi 8 décembre 2026" (French) / "Saturday 8 December 2026" (``common.dates``)."""
+    return dates.day(value, year=year)
 
 
 def format_time(value: datetime) -> str:
-    """ "18:00" in Europe/Paris."""
-    return local(value).strftime("%H:%M")
+    """ "18 h" / "6 pm" in Europe/Paris (``common.dates``)."""
+    return dates.hour(value)
 
 
 def format_slot(starts_at: datetime, ends_at: datetime, *, year: bool = False) -> str:
-    """ "samedi 8 décembre, 18:00–19:30" in Europe/Paris (one date: slots do not pass midnight)."""
-    return f"{format_date(starts_at, year=year)}, {format_time(starts_at)}–{format_time(ends_at)}"
+    """ "samedi 8 décembre, 18 h – 19 h 30" in Europe/Paris (``common.dates``)."""
+    return dates.slot(starts_at, ends_at, year=year)
 
 
 def format_datetime(value: datetime) -> str:
-    """ "samedi 8 décembre 2026, 18:00" in Europe/Paris."""
-    return f"{format_date(value)}, {format_time(value)}"
+    """ "samedi 8 décembre 2026 à 18 h" in Europe/Paris (``common.dates``)."""
+    return dates.day_time(value, year=True)
 
 
 def absolute_url(path: str) -> str:

@@ -1,8 +1,10 @@
-"""The coordinators' CSV export: one row per active plot for a season (occupancy and fees)."""
+"""The coordinators' CSV export: one row per active plot for a season (occupancy and fees), for a
+French spreadsheet like every export (``common.csv``)."""
 
 from django.utils.translation import gettext as _
 
-from common.csv import csv_text
+from common.csv import csv_bool, csv_date, csv_text
+from common.money import csv_euros
 from gardens.models import Season
 from gardens.selectors import plan_for, work_hours
 
@@ -32,10 +34,10 @@ def occupancy_csv(season: Season) -> str:
                 r.get_status_display() if r else _("free"),
                 r.gardener.full_name if r else "",
                 r.gardener.email if r else "",
-                f"{r.fee_cents / 100:.2f}" if r else "",
-                (_("yes") if r.fee_paid else _("no")) if r else "",
+                csv_euros(r.fee_cents) if r else "",
+                csv_bool(r.fee_paid) if r else "",
                 r.get_fee_method_display() if r else "",
-                r.fee_paid_on.isoformat() if r and r.fee_paid_on else "",
+                csv_date(r.fee_paid_on) if r else "",
                 hours[r.gardener_id] if r else "",
             ]
         )

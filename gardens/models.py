@@ -38,7 +38,9 @@ class Garden(Located):
 class Plot(models.Model):
     """A piece of a garden, drawn on its plan (positions and sizes in metres)."""
 
-    garden = models.ForeignKey(Garden, on_delete=models.CASCADE, related_name="plots")
+    garden = models.ForeignKey(
+        Garden, verbose_name=_("garden"), on_delete=models.CASCADE, related_name="plots"
+    )
     code = models.CharField(_("code"), max_length=20)
     area_m2 = models.PositiveIntegerField(_("area (m²)"))
     has_water_point = models.BooleanField(_("water point"), default=False)
@@ -70,7 +72,9 @@ class Season(models.Model):
         PER_PLOT = "per_plot", _("per plot")
         PER_M2 = "per_m2", _("per m²")
 
-    garden = models.ForeignKey(Garden, on_delete=models.CASCADE, related_name="seasons")
+    garden = models.ForeignKey(
+        Garden, verbose_name=_("garden"), on_delete=models.CASCADE, related_name="seasons"
+    )
     name = models.CharField(_("name"), max_length=100)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
@@ -138,10 +142,17 @@ class Reservation(models.Model):
         CARD = "card", _("card")
         OTHER = "other", _("other")
 
-    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="reservations")
-    plot = models.ForeignKey(Plot, on_delete=models.CASCADE, related_name="reservations")
+    season = models.ForeignKey(
+        Season, verbose_name=_("season"), on_delete=models.CASCADE, related_name="reservations"
+    )
+    plot = models.ForeignKey(
+        Plot, verbose_name=_("plot"), on_delete=models.CASCADE, related_name="reservations"
+    )
     gardener = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plot_reservations"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gardener"),
+        on_delete=models.CASCADE,
+        related_name="plot_reservations",
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     fee_cents = models.PositiveIntegerField(_("fee (cents)"), default=0)
@@ -185,9 +196,14 @@ class WaitlistEntry(models.Model):
 
     ACTIVE = (Status.WAITING, Status.OFFERED)
 
-    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="waitlist")
+    season = models.ForeignKey(
+        Season, verbose_name=_("season"), on_delete=models.CASCADE, related_name="waitlist"
+    )
     gardener = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="garden_waitlist_entries"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gardener"),
+        on_delete=models.CASCADE,
+        related_name="garden_waitlist_entries",
     )
     min_area_m2 = models.PositiveIntegerField(_("minimum area (m²)"), default=0)
     needs_water_point = models.BooleanField(_("needs a water point"), default=False)
@@ -235,9 +251,15 @@ class Offer(models.Model):
         EXPIRED = "expired", _("expired")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
-    entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="offers")
-    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="offers")
-    plot = models.ForeignKey(Plot, on_delete=models.CASCADE, related_name="offers")
+    entry = models.ForeignKey(
+        WaitlistEntry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="offers"
+    )
+    season = models.ForeignKey(
+        Season, verbose_name=_("season"), on_delete=models.CASCADE, related_name="offers"
+    )
+    plot = models.ForeignKey(
+        Plot, verbose_name=_("plot"), on_delete=models.CASCADE, related_name="offers"
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -245,7 +267,12 @@ class Offer(models.Model):
     created_at = models.DateTimeField(_("offered at"), default=timezone.now)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     reservation = models.OneToOneField(
-        Reservation, on_delete=models.SET_NULL, null=True, blank=True, related_name="offer"
+        Reservation,
+        verbose_name=_("reservation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offer",
     )
 
     class Meta:
@@ -273,8 +300,12 @@ class Offer(models.Model):
 class WorkDay(models.Model):
     """A shared work day of a garden, with a capacity."""
 
-    garden = models.ForeignKey(Garden, on_delete=models.CASCADE, related_name="work_days")
-    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="work_days")
+    garden = models.ForeignKey(
+        Garden, verbose_name=_("garden"), on_delete=models.CASCADE, related_name="work_days"
+    )
+    season = models.ForeignKey(
+        Season, verbose_name=_("season"), on_delete=models.CASCADE, related_name="work_days"
+    )
     title = models.CharField(_("title"), max_length=150)
     starts_at = models.DateTimeField(_("starts at"))
     hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1, default=3)
@@ -293,9 +324,14 @@ class WorkDay(models.Model):
 class WorkDaySignup(models.Model):
     """A gardener signed up for a work day; attendance and hours are recorded afterwards."""
 
-    work_day = models.ForeignKey(WorkDay, on_delete=models.CASCADE, related_name="signups")
+    work_day = models.ForeignKey(
+        WorkDay, verbose_name=_("work day"), on_delete=models.CASCADE, related_name="signups"
+    )
     gardener = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="work_day_signups"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gardener"),
+        on_delete=models.CASCADE,
+        related_name="work_day_signups",
     )
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1, null=True, blank=True)

@@ -10,6 +10,7 @@ from functools import partial
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.emails import send_once
 from accounts.models import User
@@ -278,7 +279,12 @@ def _host_email(distribution: Distribution, count: int) -> Email:
         % {"point": point.name, "when": _when(distribution)},
         sections=[
             Section(
-                paragraphs=[_("%(count)d orders to hand over.") % {"count": count}],
+                paragraphs=[
+                    ngettext(
+                        "%(count)d order to hand over.", "%(count)d orders to hand over.", count
+                    )
+                    % {"count": count}
+                ],
                 rows=[(_("Slot"), _when(distribution))],
             )
         ],
@@ -316,7 +322,7 @@ def send_line_corrected(*, line_id: int, given_back_cents: int) -> int:
                 "point": order.distribution.pickup_point.name,
                 "when": _when(order.distribution),
             },
-            _("%(product)s: %(ordered)s ordered, %(delivered)s delivered.")
+            _("%(product)s: ordered %(ordered)s, delivered %(delivered)s.")
             % {"product": line.product_name, "ordered": ordered, "delivered": delivered},
         ]
         if given_back_cents > 0:

@@ -1,26 +1,33 @@
-"""CSV exports of the distribution-day reports (the same rows as the pages and the API)."""
+"""CSV exports of the distribution-day reports (the same rows as the pages and the API), for a
+French spreadsheet like every export (``common.csv``)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from common.csv import csv_text
+from common.csv import csv_datetime, csv_text
+from common.money import csv_euros
 from handover.reports import PackingCollection, PointPicking
 from pickup.models import Distribution
 from producers.models import Producer
-
-
-def _euros(cents: int) -> str:
-    return f"{cents / 100:.2f}"
 
 
 def packing_csv(blocks: list[PackingCollection]) -> str:
     """One row per line of a household's collection: household, pickup code, its orders
     (space-separated ids), farm, product, quantity, amount."""
     return csv_text(
-        ["household", "pickup_code", "orders", "producer", "product", "quantity", "amount_eur"],
+        [
+            _("Household"),
+            _("Pickup code"),
+            _("Orders"),
+            _("Farm"),
+            _("Product"),
+            _("Quantity"),
+            _("Amount (EUR)"),
+        ],
         (
             [
                 block.household,
@@ -29,7 +36,7 @@ def packing_csv(blocks: list[PackingCollection]) -> str:
                 farm.producer_name,
                 line.product_name,
                 line.quantity,
-                _euros(line.total_cents),
+                csv_euros(line.total_cents),
             ]
             for block in blocks
             for farm in block.farms
@@ -42,21 +49,21 @@ def picking_csv(pickings: list[PointPicking]) -> str:
     """One row per product and pickup point."""
     return csv_text(
         [
-            "pickup_point",
-            "distribution_start",
-            "product",
-            "unit_price_eur",
-            "quantity",
-            "amount_eur",
+            _("Pickup point"),
+            _("Distribution"),
+            _("Product"),
+            _("Unit price (EUR)"),
+            _("Quantity"),
+            _("Amount (EUR)"),
         ],
         (
             [
                 picking.distribution.pickup_point.name,
-                timezone.localtime(picking.distribution.starts_at).strftime("%Y-%m-%d %H:%M"),
+                csv_datetime(picking.distribution.starts_at),
                 line.product_name,
-                _euros(line.unit_price_cents),
+                csv_euros(line.unit_price_cents),
                 line.quantity,
-                _euros(line.total_cents),
+                csv_euros(line.total_cents),
             ]
             for picking in pickings
             for line in picking.lines

@@ -10,10 +10,10 @@ import re
 from collections.abc import Mapping
 
 from django.db.models import F, Prefetch, Q
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from common import dates
 from orders.models import PAYMENT_KIND, Order, OrderLine
 from payments.ledger import register_describer
 from payments.models import CreditEntry, Payment
@@ -44,7 +44,7 @@ def orders_by_id(ids) -> dict[int, Order]:
 
 
 def day(order: Order) -> str:
-    return formats.date_format(timezone.localtime(order.distribution.starts_at), "j F")
+    return dates.day_month(order.distribution.starts_at)
 
 
 def close_label(order: Order) -> str:

@@ -32,15 +32,23 @@ class Order(models.Model):
     Capture = Capture  # how its card payments are taken (payments.models.Capture)
 
     household = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="orders",
     )
     distribution = models.ForeignKey(
-        "pickup.Distribution", on_delete=models.PROTECT, related_name="orders"
+        "pickup.Distribution",
+        verbose_name=_("distribution"),
+        on_delete=models.PROTECT,
+        related_name="orders",
     )
-    idempotency_key = models.CharField(max_length=255)
+    idempotency_key = models.CharField(verbose_name=_("idempotency key"), max_length=255)
     # What the order was placed with (see orders.services.placing.request_fingerprint): the same
     # key with another request is refused. Empty for orders placed before it was kept.
-    request_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    request_fingerprint = models.CharField(
+        verbose_name=_("request fingerprint"), max_length=64, blank=True, default=""
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT
     )
@@ -52,9 +60,9 @@ class Order(models.Model):
     # estimate's margin, see ``orders.weights``): the card is asked for total + margin.
     margin_cents = models.PositiveIntegerField(_("margin for weighed lines (cents)"), default=0)
     # Counts card failures: the PaymentIntent's idempotency key is order-<id>-payment-<n>.
-    payment_attempts = models.PositiveIntegerField(default=0)
+    payment_attempts = models.PositiveIntegerField(verbose_name=_("payment attempts"), default=0)
     # Counts changes by the household: part of the refund key, so two equal changes both count.
-    revision = models.PositiveIntegerField(default=0)
+    revision = models.PositiveIntegerField(verbose_name=_("revision"), default=0)
     created_at = models.DateTimeField(_("placed at"), auto_now_add=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -116,13 +124,19 @@ class PickupCode(models.Model):
     (distribution, code): the database decides between two orders placed at once."""
 
     distribution = models.ForeignKey(
-        "pickup.Distribution", on_delete=models.PROTECT, related_name="pickup_codes"
+        "pickup.Distribution",
+        verbose_name=_("distribution"),
+        on_delete=models.PROTECT,
+        related_name="pickup_codes",
     )
     household = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pickup_codes"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="pickup_codes",
     )
     code = models.CharField(_("pickup code"), max_length=8)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("pickup code")
@@ -159,10 +173,17 @@ class OrderLine(models.Model):
         SHORT = "short", _("not delivered by the farm")
         WEIGHED = "weighed", _("weighed by the farm")
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    offer = models.ForeignKey("producers.Offer", on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines"
+    )
+    offer = models.ForeignKey(
+        "producers.Offer", verbose_name=_("offer"), on_delete=models.PROTECT, related_name="+"
+    )
     producer = models.ForeignKey(
-        "producers.Producer", on_delete=models.PROTECT, related_name="order_lines"
+        "producers.Producer",
+        verbose_name=_("producer"),
+        on_delete=models.PROTECT,
+        related_name="order_lines",
     )
     product_name = models.CharField(_("product"), max_length=150)
     producer_name = models.CharField(_("producer"), max_length=150)
@@ -173,8 +194,12 @@ class OrderLine(models.Model):
         _("VAT rate"), choices=Product.VatRate.choices, default=Product.VatRate.REDUCED
     )
     quantity = models.PositiveIntegerField(_("quantity"))
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    cancel_reason = models.CharField(max_length=30, choices=Reason.choices, blank=True)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    cancel_reason = models.CharField(
+        verbose_name=_("cancel reason"), max_length=30, choices=Reason.choices, blank=True
+    )
     # What was sold at the close, kept when the farm delivers less (``quantity`` is then what
     # was delivered and paid for); empty while the line was never corrected.
     ordered_quantity = models.PositiveIntegerField(_("quantity ordered"), null=True, blank=True)
@@ -192,9 +217,15 @@ class OrderLine(models.Model):
         _("price at the real weight (cents)"), null=True, blank=True
     )
     # Fee split, recorded at the close; they add up to the line's total to the cent.
-    host_share_cents = models.PositiveIntegerField(null=True, blank=True)
-    platform_share_cents = models.PositiveIntegerField(null=True, blank=True)
-    producer_share_cents = models.PositiveIntegerField(null=True, blank=True)
+    host_share_cents = models.PositiveIntegerField(
+        verbose_name=_("host share (cents)"), null=True, blank=True
+    )
+    platform_share_cents = models.PositiveIntegerField(
+        verbose_name=_("platform share (cents)"), null=True, blank=True
+    )
+    producer_share_cents = models.PositiveIntegerField(
+        verbose_name=_("producer share (cents)"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("order line")
@@ -293,7 +324,9 @@ class Settlement(models.Model):
         PENDING = "pending", _("to settle")
         DONE = "done", _("settled")
 
-    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="settlement")
+    order = models.OneToOneField(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="settlement"
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -325,7 +358,9 @@ class LineChange(models.Model):
     what (0: cancelled), and why. Written by every service that changes a line after it was
     placed; never changed."""
 
-    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="changes")
+    line = models.ForeignKey(
+        OrderLine, verbose_name=_("line"), on_delete=models.CASCADE, related_name="changes"
+    )
     # Nobody for the system's own moves (the close, an expiry).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -23,12 +23,19 @@ class StripeCustomer(models.Model):
     """The household's Stripe customer (created lazily); its saved cards are :class:`SavedCard`."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stripe_customer"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="stripe_customer",
     )
-    customer_id = models.CharField(max_length=255, unique=True)
+    customer_id = models.CharField(verbose_name=_("customer id"), max_length=255, unique=True)
     # A SetupIntent not used yet: reused for the next checkout instead of creating another.
-    setup_intent_id = models.CharField(max_length=255, blank=True)
-    setup_client_secret = models.CharField(max_length=255, blank=True)
+    setup_intent_id = models.CharField(
+        verbose_name=_("setup intent id"), max_length=255, blank=True
+    )
+    setup_client_secret = models.CharField(
+        verbose_name=_("setup client secret"), max_length=255, blank=True
+    )
 
     class Meta:
         verbose_name = _("Stripe customer")
@@ -44,8 +51,12 @@ class SavedCard(models.Model):
     household picks one at checkout and may remove it (detached at Stripe). The card used
     last is the one offered first."""
 
-    customer = models.ForeignKey(StripeCustomer, on_delete=models.CASCADE, related_name="cards")
-    payment_method_id = models.CharField(max_length=255, unique=True)
+    customer = models.ForeignKey(
+        StripeCustomer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="cards"
+    )
+    payment_method_id = models.CharField(
+        verbose_name=_("payment method id"), max_length=255, unique=True
+    )
     brand = models.CharField(_("brand"), max_length=30, blank=True)
     last4 = models.CharField(_("last 4 digits"), max_length=4, blank=True)
     saved_at = models.DateTimeField(_("saved"), auto_now_add=True)
@@ -75,32 +86,45 @@ class Payment(models.Model):
     purpose_kind = models.CharField(_("paid for"), max_length=30)
     purpose_id = models.PositiveBigIntegerField(_("reference"))
     payer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("payer"),
+        on_delete=models.PROTECT,
+        related_name="payments",
     )
     # Empty (NULL) while the attempt is ``creating``: Stripe has not answered yet.
-    intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
-    attempt = models.PositiveIntegerField(default=0)
-    capture_method = models.CharField(max_length=10, choices=Capture.choices)
-    status = models.CharField(max_length=40)
-    amount_cents = models.PositiveIntegerField()
-    amount_capturable_cents = models.PositiveIntegerField(default=0)
-    amount_received_cents = models.PositiveIntegerField(default=0)
-    payment_method_id = models.CharField(max_length=255, blank=True)
+    intent_id = models.CharField(
+        verbose_name=_("intent id"), max_length=255, unique=True, null=True, blank=True
+    )
+    attempt = models.PositiveIntegerField(verbose_name=_("attempt"), default=0)
+    capture_method = models.CharField(
+        verbose_name=_("capture method"), max_length=10, choices=Capture.choices
+    )
+    status = models.CharField(verbose_name=_("status"), max_length=40)
+    amount_cents = models.PositiveIntegerField(verbose_name=_("amount (cents)"))
+    amount_capturable_cents = models.PositiveIntegerField(
+        verbose_name=_("amount capturable (cents)"), default=0
+    )
+    amount_received_cents = models.PositiveIntegerField(
+        verbose_name=_("amount received (cents)"), default=0
+    )
+    payment_method_id = models.CharField(
+        verbose_name=_("payment method id"), max_length=255, blank=True
+    )
     # For 3-D Secure: the browser confirms a ``requires_action`` PaymentIntent with it.
-    client_secret = models.CharField(max_length=255, blank=True)
+    client_secret = models.CharField(verbose_name=_("client secret"), max_length=255, blank=True)
     # The code of the refusal a ``failed`` attempt met (``card_declined``...).
-    failure_code = models.CharField(max_length=40, blank=True)
+    failure_code = models.CharField(verbose_name=_("failure code"), max_length=40, blank=True)
     # Credit reserved for this attempt: written to the ledger only when the attempt holds
     # money; while it is live and holds none, it is kept out of the credit others may spend
     # (``payments.services.wallet.available``). A failed attempt leaves no ledger line.
-    credit_cents = models.PositiveIntegerField(default=0)
+    credit_cents = models.PositiveIntegerField(verbose_name=_("credit (cents)"), default=0)
     # A destination charge (the seller of record is a connected account: an AMAP farm): the
     # account the money goes to, and what the platform keeps of it. Empty: the platform's
     # own charge.
     seller_account_id = models.CharField(_("seller's Stripe account"), max_length=255, blank=True)
     application_fee_cents = models.PositiveIntegerField(_("platform fee (cents)"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("payment")
@@ -170,12 +194,16 @@ class Refund(models.Model):
         WEIGHED = "weighed", _("weighed lighter after the price was final")
         WITHDRAWAL = "withdrawal", _("credit given back to the card")
 
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
-    key = models.CharField(max_length=255, unique=True)
-    reason = models.CharField(max_length=20, choices=Reason.choices)
-    amount_cents = models.PositiveIntegerField()
-    stripe_refund_id = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refunds"
+    )
+    key = models.CharField(verbose_name=_("key"), max_length=255, unique=True)
+    reason = models.CharField(verbose_name=_("reason"), max_length=20, choices=Reason.choices)
+    amount_cents = models.PositiveIntegerField(verbose_name=_("amount (cents)"))
+    stripe_refund_id = models.CharField(
+        verbose_name=_("stripe refund id"), max_length=255, blank=True
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("refund")
@@ -211,14 +239,16 @@ class Dispute(models.Model):
 
     CLOSED = (Status.WON, Status.LOST, Status.WARNING_CLOSED, Status.PREVENTED)
 
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="disputes")
-    dispute_id = models.CharField(max_length=255, unique=True)
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="disputes"
+    )
+    dispute_id = models.CharField(verbose_name=_("dispute id"), max_length=255, unique=True)
     amount_cents = models.PositiveIntegerField(_("disputed (cents)"))
     status = models.CharField(_("status"), max_length=30, choices=Status.choices)
     reason = models.CharField(_("reason"), max_length=50, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+    closed_at = models.DateTimeField(verbose_name=_("closed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("dispute")
@@ -239,10 +269,10 @@ class StripeEvent(models.Model):
     cannot be applied (malformed body, unknown PaymentIntent) is stored with the reason it was
     ignored, and answered 200 so that Stripe stops sending it."""
 
-    event_id = models.CharField(max_length=255, unique=True)
-    type = models.CharField(max_length=100)
-    ignored = models.CharField(max_length=100, blank=True)
-    received_at = models.DateTimeField(auto_now_add=True)
+    event_id = models.CharField(verbose_name=_("event id"), max_length=255, unique=True)
+    type = models.CharField(verbose_name=_("type"), max_length=100)
+    ignored = models.CharField(verbose_name=_("ignored"), max_length=100, blank=True)
+    received_at = models.DateTimeField(verbose_name=_("received at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("Stripe event")
@@ -272,7 +302,10 @@ class CreditEntry(models.Model):
         WITHDRAWAL = "withdrawal", _("credit given back to the card")
 
     household = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credit_entries"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="credit_entries",
     )
     amount_cents = models.IntegerField(_("amount (cents)"))
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
@@ -301,7 +334,10 @@ class CreditPreference(models.Model):
     """Per-household choice: money given back at the sale close goes to credit, not the card."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credit_preference"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="credit_preference",
     )
     refunds_to_credit = models.BooleanField(_("keep refunds as credit"), default=False)
 
@@ -324,19 +360,30 @@ class Topup(models.Model):
         PAID = "paid", _("paid")
 
     household = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="topups"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="topups",
     )
     amount_cents = models.PositiveIntegerField(_("amount (cents)"))
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT
+        verbose_name=_("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.AWAITING_PAYMENT,
     )
-    payment_attempts = models.PositiveIntegerField(default=0)
+    payment_attempts = models.PositiveIntegerField(verbose_name=_("payment attempts"), default=0)
     # The payment whose money became the credit; any other that holds money is given back.
     paid_by = models.OneToOneField(
-        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="topup_paid"
+        Payment,
+        verbose_name=_("paid by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="topup_paid",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    credited_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    credited_at = models.DateTimeField(verbose_name=_("credited at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("credit top-up")
@@ -368,15 +415,19 @@ class ConnectedAccount(models.Model):
 
     owner_kind = models.CharField(_("owner"), max_length=30)
     owner_id = models.PositiveBigIntegerField(_("reference"))
-    account_id = models.CharField(max_length=255, unique=True)
-    charges_enabled = models.BooleanField(default=False)
-    payouts_enabled = models.BooleanField(default=False)
-    details_submitted = models.BooleanField(default=False)
+    account_id = models.CharField(verbose_name=_("account id"), max_length=255, unique=True)
+    charges_enabled = models.BooleanField(verbose_name=_("charges enabled"), default=False)
+    payouts_enabled = models.BooleanField(verbose_name=_("payouts enabled"), default=False)
+    details_submitted = models.BooleanField(verbose_name=_("details submitted"), default=False)
     # Stripe's ``requirements.currently_due`` + ``past_due``: what it still asks for.
-    requirements_due = models.JSONField(default=list, blank=True)
-    disabled_reason = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    requirements_due = models.JSONField(
+        verbose_name=_("requirements due"), default=list, blank=True
+    )
+    disabled_reason = models.CharField(
+        verbose_name=_("disabled reason"), max_length=100, blank=True
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("payout account")
@@ -427,16 +478,23 @@ class Transfer(models.Model):
         FAILED = "failed", _("refused")
 
     account = models.ForeignKey(
-        ConnectedAccount, on_delete=models.PROTECT, related_name="transfers"
+        ConnectedAccount,
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        related_name="transfers",
     )
-    key = models.CharField(max_length=255, unique=True)
-    transfer_group = models.CharField(max_length=255)
+    key = models.CharField(verbose_name=_("key"), max_length=255, unique=True)
+    transfer_group = models.CharField(verbose_name=_("transfer group"), max_length=255)
     amount_cents = models.PositiveIntegerField(_("amount (cents)"))
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CREATING)
-    transfer_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
-    failure_code = models.CharField(max_length=60, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.CREATING
+    )
+    transfer_id = models.CharField(
+        verbose_name=_("transfer id"), max_length=255, unique=True, null=True, blank=True
+    )
+    failure_code = models.CharField(verbose_name=_("failure code"), max_length=60, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("transfer")
@@ -462,14 +520,20 @@ class TransferReversal(models.Model):
         SENT = "sent", _("taken back")
         FAILED = "failed", _("refused")
 
-    transfer = models.ForeignKey(Transfer, on_delete=models.PROTECT, related_name="reversals")
-    key = models.CharField(max_length=255, unique=True)
+    transfer = models.ForeignKey(
+        Transfer, verbose_name=_("transfer"), on_delete=models.PROTECT, related_name="reversals"
+    )
+    key = models.CharField(verbose_name=_("key"), max_length=255, unique=True)
     amount_cents = models.PositiveIntegerField(_("amount (cents)"))
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CREATING)
-    reversal_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
-    failure_code = models.CharField(max_length=60, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.CREATING
+    )
+    reversal_id = models.CharField(
+        verbose_name=_("reversal id"), max_length=255, unique=True, null=True, blank=True
+    )
+    failure_code = models.CharField(verbose_name=_("failure code"), max_length=60, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("transfer reversal")

@@ -3,6 +3,7 @@ services."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from common.admin import ServiceAdmin, changes, values
 from common.errors import DomainError
@@ -48,7 +49,10 @@ def _each(modeladmin, request, queryset, action) -> None:
         else:
             done += 1
     if done:
-        modeladmin.message_user(request, _("%(count)d updated.") % {"count": done})
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d row updated.", "%(count)d rows updated.", done) % {"count": done},
+        )
 
 
 @admin.register(Supplier)

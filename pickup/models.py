@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common import dates
 from common.models import Located
 from producers.models import LegalIdentity
 
@@ -46,10 +46,16 @@ class Supplier(models.Model):
         REFUSED = "refused", _("refused")
 
     producer = models.ForeignKey(
-        "producers.Producer", on_delete=models.CASCADE, related_name="supplied_points"
+        "producers.Producer",
+        verbose_name=_("producer"),
+        on_delete=models.CASCADE,
+        related_name="supplied_points",
     )
     pickup_point = models.ForeignKey(
-        PickupPoint, on_delete=models.CASCADE, related_name="suppliers"
+        PickupPoint,
+        verbose_name=_("pickup point"),
+        on_delete=models.CASCADE,
+        related_name="suppliers",
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -58,7 +64,12 @@ class Supplier(models.Model):
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -93,7 +104,10 @@ class Distribution(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     pickup_point = models.ForeignKey(
-        PickupPoint, on_delete=models.CASCADE, related_name="distributions"
+        PickupPoint,
+        verbose_name=_("pickup point"),
+        on_delete=models.CASCADE,
+        related_name="distributions",
     )
     week = models.DateField(_("week (Monday)"), editable=False)
     starts_at = models.DateTimeField(_("starts at"))
@@ -133,4 +147,4 @@ class Distribution(models.Model):
 
     def __str__(self) -> str:
         # Europe/Paris, as the host and the households read it (the column is UTC).
-        return f"{self.pickup_point} — {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+        return f"{self.pickup_point} — {dates.short_time(self.starts_at)}"

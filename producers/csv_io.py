@@ -1,7 +1,10 @@
 """CSV files of products and offers: writing them, and reading them into checked rows.
 
-Files are UTF-8 (with or without the BOM Excel adds), separated by ``;`` (French Excel) or
-``,``; prices are written ``3,50`` and read as ``3,50``, ``3.50`` or ``3,50 €``. Files are
+Files are written for French Excel (see ``docs/french.md``): UTF-8 with the BOM, separated by
+``;``, headers and values in the language of the page (``nom;catégorie;unité…``, ``légumes``,
+``botte``, ``oui``), prices ``3,50`` and quantities ``0,5``. They are read back in either
+language, with ``;`` or ``,``, with or without the BOM, the column codes of older files
+(``name;category;unit…``) and prices as ``3,50``, ``3.50`` or ``3,50 €``. Files are
 written by ``common.csv`` (a cell that would run as a formula gets a protective quote) and the
 quote is dropped when read back, so an export imports back unchanged. A cell holding a control
 character (NUL, the other C0 controls but tab and line breaks, DEL, C1) is a bad cell. Reading
@@ -19,9 +22,9 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from common.csv import control_character, csv_text, restore
+from common.csv import control_character, csv_bool, csv_decimal, csv_text, restore
 from common.money import csv_euros
 from producers.models import Offer, Product
 
@@ -44,6 +47,24 @@ PRODUCT_COLUMNS = [
 PRODUCT_EXTRA_COLUMNS = ["reference_price"]
 OFFER_COLUMNS = ["product", "price", "stock"]
 OFFER_EXTRA_COLUMNS = ["unit", "quantity_per_unit", "taken", "remaining"]
+
+# What the header of an exported file says for each column code, in the page's language.
+COLUMN_LABELS = {
+    "name": pgettext_lazy("CSV column", "name"),
+    "category": pgettext_lazy("CSV column", "category"),
+    "unit": pgettext_lazy("CSV column", "unit"),
+    "quantity_per_unit": pgettext_lazy("CSV column", "quantity per unit"),
+    "price": pgettext_lazy("CSV column", "price"),
+    "vat_rate": pgettext_lazy("CSV column", "VAT rate"),
+    "organic": pgettext_lazy("CSV column", "organic"),
+    "description": pgettext_lazy("CSV column", "description"),
+    "active": pgettext_lazy("CSV column", "active"),
+    "reference_price": pgettext_lazy("CSV column", "reference price"),
+    "product": pgettext_lazy("CSV column", "product"),
+    "stock": pgettext_lazy("CSV column", "stock"),
+    "taken": pgettext_lazy("CSV column", "taken"),
+    "remaining": pgettext_lazy("CSV column", "remaining"),
+}
 
 # Service field → CSV column, to place a service's refusal on the right column.
 PRODUCT_FIELD_COLUMNS = {
@@ -139,12 +160,12 @@ def format_cents(cents: int) -> str:
 
 
 def format_decimal(value: Decimal) -> str:
-    text = format(Decimal(value).normalize(), "f")
-    return text.replace(".", ",")
+    """``Decimal("0.500")`` → ``0,5``."""
+    return csv_decimal(value)
 
 
-def _write(header: list[str], rows: Iterable[list[Any]]) -> str:
-    return csv_text(header, rows, delimiter=";", bom=True)
+def _write(columns: list[str], rows: Iterable[list[Any]]) -> str:
+    return csv_text([str(COLUMN_LABELS[column]) for column in columns], rows)
 
 
 def products_csv(products: Iterable[Product]) -> str:
@@ -153,14 +174,14 @@ def products_csv(products: Iterable[Product]) -> str:
         (
             [
                 p.name,
-                p.category,
-                p.unit,
+                p.get_category_display(),
+                p.get_unit_display(),
                 format_decimal(p.quantity_per_unit),
                 format_cents(p.price_cents),
                 format_decimal(Decimal(p.vat_rate) / 100),
-                "oui" if p.is_organic else "non",
+                csv_bool(p.is_organic),
                 p.description,
-                "oui" if p.is_active else "non",
+                csv_bool(p.is_active),
                 str(p.reference_price or ""),
             ]
             for p in products
@@ -177,7 +198,7 @@ def offers_csv(offers: Iterable[Offer]) -> str:
                 o.product.name,
                 format_cents(o.price_cents),
                 o.quantity,
-                o.product.unit,
+                o.product.get_unit_display(),
                 format_decimal(o.product.quantity_per_unit),
                 o.taken,
                 o.remaining,
@@ -274,6 +295,16 @@ class _FileError(Exception):
         self.line, self.message = line, message
 
 
+def _header_aliases() -> dict[str, str]:
+    """Folded header → column code: the headers exports write in either language, and the
+    French names people type by hand."""
+    aliases = dict(HEADER_ALIASES)
+    for language in ("fr", "en"):
+        with translation.override(language):
+            aliases.update({_key(str(label)): code for code, label in COLUMN_LABELS.items()})
+    return aliases
+
+
 def _read(
     data: bytes, *, required: list[str], optional: list[str]
 ) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
@@ -289,7 +320,8 @@ def _read(
         header = next(reader)
     except StopIteration:
         return [], [RowError(1, "", _("The file is empty."))]
-    columns = [HEADER_ALIASES.get(_key(name), _key(name)) for name in header]
+    aliases = _header_aliases()
+    columns = [aliases.get(_key(name), _key(name)) for name in header]
     missing = [name for name in required if name not in columns]
     if missing:
         return [], [RowError(1, name, _("Missing column.")) for name in missing]

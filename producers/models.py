@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common import dates
 from common import siret as ids
 from common.models import Located
 from producers import legal
@@ -276,7 +277,7 @@ class Catalogue(models.Model):
         indexes = [models.Index(fields=["week", "status"], name="producers_catalogue_week_idx")]
 
     def __str__(self) -> str:
-        return f"{self.producer} — {self.week:%G-W%V}"
+        return f"{self.producer} — {dates.week(self.week)}"
 
 
 class Offer(models.Model):

@@ -3,10 +3,10 @@ the household's language, text and HTML, times in Europe/Paris."""
 
 from __future__ import annotations
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from accounts.emails import send_once
+from common import dates
 from common.emails import Email, Section, absolute_url, format_datetime
 from common.money import format_eur
 from subscriptions.models import CreditedWeek, SubscriptionWaitlistEntry
@@ -48,7 +48,7 @@ def week_credited_paragraphs(credited: CreditedWeek) -> tuple[str, str]:
     """Why a basket week brought no basket, and where its money went (the credit)."""
     subscription = credited.subscription
     values = {
-        "week": formats.date_format(credited.week, "j F"),
+        "week": dates.day_month(credited.week),
         "farm": subscription.season.product.producer.name,
         "amount": format_eur(credited.credited_cents),
     }
@@ -85,7 +85,7 @@ def send_week_credited(*, credited_week_id: int) -> int:
         return Email(
             subject=_("No basket for the week of %(week)s: %(amount)s credited")
             % {
-                "week": formats.date_format(credited.week, "j F"),
+                "week": dates.day_month(credited.week),
                 "amount": format_eur(credited.credited_cents),
             },
             greeting=_("Hello %(name)s,") % {"name": household.get_short_name()},

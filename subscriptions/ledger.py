@@ -10,10 +10,10 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from common import dates
 from payments.ledger import register_describer
 from payments.models import CreditEntry
 from subscriptions.models import CreditedWeek, Subscription, SubscriptionSkip
@@ -37,7 +37,7 @@ def ids_of(entries: list[CreditEntry]) -> dict[int, int]:
 
 
 def week_of(day) -> str:
-    return formats.date_format(day, "j F")
+    return dates.day_month(day)
 
 
 def farm(subscription: Subscription) -> str:
@@ -136,7 +136,7 @@ def credited_week_label(credited: CreditedWeek) -> str:
     values = {"week": week_of(credited.week), "farm": farm(credited.subscription)}
     if credited.reason == CreditedWeek.Reason.DISTRIBUTION_CANCELLED:
         day = credited.distribution.starts_at if credited.distribution else None
-        values["day"] = formats.date_format(day, "j F") if day else values["week"]
+        values["day"] = dates.day_month(day) if day else values["week"]
         return _("Distribution of %(day)s cancelled — %(farm)s basket credited") % values
     if credited.reason == CreditedWeek.Reason.SOLD_OUT:
         return _("Week of %(week)s: %(farm)s basket sold out — credited") % values

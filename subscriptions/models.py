@@ -40,7 +40,7 @@ class BasketSeason(models.Model):
         _("skip at the latest (hours before the cutoff)"), default=24
     )
     offer_hours = models.PositiveIntegerField(_("waiting-list offers last (hours)"), default=48)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
         db_table = "orders_basketseason"
@@ -82,12 +82,23 @@ class Subscription(models.Model):
         ACTIVE = "active", _("active")
         CANCELLED = "cancelled", _("cancelled")
 
-    season = models.ForeignKey(BasketSeason, on_delete=models.PROTECT, related_name="subscriptions")
+    season = models.ForeignKey(
+        BasketSeason,
+        verbose_name=_("season"),
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
+    )
     household = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="subscriptions"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
     )
     pickup_point = models.ForeignKey(
-        "pickup.PickupPoint", on_delete=models.PROTECT, related_name="subscriptions"
+        "pickup.PickupPoint",
+        verbose_name=_("pickup point"),
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -96,13 +107,15 @@ class Subscription(models.Model):
     price_cents = models.PositiveIntegerField(_("price per week (cents)"))
     weeks_paid = models.PositiveIntegerField(_("weeks paid"))
     total_cents = models.PositiveIntegerField(_("season total (cents)"))
-    credit_used_cents = models.PositiveIntegerField(default=0)
-    card_cents = models.PositiveIntegerField(default=0)
-    intent_id = models.CharField(max_length=255, blank=True)
-    payment_attempts = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    credit_used_cents = models.PositiveIntegerField(
+        verbose_name=_("credit used (cents)"), default=0
+    )
+    card_cents = models.PositiveIntegerField(verbose_name=_("card (cents)"), default=0)
+    intent_id = models.CharField(verbose_name=_("intent id"), max_length=255, blank=True)
+    payment_attempts = models.PositiveIntegerField(verbose_name=_("payment attempts"), default=0)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    paid_at = models.DateTimeField(verbose_name=_("paid at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(verbose_name=_("cancelled at"), null=True, blank=True)
 
     class Meta:
         db_table = "orders_subscription"
@@ -132,10 +145,15 @@ class Subscription(models.Model):
 class SubscriptionPause(models.Model):
     """The household stops the basket between two dates (each week inside is a skip)."""
 
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="pauses")
+    subscription = models.ForeignKey(
+        Subscription,
+        verbose_name=_("subscription"),
+        on_delete=models.CASCADE,
+        related_name="pauses",
+    )
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
         db_table = "orders_subscriptionpause"
@@ -156,13 +174,20 @@ class SubscriptionPause(models.Model):
 class SubscriptionSkip(models.Model):
     """One week without a basket, credited to the household's balance."""
 
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="skips")
+    subscription = models.ForeignKey(
+        Subscription, verbose_name=_("subscription"), on_delete=models.CASCADE, related_name="skips"
+    )
     week = models.DateField(_("week (Monday)"))
     pause = models.ForeignKey(
-        SubscriptionPause, on_delete=models.CASCADE, null=True, blank=True, related_name="skips"
+        SubscriptionPause,
+        verbose_name=_("pause"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="skips",
     )
-    credited_cents = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    credited_cents = models.PositiveIntegerField(verbose_name=_("credited (cents)"), default=0)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
         db_table = "orders_subscriptionskip"
@@ -183,15 +208,23 @@ class BasketOrder(models.Model):
     """The order made for a subscription at one distribution (prepaid with the season)."""
 
     subscription = models.ForeignKey(
-        Subscription, on_delete=models.PROTECT, related_name="basket_orders"
+        Subscription,
+        verbose_name=_("subscription"),
+        on_delete=models.PROTECT,
+        related_name="basket_orders",
     )
     distribution = models.ForeignKey(
-        "pickup.Distribution", on_delete=models.PROTECT, related_name="basket_orders"
+        "pickup.Distribution",
+        verbose_name=_("distribution"),
+        on_delete=models.PROTECT,
+        related_name="basket_orders",
     )
-    week = models.DateField()
+    week = models.DateField(verbose_name=_("week"))
     # Born paid: the season's prepayment is the order's ``prepaid_cents``.
-    order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="basket")
-    created_at = models.DateTimeField(auto_now_add=True)
+    order = models.OneToOneField(
+        "orders.Order", verbose_name=_("order"), on_delete=models.PROTECT, related_name="basket"
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
         db_table = "orders_basketorder"
@@ -223,11 +256,15 @@ class CreditedWeek(models.Model):
         NO_DISTRIBUTION = "no_distribution", _("no distribution at the pickup point that week")
 
     subscription = models.ForeignKey(
-        Subscription, on_delete=models.PROTECT, related_name="credited_weeks"
+        Subscription,
+        verbose_name=_("subscription"),
+        on_delete=models.PROTECT,
+        related_name="credited_weeks",
     )
     week = models.DateField(_("week (Monday)"))
     distribution = models.ForeignKey(
         "pickup.Distribution",
+        verbose_name=_("distribution"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -235,7 +272,7 @@ class CreditedWeek(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
     credited_cents = models.PositiveIntegerField(_("credited (cents)"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("credited week")
@@ -263,17 +300,29 @@ class SubscriptionWaitlistEntry(models.Model):
         EXPIRED = "expired", _("offer expired")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
-    season = models.ForeignKey(BasketSeason, on_delete=models.CASCADE, related_name="waitlist")
+    season = models.ForeignKey(
+        BasketSeason, verbose_name=_("season"), on_delete=models.CASCADE, related_name="waitlist"
+    )
     household = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="basket_waitlist"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("household"),
+        on_delete=models.CASCADE,
+        related_name="basket_waitlist",
     )
     pickup_point = models.ForeignKey(
-        "pickup.PickupPoint", on_delete=models.CASCADE, related_name="+"
+        "pickup.PickupPoint",
+        verbose_name=_("pickup point"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
-    created_at = models.DateTimeField(auto_now_add=True)
-    offered_at = models.DateTimeField(null=True, blank=True)
-    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    offered_at = models.DateTimeField(verbose_name=_("offered at"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(
+        verbose_name=_("offer expires at"), null=True, blank=True
+    )
 
     class Meta:
         db_table = "orders_subscriptionwaitlistentry"

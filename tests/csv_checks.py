@@ -48,3 +48,14 @@ def _is_number(cell: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def french_rows(response) -> list[list[str]]:
+    """The cells of a download written for a French spreadsheet: it starts with the UTF-8 byte
+    order mark and its cells are separated by ``;`` (every row as long as the header)."""
+    content = response.content
+    assert content.startswith(b"\xef\xbb\xbf"), "no byte order mark: Excel would garble accents"
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert len(rows[0]) > 1, f"not separated by ';': {rows[0]!r}"
+    assert all(len(row) == len(rows[0]) for row in rows), "rows of different lengths"
+    return rows

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import DomainError
@@ -145,8 +145,10 @@ def garden_detail(request, slug: str):
 def reserve_confirmation(plot, season: Season) -> Confirmation:
     """Asked before reserving a plot (one tap on the plan): which plot, for which season, and
     the work hours it commits to."""
-    consequence = _(
-        "Plot %(code)s (%(area)s m²) for %(season)s: you commit to %(hours)s hours of shared work."
+    consequence = ngettext(
+        "Plot %(code)s (%(area)s m²) for %(season)s: you commit to %(hours)s hour of shared work.",
+        "Plot %(code)s (%(area)s m²) for %(season)s: you commit to %(hours)s hours of shared work.",
+        int(season.required_work_hours),
     ) % {
         "code": plot.code,
         "area": plot.area_m2,

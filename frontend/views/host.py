@@ -11,12 +11,11 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common import dates
 from common.errors import DomainError
 from common.forms import add_domain_error
 from frontend.confirm import Confirmation, confirm_page, is_confirmed
@@ -241,7 +240,7 @@ def cancel_confirmation(distribution: Distribution, *, active: int | None = None
     return Confirmation(
         action=reverse("frontend:day:cancel", args=[distribution.pk]),
         title=_("Cancel the distribution of %(date)s?")
-        % {"date": date_format(timezone.localtime(distribution.starts_at), "j F")},
+        % {"date": dates.day_month(distribution.starts_at)},
         consequence=consequence,
         confirm_label=_("Yes, cancel the distribution"),
         back=reverse("frontend:host_dashboard"),

@@ -8,14 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from billing import mandates, selectors
 from billing.models import Payout
-from common.csv import csv_response, csv_text
+from common import dates
+from common.csv import csv_datetime, csv_response, csv_text
 from common.money import csv_euros
 from payments.errors import PaymentUnavailable
 from payments.services import connect
@@ -59,9 +59,7 @@ def humanise_requirements(due: list[str]) -> list[str]:
 
 def payout_status_label(payout: Payout) -> str:
     if payout.status == Payout.Status.PAID and payout.paid_at:
-        return _("paid on %(date)s") % {
-            "date": timezone.localtime(payout.paid_at).strftime("%d/%m/%Y")
-        }
+        return _("paid on %(date)s") % {"date": dates.short(payout.paid_at)}
     return {
         Payout.Status.UPCOMING: _("after the distribution"),
         Payout.Status.WAITING_ACCOUNT: _("waiting for your payouts to be activated"),
@@ -205,7 +203,7 @@ _CSV_HEADER = [
 def _csv(request, payee: Payee):
     rows = (
         [
-            timezone.localtime(p.distribution.starts_at).strftime("%d/%m/%Y %H:%M"),
+            csv_datetime(p.distribution.starts_at),
             p.distribution.pickup_point.name,
             csv_euros(p.sales_cents),
             csv_euros(p.host_cents),
@@ -220,7 +218,7 @@ def _csv(request, payee: Payee):
         ]
         for p in payee.payouts()
     )
-    text = csv_text([str(h) for h in _CSV_HEADER], rows, delimiter=";", bom=True)
+    text = csv_text([str(h) for h in _CSV_HEADER], rows)
     stem = payee.obj.slug if payee.kind == Payout.Payee.FARM else f"point-{payee.obj.pk}"
     return csv_response(text, f"virements-{stem}.csv")
 

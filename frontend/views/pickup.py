@@ -9,13 +9,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from common import dates
 from common.errors import DomainError
 from common.geo import AddressNotFound, GeocoderUnavailable, origin_from_query, parse_lat_lng
 from frontend.chosen_point import remember
@@ -157,8 +156,7 @@ def _sale_gone(request, slug: str, pk: int):
     if gone.status == Distribution.Status.SCHEDULED:
         messages.info(
             request,
-            _("This sale opens on %(date)s.")
-            % {"date": date_format(timezone.localtime(gone.opens_at), "l j F, H:i")},
+            _("This sale opens on %(date)s.") % {"date": dates.day_time(gone.opens_at)},
         )
         return redirect("frontend:pickup_point", slug=point.slug)
     upcoming = selectors.next_open_distribution(point=point)
@@ -168,7 +166,7 @@ def _sale_gone(request, slug: str, pk: int):
     messages.info(
         request,
         _("This sale is closed: here is the next one, for the distribution of %(date)s.")
-        % {"date": date_format(timezone.localtime(upcoming.starts_at), "l j F")},
+        % {"date": dates.day(upcoming.starts_at)},
     )
     return redirect("frontend:distribution_catalogue", slug=point.slug, pk=upcoming.pk)
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from billing.mandates import current_mandate
 from billing.models import Payout
+from common import dates
 from common.csv import csv_response
 from common.errors import DomainError
 from common.forms import add_domain_error
@@ -207,7 +208,7 @@ def _week_action(request, slug: str, action):
 def catalogue_create(request, slug: str):
     def create(producer, week):
         catalogue = services.create_catalogue(producer=producer, week=week)
-        return _("Catalogue of week %(week)s started.") % {"week": iso_label(catalogue.week)}
+        return _("Catalogue started: %(week)s.") % {"week": dates.week(catalogue.week)}
 
     return _week_action(request, slug, create)
 
@@ -218,13 +219,13 @@ def catalogue_copy_last_week(request, slug: str):
     def copy(producer, week):
         result = services.copy_last_week(producer=producer, week=week)
         message = ngettext(
-            "%(count)d offer copied from week %(source)s.",
-            "%(count)d offers copied from week %(source)s.",
+            "%(count)d offer copied from the %(source)s.",
+            "%(count)d offers copied from the %(source)s.",
             result.copied,
         )
         return message % {
             "count": result.copied,
-            "source": iso_label(result.source.week),
+            "source": dates.week(result.source.week),
         }
 
     return _week_action(request, slug, copy)
@@ -242,7 +243,7 @@ def catalogue_publish(request, slug: str, pk: int):
     else:
         messages.success(
             request,
-            _("Catalogue of week %(week)s published.") % {"week": iso_label(catalogue.week)},
+            _("Catalogue published: %(week)s.") % {"week": dates.week(catalogue.week)},
         )
     return _to_dashboard(producer, f"week-{iso_label(catalogue.week)}")
 
@@ -335,8 +336,15 @@ def _csv_import(request, producer, *, title: str, run, back_anchor: str):
         else:
             messages.success(
                 request,
-                _("File imported: %(created)d created, %(updated)d updated.")
-                % {"created": result.created, "updated": result.updated},
+                _("File imported: %(created)s, %(updated)s.")
+                % {
+                    "created": ngettext("%(count)d new line", "%(count)d new lines", result.created)
+                    % {"count": result.created},
+                    "updated": ngettext(
+                        "%(count)d line updated", "%(count)d lines updated", result.updated
+                    )
+                    % {"count": result.updated},
+                },
             )
             return _to_dashboard(producer, back_anchor)
     context = {"producer": producer, "form": form, "title": title, "errors": errors}
@@ -372,7 +380,7 @@ def offers_export(request, slug: str, catalogue_pk: int):
     producer = _producer(request, slug)
     catalogue = selectors.catalogue_of(producer=producer, catalogue_id=catalogue_pk)
     text = csv_io.offers_csv(selectors.offers_of(catalogue=catalogue))
-    return csv_response(text, f"{producer.slug}-{iso_label(catalogue.week)}-offres.csv")
+    return csv_response(text, f"{producer.slug}-semaine-{catalogue.week:%Y-%m-%d}-offres.csv")
 
 
 @login_required
@@ -383,7 +391,7 @@ def offers_import(request, slug: str, catalogue_pk: int):
     return _csv_import(
         request,
         producer,
-        title=_("Import offers of week %(week)s") % {"week": iso_label(catalogue.week)},
+        title=_("Import offers, %(week)s") % {"week": dates.week(catalogue.week)},
         run=lambda data: services.import_offers_csv(catalogue=catalogue, data=data),
         back_anchor=f"week-{iso_label(catalogue.week)}",
     )

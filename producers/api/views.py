@@ -34,7 +34,6 @@ from producers.api.serializers import (
     ProducerProductOut,
     ProducerUpdateIn,
 )
-from producers.weeks import iso_label
 
 
 def _refusal(*codes: str) -> OpenApiResponse:
@@ -383,7 +382,7 @@ class OfferCsvApi(_CatalogueApi):
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request, producer_id: int, catalogue_id: int):
         text = csv_io.offers_csv(selectors.offers_of(catalogue=self.catalogue))
-        name = f"{self.producer.slug}-{iso_label(self.catalogue.week)}-offers.csv"
+        name = f"{self.producer.slug}-week-{self.catalogue.week:%Y-%m-%d}-offers.csv"
         return csv_response(text, name)
 
     @extend_schema(

@@ -293,6 +293,7 @@ def test_the_farm_lists_its_month_and_downloads_the_zip(client, week):
         "TVA 5,5\u00a0% (EUR)", "TVA 20\u00a0% (EUR)", "Total TVA (EUR)", "Total TTC (EUR)",
     ]  # fmt: skip
     assert rows[1][0] == invoices[0].number and rows[1][-1] == "18,00" and rows[1][-3] == "1,50"
+    assert rows[1][2] == f"{timezone.localtime(invoices[0].issued_at):%d/%m/%Y}"  # French date
     # A bad month is a 404; another farm's page too.
     assert client.get(f"/producteur/{farm.producer.slug}/factures/?mois=2026-13").status_code == 404
     assert client.get(f"/producteur/{other.producer.slug}/factures/").status_code == 404

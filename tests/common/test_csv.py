@@ -2,10 +2,23 @@
 
 import csv
 import io
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
-from common.csv import control_character, csv_response, csv_text, neutralise, restore
+from common.csv import (
+    control_character,
+    csv_bool,
+    csv_date,
+    csv_datetime,
+    csv_decimal,
+    csv_response,
+    csv_text,
+    neutralise,
+    restore,
+)
 from tests.csv_checks import HOSTILE, HOSTILE_NAMES
 
 
@@ -52,12 +65,28 @@ def test_a_quote_typed_by_hand_before_a_formula_is_dropped():
     assert restore("'-3,50") == "'-3,50"  # a number needs no quote: this one is text
 
 
-def test_csv_text_neutralises_header_and_rows_and_keeps_the_dialect():
-    text = csv_text(["name", "=x"], [[HOSTILE, 3], ["Navets", -2]], delimiter=";", bom=True)
+def test_csv_text_neutralises_header_and_rows_and_writes_for_french_excel_by_default():
+    text = csv_text(["name", "=x"], [[HOSTILE, 3], ["Navets", -2]])
     assert text.startswith("\ufeffname;'=x\r\n")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";"))
     assert rows == [["name", "'=x"], ["'" + HOSTILE, "3"], ["Navets", "-2"]]
-    assert csv_text(["a", "b"], [["1", "2"]]) == "a,b\r\n1,2\r\n"
+    assert csv_text(["a", "b"], [["1", "2"]], delimiter=",", bom=False) == "a,b\r\n1,2\r\n"
+
+
+def test_numbers_dates_and_booleans_are_written_the_french_way():
+    with translation.override("fr"):
+        text = csv_text(["a"], [[Decimal("0.500"), 2.5, True, False, Decimal("12")]])
+    assert text.splitlines()[1] == "0,5;2,5;oui;non;12"
+    assert csv_decimal(Decimal("1234.50")) == "1234,5"
+    assert csv_date(date(2026, 12, 3)) == "03/12/2026"
+    assert csv_date(None) == "" and csv_datetime(None) == ""
+    # A moment is read in Europe/Paris: 23:30 UTC on 31 December is already 1 January there.
+    late = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    assert csv_date(late) == "01/01/2027"
+    assert csv_datetime(late) == "01/01/2027 00:30"
+    assert csv_datetime(datetime(2026, 7, 3, 16, 0, tzinfo=UTC)) == "03/07/2026 18:00"
+    with translation.override("en"):
+        assert (csv_bool(True), csv_bool(False)) == ("yes", "no")
 
 
 def test_csv_response_is_a_utf8_attachment():

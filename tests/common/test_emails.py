@@ -15,8 +15,8 @@ SUMMER = datetime(2027, 6, 12, 16, 0, tzinfo=UTC)  # 18:00 in Paris
 @pytest.mark.parametrize(
     ("starts", "fr", "en"),
     [
-        (WINTER, "samedi 12 décembre, 18:00–19:30", "Saturday 12 December, 18:00–19:30"),
-        (SUMMER, "samedi 12 juin, 18:00–19:30", "Saturday 12 June, 18:00–19:30"),
+        (WINTER, "samedi 12 décembre, 18 h – 19 h 30", "Saturday 12 December, 6 pm – 7:30 pm"),
+        (SUMMER, "samedi 12 juin, 18 h – 19 h 30", "Saturday 12 June, 6 pm – 7:30 pm"),
     ],
 )
 def test_a_slot_is_written_in_paris_time_even_with_utc_active(starts, fr, en):

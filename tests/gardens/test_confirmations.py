@@ -16,7 +16,9 @@ def test_reserving_asks_first_with_the_work_hours(client, season, plots, gardene
 
     page = client.get(url, data)
     assert page.status_code == 200
-    assert f"{season.required_work_hours} heures de travail collectif" in page.content.decode()
+    hours = season.required_work_hours
+    word = "heure" if hours < 2 else "heures"  # French: 0 and 1 take the singular
+    assert f"{hours} {word} de travail collectif" in page.content.decode()
     assert client.post(url, data).status_code == 400
     assert not Reservation.objects.filter(gardener=gardener).exists()
 

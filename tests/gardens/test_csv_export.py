@@ -1,10 +1,12 @@
 """The coordinators' CSV export: a gardener's hostile name arrives as text, not a formula."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from gardens.services import reserve_plot
-from tests.csv_checks import HOSTILE, assert_downloadable, assert_no_formula, rows_of
+from tests.csv_checks import HOSTILE, assert_downloadable, assert_no_formula, french_rows
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,11 +23,14 @@ def coordinator(season, plots):
 
 def _assert_export(response, season):
     assert_downloadable(response, f"{season.garden.slug}-{season.pk}")
-    rows = rows_of(response)
+    rows = french_rows(response)
     assert_no_formula(rows)
+    assert rows[0][:3] == ["parcelle", "surface (m²)", "statut"]
     a1 = next(row for row in rows if row[0] == "A1")
     assert (a1[3], a1[4]) == ("'" + HOSTILE, "'-x@evil.example")
     assert a1[1] == "20"  # numbers are left alone
+    assert re.fullmatch(r"\d+,\d\d", a1[5]), a1[5]  # the fee with a decimal comma
+    assert a1[6] in ("oui", "non")
 
 
 def test_the_coordination_page_export(coordinator, season, client):

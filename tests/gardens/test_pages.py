@@ -126,7 +126,8 @@ def test_coordination_page_is_scoped_and_exports_csv(client, season, plots, gard
     client.force_login(coordinator)
     page = client.get(manage).content.decode()
     assert gardener.full_name in page
-    rows = list(csv.reader(io.StringIO(client.get(export).content.decode())))
+    content = client.get(export).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     assert len(rows) == 1 + len(plots)
     assert rows[1][0] == "A1" and rows[1][3] == gardener.full_name
 

@@ -73,8 +73,8 @@ def test_packing_list_json_and_csv(closed_day, api_client):
     assert sum(b["total_cents"] for b in data) == (3 * 300 + 199) + 7 * 199 + 300
     csv = api_client.get(url + "?format=csv")
     assert csv["Content-Type"].startswith("text/csv")
-    text = csv.content.decode()
-    assert text.splitlines()[0].startswith("household,pickup_code")
+    text = csv.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Foyer;Code de retrait;")
     assert closed_day.orders[0].pickup_code in text
 
 

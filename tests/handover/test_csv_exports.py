@@ -2,10 +2,11 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from orders.models import OrderLine
-from tests.csv_checks import HOSTILE, assert_downloadable, assert_no_formula, rows_of
+from tests.csv_checks import HOSTILE, assert_downloadable, assert_no_formula, french_rows
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,14 +36,22 @@ def hostile_day(closed_day):
 
 def _assert_packing_list(response):
     assert_downloadable(response, "colisage-")
-    rows = rows_of(response)
-    assert rows[0][:2] == ["household", "pickup_code"]
+    rows = french_rows(response)
+    assert rows[0] == [
+        "Foyer",
+        "Code de retrait",
+        "Commandes",
+        "Ferme",
+        "Produit",
+        "Quantité",
+        "Montant (EUR)",
+    ]
     assert_no_formula(rows)
     households = {row[0] for row in rows[1:]}
     assert "'" + HOSTILE in households and "Amine Durand" in households
     assert ("'" + FARM, "'" + PRODUCT) in {(row[3], row[4]) for row in rows[1:]}
     amounts = [row[6] for row in rows[1:] if row[4] == "'" + PRODUCT]
-    assert amounts == ["9.00", "3.00"]  # amounts are left alone (3 and 1 apples at 3.00)
+    assert amounts == ["9,00", "3,00"]  # amounts are left alone (3 and 1 apples at 3,00 €)
 
 
 def test_the_hosts_packing_list_page_csv(hostile_day, client):
@@ -59,13 +68,22 @@ def test_the_hosts_packing_list_api_csv(hostile_day, api_client):
 
 def _assert_picking(response, day):
     assert_downloadable(response, f"preparation-{day.market.a.producer.slug}-")
-    rows = rows_of(response)
-    assert rows[0][0] == "pickup_point"
+    rows = french_rows(response)
+    assert rows[0] == [
+        "Point relais",
+        "Distribution",
+        "Produit",
+        "Prix unitaire (EUR)",
+        "Quantité",
+        "Montant (EUR)",
+    ]
     assert_no_formula(rows)
     apples = [row for row in rows[1:] if row[2] == "'" + PRODUCT]
     assert [(row[0], row[3], row[4], row[5]) for row in apples] == [
-        ("'" + POINT, "3.00", "4", "12.00")
+        ("'" + POINT, "3,00", "4", "12,00")
     ]
+    starts = timezone.localtime(day.distribution.starts_at)
+    assert {row[1] for row in apples} == {f"{starts:%d/%m/%Y %H:%M}"}
 
 
 def _picking_urls(day):

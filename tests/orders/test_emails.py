@@ -286,8 +286,8 @@ def test_after_the_close_a_refund_to_the_card_or_to_the_credit(
 @pytest.mark.parametrize(
     ("starts", "expected"),
     [
-        (datetime(2026, 12, 12, 18, 0, tzinfo=PARIS), "samedi 12 décembre 2026, 18:00–19:30"),
-        (datetime(2027, 6, 12, 18, 0, tzinfo=PARIS), "samedi 12 juin 2027, 18:00–19:30"),
+        (datetime(2026, 12, 12, 18, 0, tzinfo=PARIS), "samedi 12 décembre 2026, 18 h – 19 h 30"),
+        (datetime(2027, 6, 12, 18, 0, tzinfo=PARIS), "samedi 12 juin 2027, 18 h – 19 h 30"),
     ],
     ids=["winter", "summer"],
 )
@@ -325,7 +325,7 @@ def test_the_host_and_the_household_read_18_00_for_an_18_00_slot(
     assert short in paid.subject and short in both(paid)
     (to_host,) = [m for m in mail.outbox if m.to == [host.email]]
     assert expected in to_host.subject
-    assert "17:00" not in to_host.subject and "16:00" not in to_host.subject
+    assert "17 h" not in to_host.subject and "16 h" not in to_host.subject
     assert Order.objects.get().status == "confirmed"
 
 

@@ -69,7 +69,7 @@ def test_a_distributions_title_in_the_admin_is_in_paris_time(operator):
         cutoff_at=starts - timedelta(days=2),
     )
 
-    assert str(distribution) == "La Grange — 2031-12-05 18:00"
+    assert str(distribution) == "La Grange — 05/12/2031 18:00"
     page = operator.get(reverse("admin:pickup_distribution_change", args=[distribution.pk]))
-    assert "La Grange — 2031-12-05 18:00" in page.content.decode()
+    assert "La Grange — 05/12/2031 18:00" in page.content.decode()
     assert "17:00" not in page.content.decode().split("<title>")[1].split("</title>")[0]

@@ -173,8 +173,8 @@ def test_csv_export_is_excel_friendly(api_client, member):
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     text = response.content.decode("utf-8")
-    assert text.startswith("\ufeffname;category;unit;quantity_per_unit;price;")
-    assert "Cidre fermier brut;vegetables;cl;75;3,00;5,5;non;;oui;" in text
+    assert text.startswith("\ufeffnom;catégorie;unité;quantité par unité;prix;taux de TVA;")
+    assert "Cidre fermier brut;légumes;cl;75;3,00;5,5;non;;oui;" in text
     catalogue = member.catalogues.get()
     offers = api_client.get(
         url("offer-csv", producer_id=member.pk, catalogue_id=catalogue.pk)

@@ -159,7 +159,7 @@ def test_hostile_names_are_exported_as_text_and_read_back_unchanged():
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";"))
     assert_no_formula(rows)
     hostile = next(row for row in rows if row[0] == "'" + HOSTILE)
-    assert hostile[:5] == ["'" + HOSTILE, "vegetables", "kg", "0,5", "2,50"]
+    assert hostile[:5] == ["'" + HOSTILE, "légumes", "kg", "0,5", "2,50"]  # French values
     result = services.import_products_csv(producer=producer, data=text.encode("utf-8"))
     assert (result.created, result.updated) == (0, len(HOSTILE_NAMES))
     assert list(Product.objects.order_by("name").values()) == before
@@ -289,3 +289,50 @@ def test_offers_import_queries_do_not_grow_with_rows(rows, django_assert_max_num
     assert (result.created, result.updated) == (0, rows)
     offer = Offer.objects.get(product__name="Produit 0002")
     assert (offer.quantity, offer.remaining, offer.price_cents) == (12, 11, 300)
+
+
+# --- French spreadsheets: what is exported imports back ----------------------------------
+
+
+@pytest.mark.parametrize(("exported_in", "imported_in"), [("fr", "fr"), ("en", "fr"), ("fr", "en")])
+def test_an_export_in_french_imports_back_with_nothing_changed(exported_in, imported_in):
+    producer = ProducerFactory()
+    ProductFactory(producer=producer, name="Comté 18 mois", category="dairy", unit="g",
+                   quantity_per_unit=Decimal("250"), price_cents=780, vat_rate=550)  # fmt: skip
+    ProductFactory(producer=producer, name="Jus de pomme", category="drinks", unit="l",
+                   quantity_per_unit=Decimal("1.5"), price_cents=420, vat_rate=2000,
+                   is_organic=True, is_active=False)  # fmt: skip
+    ProductFactory(producer=producer, name="Radis", category="vegetables", unit="bunch",
+                   price_cents=150, vat_rate=550)  # fmt: skip
+    before = list(Product.objects.order_by("name").values())
+    with translation.override(exported_in):
+        text = csv_io.products_csv(selectors.products_of(producer=producer))
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";"))
+    if exported_in == "fr":
+        assert rows[0][:7] == [
+            "nom", "catégorie", "unité", "quantité par unité", "prix", "taux de TVA", "bio"
+        ]  # fmt: skip
+        juice = next(row for row in rows if row[0] == "Jus de pomme")
+        assert juice[1:9] == ["boissons", "litre", "1,5", "4,20", "20", "oui", "", "non"]
+    with translation.override(imported_in):
+        result = services.import_products_csv(producer=producer, data=text.encode("utf-8"))
+    assert (result.created, result.updated) == (0, 3)
+    assert list(Product.objects.order_by("name").values()) == before
+
+
+def test_an_offers_export_in_french_imports_back_with_nothing_changed():
+    catalogue = CatalogueFactory()
+    OfferFactory(catalogue=catalogue, product__name="Poulet", product__unit="piece",
+                 price_cents=1890, quantity=12, taken=3)  # fmt: skip
+    before = list(Offer.objects.order_by("pk").values())
+    with translation.override("fr"):
+        text = csv_io.offers_csv(selectors.offers_of(catalogue=catalogue))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";"))
+    assert rows == [
+        ["produit", "prix", "stock", "unité", "quantité par unité", "réservé", "restant"],
+        ["Poulet", "18,90", "12", "pièce", "1", "3", "9"],
+    ]
+    result = services.import_offers_csv(catalogue=catalogue, data=text.encode("utf-8"))
+    assert (result.created, result.updated) == (0, 1)
+    assert list(Offer.objects.order_by("pk").values()) == before

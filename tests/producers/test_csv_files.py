@@ -6,8 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from producers.models import Offer, Product
-from producers.weeks import iso_label
-from tests.csv_checks import HOSTILE, assert_downloadable, assert_no_formula, rows_of
+from tests.csv_checks import HOSTILE, assert_downloadable, assert_no_formula, french_rows
 from tests.factories import CatalogueFactory, OfferFactory, ProducerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +50,8 @@ def _urls(farm):
 
 def _assert_products(response, farm):
     assert_downloadable(response, f"{farm.slug}-")
-    rows = rows_of(response)
+    rows = french_rows(response)
+    assert rows[0][:5] == ["nom", "catégorie", "unité", "quantité par unité", "prix"]
     assert_no_formula(rows)
     by_name = {row[0]: row for row in rows[1:]}
     assert set(by_name) == {"'" + name for name in NAMES}
@@ -59,8 +59,10 @@ def _assert_products(response, farm):
 
 
 def _assert_offers(response, farm):
-    assert_downloadable(response, f"{farm.slug}-{iso_label(farm.catalogue.week)}-")
-    rows = rows_of(response)
+    # The week in the file's name is its Monday, as farms read it (not an ISO week code).
+    assert_downloadable(response, f"{farm.slug}-")
+    assert f"-{farm.catalogue.week:%Y-%m-%d}-" in response["Content-Disposition"]
+    rows = french_rows(response)
     assert_no_formula(rows)
     assert ["'" + HOSTILE, "3,10", "12"] in [row[:3] for row in rows]
 
