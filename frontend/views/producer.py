@@ -1,9 +1,12 @@
-"""The producer dashboard: the farm, its products, this week's and next week's catalogues.
+"""The producer dashboard: the farm, its products, this week's and next week's catalogues
+(and those it prepared for later weeks).
 
 Every POST goes to one service of ``producers.services``; a refusal is shown on the form that
 was sent (the dashboard is rendered again with it, status 400, so nothing typed is lost) or as
 a message for one-button actions. A member of one farm gets 404 on every other farm's pages.
 """
+
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +33,9 @@ from producers import csv_io, photos, selectors, services
 from producers.errors import CsvInvalid
 from producers.models import Producer
 from producers.weeks import current_week, iso_label, next_week
+
+# How far ahead the dashboard shows a catalogue the farm prepared early.
+LATER_WEEKS_SHOWN = timedelta(weeks=4)
 
 
 def _producer(request, slug: str) -> Producer:
@@ -61,10 +67,14 @@ def _render_dashboard(request, producer: Producer, *, bound: dict | None = None,
     bound = bound or {}
     products = list(selectors.products_of(producer=producer))
     weeks = [(_("This week"), current_week()), (_("Next week"), next_week())]
+    # The weeks after next appear once the farm has a catalogue for them (prepared ahead).
     catalogues = {
         c.week: c
-        for c in selectors.catalogues_of(producer=producer).filter(week__in=[w for _l, w in weeks])
+        for c in selectors.catalogues_of(producer=producer).filter(
+            week__gte=current_week(), week__lte=current_week() + LATER_WEEKS_SHOWN
+        )
     }
+    weeks += [(_("Later"), week) for week in sorted(catalogues) if week > next_week()]
     blocks = []
     for label, week in weeks:
         catalogue = catalogues.get(week)
