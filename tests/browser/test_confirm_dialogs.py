@@ -46,7 +46,6 @@ def test_cancelling_an_order_asks_first_then_cancels(live_server, page: Page, fa
     expect(dialog).to_be_visible()
     expect(dialog.locator(".confirm-consequence")).to_contain_text("1")  # one product, two of it
     expect(dialog.locator(".confirm-consequence")).to_contain_text("7,00\u00a0€")
-    page.screenshot(path="/work/scratch/shots/buttons-dialog.png")
     dialog.locator("[data-confirm-close]").click()
     expect(page.locator("dialog[open]")).to_have_count(0)
     assert Order.objects.get(pk=order.pk).status == "paid"  # going back sent nothing

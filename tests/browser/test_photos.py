@@ -1,4 +1,5 @@
-"""On a phone, a farm gives one of its products a photo and sees it on the product's page."""
+"""On a phone, a farm gives one of its products a photo and sees it on the product's page and
+in the catalogue of the point it delivers to."""
 
 from io import BytesIO
 from pathlib import Path
@@ -8,11 +9,18 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import AXE_JS, Audit
-from tests.factories import PASSWORD, ProducerFactory, ProductFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    CatalogueFactory,
+    DistributionFactory,
+    OfferFactory,
+    ProducerFactory,
+    ProductFactory,
+    SupplierFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path("/work/scratch/shots/photos")
 
 
 def phone_photo(path: Path) -> Path:
@@ -31,6 +39,10 @@ def test_the_farm_sends_a_product_photo_from_its_phone(
     producer = ProducerFactory(name="Les Jardins de la Deûle", slug="jardins-de-la-deule")
     producer.members.add(farmer)
     product = ProductFactory(producer=producer, name="Courge butternut", unit="kg")
+    supplier = SupplierFactory(producer=producer)
+    sale = DistributionFactory(pickup_point=supplier.pickup_point)
+    catalogue = CatalogueFactory(producer=producer, week=sale.week, status="published")
+    OfferFactory(catalogue=catalogue, product=product)
 
     page.context.add_init_script(script=AXE_JS.read_text())  # in every page, whatever its CSP
     page.set_viewport_size({"width": 390, "height": 844})
@@ -71,7 +83,20 @@ def test_the_farm_sends_a_product_photo_from_its_phone(
     assert Image.open(BytesIO(served.body())).size == (640, 480)
 
     assert Audit().check(page, "product form with its photo") == []
-    SHOTS.mkdir(parents=True, exist_ok=True)
     fieldset.scroll_into_view_if_needed()
-    page.screenshot(path=SHOTS / "product-form-photo.png", full_page=True)
     page.screenshot(path=artifacts_dir / "product-form-photo.png", full_page=True)
+
+    # Households see it on the product's card in the point's catalogue.
+    point = supplier.pickup_point
+    page.goto(f"{live_server.url}/points-relais/{point.slug}/distributions/{sale.pk}/")
+    card = page.locator(".product-card", has_text="Courge butternut")
+    photo = card.locator(".product-photo picture img")
+    expect(photo).to_have_attribute("alt", "Une courge butternut entière")
+    expect(photo).to_have_attribute("loading", "lazy")
+    photo.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.product-photo picture img');"
+        " return i.complete && i.naturalWidth > 0; }"
+    )
+    assert Audit().check(page, "catalogue with a photo") == []
+    page.screenshot(path=artifacts_dir / "catalogue-photo.png", full_page=True)

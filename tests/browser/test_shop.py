@@ -3,7 +3,6 @@
 is refused on the product's card; a product that runs out before it orders is named on its
 card when the catalogue comes back; the search filters the cards without a reload."""
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,6 @@ from tests.factories import UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WAIT = 15_000
-SHOTS = Path("/work/scratch/shots/shop")
 
 
 def _eur(cents: int) -> str:
@@ -31,9 +29,6 @@ def _eur(cents: int) -> str:
 def _shot(page: Page, artifacts_dir: Path, name: str) -> None:
     path = artifacts_dir / f"shop-{name}.png"
     page.screenshot(path=path)
-    if SHOTS.parent.is_dir():
-        SHOTS.mkdir(exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
 
 
 def _two_offers():
