@@ -99,7 +99,11 @@ def _readme(user: User, counts: dict[str, int]) -> str:
     if kept:
         lines += [
             "- "
-            + _("%(what)s: %(years)s years (%(why)s).")
+            + ngettext(
+                "%(what)s: %(years)s year (%(why)s).",
+                "%(what)s: %(years)s years (%(why)s).",
+                item.years,
+            )
             % {"what": item.what, "years": item.years, "why": item.why}
             for item in kept
         ]
@@ -146,10 +150,14 @@ def is_large(*, user: User) -> bool:
 
 
 def queued_message() -> str:
-    return _(
+    hours = settings.PERSONAL_DATA_EXPORT_LINK_HOURS
+    return ngettext(
         "Your data is being gathered: we will e-mail you a download link shortly (it works "
-        "for %(hours)s hours)."
-    ) % {"hours": settings.PERSONAL_DATA_EXPORT_LINK_HOURS}
+        "for %(hours)s hour).",
+        "Your data is being gathered: we will e-mail you a download link shortly (it works "
+        "for %(hours)s hours).",
+        hours,
+    ) % {"hours": hours}
 
 
 def request_export(*, user: User) -> bytes | None:

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts import personal_data
 from accounts.models import User
@@ -58,9 +58,12 @@ def blockers(user: User) -> list[Blocker]:
         found.append(
             Blocker(
                 "payment_in_progress",
-                _(
+                ngettext(
                     "A card payment is in progress: finish or abandon it, then try again in "
-                    "%(minutes)s minutes."
+                    "%(minutes)s minute.",
+                    "A card payment is in progress: finish or abandon it, then try again in "
+                    "%(minutes)s minutes.",
+                    settings.ORDER_EXPIRY_MINUTES,
                 )
                 % {"minutes": settings.ORDER_EXPIRY_MINUTES},
             )
@@ -83,11 +86,16 @@ def blockers(user: User) -> list[Blocker]:
             found.append(
                 Blocker(
                     "credit_not_refundable",
-                    _(
+                    ngettext(
+                        "You have %(credit)s of credit and only %(refundable)s of it can go "
+                        "back to your card (card payments of the last %(days)s day). Spend "
+                        "the rest on an order, or write to %(email)s so that we settle it "
+                        "with you; your account can be deleted after that.",
                         "You have %(credit)s of credit and only %(refundable)s of it can go "
                         "back to your card (card payments of the last %(days)s days). Spend "
                         "the rest on an order, or write to %(email)s so that we settle it "
-                        "with you; your account can be deleted after that."
+                        "with you; your account can be deleted after that.",
+                        settings.CREDIT_REFUND_WINDOW_DAYS,
                     )
                     % {
                         "credit": format_eur(credit),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common import dates
 from common.csv import csv_response
 from common.errors import DomainError, Invalid
 from common.money import format_eur
@@ -57,7 +58,9 @@ def picking(request, slug: str, pk: int):
     distribution = reports.supplied_distribution(producer=producer, pk=pk)
     pickings = reports.producer_picking(producer=producer, distributions=[distribution])
     name = exports.picking_filename(producer, distribution)
-    return _render_picking(request, producer, pickings, title=str(distribution), filename=name)
+    when = dates.slot(distribution.starts_at, distribution.ends_at)
+    title = f"{distribution.pickup_point} — {when}"
+    return _render_picking(request, producer, pickings, title=title, filename=name)
 
 
 @login_required
@@ -72,7 +75,7 @@ def week_picking(request, slug: str, week: str):
     distributions = reports.week_distributions(producer=producer, week=monday)
     pickings = reports.producer_picking(producer=producer, distributions=distributions)
     name = exports.week_picking_filename(producer, monday)
-    return _render_picking(request, producer, pickings, title=f"{monday:%d/%m/%Y}", filename=name)
+    return _render_picking(request, producer, pickings, title=dates.week(monday), filename=name)
 
 
 @login_required

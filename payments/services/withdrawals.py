@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from common.errors import Invalid
@@ -231,10 +232,14 @@ def withdrawal_message(result: WithdrawalResult) -> str:
         return _("%(back)s refunded to your card.") % {"back": back}
     kept = format_eur(result.kept_cents)
     if result.kept_reason == "old_payments":
-        return _(
+        days = settings.CREDIT_REFUND_WINDOW_DAYS
+        return ngettext(
             "%(back)s refunded to your card; %(kept)s stay as credit: they come from payments "
-            "more than %(days)s days old."
-        ) % {"back": back, "kept": kept, "days": settings.CREDIT_REFUND_WINDOW_DAYS}
+            "more than %(days)s day old.",
+            "%(back)s refunded to your card; %(kept)s stay as credit: they come from payments "
+            "more than %(days)s days old.",
+            days,
+        ) % {"back": back, "kept": kept, "days": days}
     return _(
         "%(back)s refunded to your card; %(kept)s stay as credit: they do not come from a card "
         "payment that can be refunded."

@@ -198,7 +198,7 @@ def test_the_farm_page_says_why_its_seasons_are_closed(client, db):
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Vos saisons ne sont pas ouvertes aux abonnements" in page
     assert reverse("frontend:producer:payouts", args=[amap.producer.slug]) in page
-    assert "0 abonné sur 5 ·" in page  # French: 0 and 1 take the singular
+    assert "0 abonné · 5 places en tout ·" in page  # French: 0 and 1 take the singular
 
 
 def test_a_skip_undone_is_no_longer_owed_by_the_farm(

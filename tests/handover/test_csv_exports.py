@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from common import dates
 from orders.models import OrderLine
 from tests.csv_checks import HOSTILE, assert_downloadable, assert_no_formula, french_rows
 from tests.factories import UserFactory
@@ -112,3 +113,13 @@ def test_the_farms_picking_api_csv(hostile_day, api_client):
     _pages, api = _picking_urls(hostile_day)
     for url in api:
         _assert_picking(api_client.get(url + "?format=csv"), hostile_day)
+
+
+def test_the_farms_picking_pages_are_titled_with_their_day_or_week_in_french(hostile_day, client):
+    client.force_login(hostile_day.member)
+    (one_day, one_week), _api = _picking_urls(hostile_day)
+    d = hostile_day.distribution
+    html = client.get(one_day, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert f"— {dates.slot(d.starts_at, d.ends_at)}</h1>" in html
+    html = client.get(one_week, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert f"— {dates.week(d.week)}</h1>" in html and "semaine du " in html

@@ -1,14 +1,15 @@
 """The host's distribution day: the dashboard leads to today's handover, and each handover
 row says what goes into the bag (in a fixed number of queries)."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from common import dates
 from orders.models import OrderLine
 from tests.handover.conftest import bulk_day
 
@@ -34,6 +35,30 @@ def test_todays_closed_sale_leads_the_dashboard_to_its_handover(closed_day, clie
     assert "3 commandes à remettre." in block
 
 
+def test_the_dashboard_writes_hours_and_days_in_french(closed_day, client):
+    distribution = closed_day.distribution
+    day = timezone.localtime(distribution.starts_at).date()
+    paris = ZoneInfo("Europe/Paris")
+    distribution.starts_at = datetime.combine(day, time(19, 32), paris)
+    distribution.ends_at = datetime.combine(day, time(21, 2), paris)
+    distribution.save(update_fields=["starts_at", "ends_at"])
+    client.force_login(closed_day.host)
+    with _distribution_day(closed_day):
+        html = client.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Aujourd'hui, 19 h 32 – 21 h 02 : jour de distribution" in html
+    assert f"<strong>{dates.day(day)}</strong>, 19 h 32 – 21 h 02" in html
+    opens, cutoff = (dates.day_time(m) for m in (distribution.opens_at, distribution.cutoff_at))
+    assert f"Commandes du {opens} au {cutoff}" in html
+    point = distribution.pickup_point
+    assert point.opens_days > 1 and point.cutoff_hours > 1
+    assert f"Les commandes ouvrent {point.opens_days} jours avant chaque distribution." in html
+    assert f"Elles ferment {point.cutoff_hours} heures avant." in html
+    point.opens_days = point.cutoff_hours = 1
+    point.save(update_fields=["opens_days", "cutoff_hours"])
+    html = client.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "ouvrent 1 jour avant" in html and "ferment 1 heure avant" in html
+
+
 def test_a_closed_sale_of_another_day_is_not_todays(closed_day, client):
     client.force_login(closed_day.host)
     with time_machine.travel(closed_day.distribution.starts_at - timedelta(days=1)):
@@ -52,11 +77,12 @@ def test_an_open_sale_says_when_its_handover_opens_and_links_nowhere_yet(market,
     html = client.get(DASHBOARD).content.decode()
     row = html[html.index(f'data-distribution="{market.distribution.pk}"') :]
     row = row[: row.index("</li>")]
-    cutoff = timezone.localtime(market.distribution.cutoff_at)
+    cutoff = market.distribution.cutoff_at
     assert (
         "La liste de colisage et la remise ouvrent à la clôture de la vente, "
-        f"le {date_format(cutoff, 'j F')} à {cutoff:%H:%M}."
+        f"le {dates.day_time(cutoff)}."
     ) in row
+    assert f"{timezone.localtime(cutoff):%H:%M}" not in row  # « 19 h 31 », not « 19:31 »
     assert reverse("frontend:day:handover", args=[market.distribution.pk]) not in row
     assert reverse("frontend:day:packing_list", args=[market.distribution.pk]) not in row
 

@@ -4,8 +4,8 @@ lists its weeks compactly, each with its state and its one action."""
 from datetime import timedelta
 
 import pytest
-from django.utils.formats import date_format
 
+from common import dates
 from subscriptions.services import season_price, skip_week
 from tests.factories import UserFactory
 from tests.subscriptions.conftest import PRICE, active_subscription
@@ -60,6 +60,6 @@ def test_each_week_is_one_row_with_its_state_and_one_small_action(client, amap):
     assert 'data-state="skipped"' in skipped and ">sautée<" in skipped
     assert 'class="button-small unskip-week"' in skipped and 'small skip-week"' not in skipped
     assert "Finalement, je prends ce panier" in skipped
-    monday = date_format(week + timedelta(weeks=1), "j F")
+    monday = dates.day_month(week + timedelta(weeks=1))
     assert 'data-state="planned"' in planned and "à venir" in planned
     assert f'aria-label="Sauter la semaine du {monday}">Sauter</button>' in planned
