@@ -165,6 +165,10 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns at start when
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Where the photos are read from: a bucket's or CDN's address in production (docs/photos.md).
 MEDIA_URL = env_str("MEDIA_URL", "media/")
+# The app serves the photos of MEDIA_ROOT itself while MEDIA_URL is one of its own paths, in
+# production too (renditions are cached a year by browsers); a network with many households puts
+# them on a bucket or CDN instead (MEDIA_URL its address, SERVE_PHOTOS off: docs/photos.md).
+SERVE_PHOTOS = env_bool("SERVE_PHOTOS", "://" not in MEDIA_URL)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Product and farm photos are public (their renditions' URLs go in pages as they are);

@@ -31,8 +31,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# Photos from MEDIA_ROOT when the app serves them itself (development, the embedded demo).
-if not settings.PRODUCTION and "://" not in settings.MEDIA_URL:
+# Photos from MEDIA_ROOT when the app serves them itself (SERVE_PHOTOS, docs/photos.md).
+if settings.SERVE_PHOTOS:
     urlpatterns.append(
         re_path(rf"^{settings.MEDIA_URL.strip('/')}/photos/(?P<path>.+)$", photo_file)
     )

@@ -191,6 +191,18 @@ def test_pages_and_every_static_file_they_link_are_served(server):
     assert any(url.endswith(".png") for url in checked)  # Leaflet's images, from its CSS
 
 
+def test_the_photos_of_the_demo_are_served_and_kept_a_year(server):
+    status, _headers, body = get(server, "/fermes/jardins-de-la-deule/")
+    assert status == 200
+    sources = re.findall(r'<source type="image/webp" srcset="([^"]+)"', body.decode())
+    assert sources, "the demo farm has a photo"
+    url = sources[0].split(", ")[-1].split()[0]  # the widest rendition
+    status, headers, image = get(server, url)
+    assert status == 200 and headers["Content-Type"] == "image/webp" and image[:4] == b"RIFF"
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert get(server, "/media/invoices/anything.pdf")[0] == 404  # only photos are public
+
+
 def test_plain_http_is_redirected_to_https(server):
     connection = http.client.HTTPConnection("127.0.0.1", server, timeout=10)
     connection.request("GET", "/")

@@ -1,14 +1,13 @@
 """The public farm pages: the list of farms and a farm's page (its story, where it delivers,
 what it sells now, how far it is from the household's pickup point)."""
 
-from django.conf import settings
 from django.shortcuts import render
-from django.templatetags.static import static
-from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
+from common.geo import Point
 from frontend.chosen_point import chosen_point
+from frontend.views.pickup import map_data
 from pickup import farms
 
 META_DESCRIPTION_CHARS = 155
@@ -18,24 +17,8 @@ def _farm_map_data(producer, points) -> dict:
     """The map script's data (``pickup-map.js``): the farm as the map's origin, at its rounded
     position, and the points it delivers to as markers."""
     position = farms.map_position(producer)
-    return {
-        "tileUrl": settings.MAP_TILE_URL,
-        "attribution": settings.MAP_ATTRIBUTION,
-        "iconPath": static("vendor/leaflet/images/"),
-        "origin": None
-        if position is None
-        else {"lat": position[0], "lng": position[1], "label": producer.name},
-        "points": [
-            {
-                "name": point.name,
-                "lat": point.latitude,
-                "lng": point.longitude,
-                "url": reverse("frontend:pickup_point", args=[point.slug]),
-            }
-            for point in points
-            if point.point is not None
-        ],
-    }
+    origin = None if position is None else Point(position[0], position[1], producer.name)
+    return map_data(points=points, origin=origin)
 
 
 @require_GET

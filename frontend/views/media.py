@@ -1,6 +1,7 @@
-"""Product and farm photos served by the app itself, outside production only: there a storage
-serves ``MEDIA_URL`` (docs/photos.md). Only ``photos/`` is public; the invoices stored beside
-them are served by their own views, to their owners."""
+"""Product and farm photos served by the app itself while ``SERVE_PHOTOS`` is on (the default
+while ``MEDIA_URL`` is one of the app's paths; a bucket or CDN serves them otherwise:
+docs/photos.md). Only ``photos/`` is public; the invoices stored beside them are served by their
+own views, to their owners."""
 
 from pathlib import Path
 

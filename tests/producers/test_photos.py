@@ -82,7 +82,7 @@ def test_the_type_is_read_from_the_content_not_the_name():
 def test_a_file_over_8_mb_is_refused_saying_the_limit():
     with pytest.raises(PhotoTooLarge) as refused:
         photos.prepare(SimpleUploadedFile("big.jpg", b"\xff" * (8 * 1024 * 1024 + 1)))
-    assert "8 MB at most" in str(refused.value.message)
+    assert "8 Mo au plus" in str(refused.value.message)
     assert refused.value.extra["errors"] == {"photo": [str(refused.value.message)]}
 
 
