@@ -283,6 +283,7 @@ def main() -> int:
     parser.add_argument("--mode", choices=["embedded", "production", "both"], default="both")
     parser.add_argument("--require", type=int, default=0, help="exit 1 if a score is below this")
     parser.add_argument("--keep", action="store_true", help="keep the reports' folder")
+    parser.add_argument("--pages", help="only these pages, e.g. farm,search")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         raise SystemExit("Lighthouse is missing: npm ci --prefix bench/lighthouse")
@@ -295,6 +296,8 @@ def main() -> int:
     manage("seed_demo", env=embedded)
     found = manage("shell", "-c", FIND_PAGES % {"household": HOUSEHOLD}, env=embedded, capture=True)
     pages = json.loads(found.strip().splitlines()[-1])  # the shell may print a banner first
+    if args.pages:
+        pages = {name: path for name, path in pages.items() if name in args.pages.split(",")}
     rows = []
     if args.mode in {"embedded", "both"}:
         rows += run_mode("embedded", folder, embedded, pages)
