@@ -3,6 +3,7 @@ temporary STATIC_ROOT, a migrated and seeded database, then gunicorn (its gunico
 DEBUG off, whitenoise) on 127.0.0.1, reached as the HTTPS proxy in front of it would."""
 
 import http.client
+import json
 import mimetypes
 import os
 import re
@@ -116,14 +117,23 @@ def server(tmp_path_factory):
 
 
 class Assets(HTMLParser):
-    """What a page makes the browser fetch: scripts, stylesheets and icons, images."""
+    """What a page makes the browser fetch: scripts, stylesheets and icons, images, and the
+    Leaflet files its map script loads (named in the map's data)."""
 
     def __init__(self):
         super().__init__()
         self.urls: list[str] = []
+        self._in_map_data = False
+
+    def handle_data(self, data):
+        if self._in_map_data:
+            leaflet = json.loads(data)["leaflet"]
+            self.urls += [leaflet["js"], leaflet["css"]]
+            self._in_map_data = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        self._in_map_data = tag == "script" and attrs.get("id") == "map-data"
         if tag in {"script", "img"} and attrs.get("src"):
             self.urls.append(attrs["src"])
         elif tag == "link" and attrs.get("href"):

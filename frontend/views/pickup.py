@@ -64,6 +64,11 @@ def map_data(*, points, origin=None) -> dict:
         "tileUrl": settings.MAP_TILE_URL,
         "attribution": settings.MAP_ATTRIBUTION,
         "iconPath": static("vendor/leaflet/images/"),
+        # Loaded by the map script once the page has painted: Leaflet is off the critical path.
+        "leaflet": {
+            "js": static("vendor/leaflet/leaflet.js"),
+            "css": static("vendor/leaflet/leaflet.css"),
+        },
         "origin": None
         if origin is None
         else {"lat": origin.latitude, "lng": origin.longitude, "label": origin.label},

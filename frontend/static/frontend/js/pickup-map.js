@@ -1,15 +1,32 @@
 /* Pickup point maps. Data comes from a <script type="application/json" id="map-data"> block
-   written by json_script: markers are drawn from it, so they show even when tiles don't load. */
+   written by json_script: markers are drawn from it, so they show even when tiles don't load.
+   Leaflet (its script and stylesheet) is fetched once the page has loaded: the page, its text
+   and its photos paint first; everything the map shows is also in the page's text. */
 (function () {
   "use strict";
+
+  function withLeaflet(data, then) {
+    if (typeof L !== "undefined") { then(); return; }
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = data.leaflet.css;
+    document.head.appendChild(css);
+    var script = document.createElement("script");
+    script.src = data.leaflet.js;
+    script.onload = then;
+    document.head.appendChild(script);
+  }
 
   function drawMap() {
     var holder = document.getElementById("map");
     var source = document.getElementById("map-data");
-    if (!holder || !source || typeof L === "undefined") { return; }
+    if (!holder || !source) { return; }
     var data = JSON.parse(source.textContent);
     if (!data.points.length && !data.origin) { holder.hidden = true; return; }
+    withLeaflet(data, function () { render(holder, data); });
+  }
 
+  function render(holder, data) {
     L.Icon.Default.imagePath = data.iconPath;
     var map = L.map(holder, { scrollWheelZoom: false });
     L.tileLayer(data.tileUrl, { attribution: data.attribution, maxZoom: 18 }).addTo(map);
@@ -61,8 +78,6 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    drawMap();
-    positionButton();
-  });
+  document.addEventListener("DOMContentLoaded", positionButton);
+  if (document.readyState === "complete") { drawMap(); } else { window.addEventListener("load", drawMap); }
 })();
