@@ -16,7 +16,7 @@ class Located(models.Model):
     location_status = models.CharField(
         _("position"), max_length=16, choices=LocationStatus.choices, default=LocationStatus.PENDING
     )
-    located_at = models.DateTimeField(null=True, blank=True, editable=False)
+    located_at = models.DateTimeField(_("located at"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True

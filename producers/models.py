@@ -176,7 +176,9 @@ class Product(Photographed):
         INTERMEDIATE = 1000, "10 %"
         STANDARD = 2000, "20 %"
 
-    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="products")
+    producer = models.ForeignKey(
+        Producer, on_delete=models.CASCADE, related_name="products", verbose_name=_("farm")
+    )
     name = models.CharField(_("name"), max_length=150)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.PIECE)
@@ -258,7 +260,9 @@ class Catalogue(models.Model):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")
 
-    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="catalogues")
+    producer = models.ForeignKey(
+        Producer, on_delete=models.CASCADE, related_name="catalogues", verbose_name=_("farm")
+    )
     week = models.DateField(_("week (Monday)"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
@@ -287,8 +291,12 @@ class Offer(models.Model):
     database refuses anything outside ``0 <= remaining <= quantity``.
     """
 
-    catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="offers")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="offers")
+    catalogue = models.ForeignKey(
+        Catalogue, on_delete=models.CASCADE, related_name="offers", verbose_name=_("catalogue")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="offers", verbose_name=_("product")
+    )
     price_cents = models.PositiveIntegerField(_("price per unit (cents, VAT included)"))
     quantity = models.PositiveIntegerField(_("stock"))
     remaining = models.PositiveIntegerField(_("remaining"))

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.template import Context, Template
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
+from django.utils import translation
 from PIL import ExifTags, Image
 
 from pickup.selectors import catalogue_offers
@@ -80,9 +81,10 @@ def test_the_type_is_read_from_the_content_not_the_name():
 
 
 def test_a_file_over_8_mb_is_refused_saying_the_limit():
-    with pytest.raises(PhotoTooLarge) as refused:
-        photos.prepare(SimpleUploadedFile("big.jpg", b"\xff" * (8 * 1024 * 1024 + 1)))
-    assert "8 Mo au plus" in str(refused.value.message)
+    with translation.override("fr"):
+        with pytest.raises(PhotoTooLarge) as refused:
+            photos.prepare(SimpleUploadedFile("big.jpg", b"\xff" * (8 * 1024 * 1024 + 1)))
+        assert "8 Mo au plus" in str(refused.value.message)
     assert refused.value.extra["errors"] == {"photo": [str(refused.value.message)]}
 
 
