@@ -6,11 +6,11 @@ own views, to their owners."""
 from pathlib import Path
 
 from django.conf import settings
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 
-@require_GET
+@require_safe
 def photo_file(request, path: str):
     response = serve(request, path, document_root=Path(settings.MEDIA_ROOT) / "photos")
     # A rendition's name holds its content's digest: it never changes.
