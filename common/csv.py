@@ -27,9 +27,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+
+from common import dates
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -86,18 +87,12 @@ def csv_decimal(value: Decimal | int | float | str) -> str:
 
 def csv_date(value: date | datetime | None) -> str:
     """``03/12/2026`` (a moment is read in Europe/Paris first); empty for no date."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{value:%d/%m/%Y}"
+    return "" if value is None else dates.short(value)
 
 
 def csv_datetime(value: datetime | None) -> str:
     """``03/12/2026 18:00`` in Europe/Paris; empty for no moment."""
-    if value is None:
-        return ""
-    return f"{timezone.localtime(value) if timezone.is_aware(value) else value:%d/%m/%Y %H:%M}"
+    return "" if value is None else dates.short_time(value)
 
 
 def csv_bool(value: bool) -> str:

@@ -159,11 +159,6 @@ def format_cents(cents: int) -> str:
     return csv_euros(cents)
 
 
-def format_decimal(value: Decimal) -> str:
-    """``Decimal("0.500")`` → ``0,5``."""
-    return csv_decimal(value)
-
-
 def _write(columns: list[str], rows: Iterable[list[Any]]) -> str:
     return csv_text([str(COLUMN_LABELS[column]) for column in columns], rows)
 
@@ -176,9 +171,9 @@ def products_csv(products: Iterable[Product]) -> str:
                 p.name,
                 p.get_category_display(),
                 p.get_unit_display(),
-                format_decimal(p.quantity_per_unit),
+                csv_decimal(p.quantity_per_unit),
                 format_cents(p.price_cents),
-                format_decimal(Decimal(p.vat_rate) / 100),
+                csv_decimal(Decimal(p.vat_rate) / 100),
                 csv_bool(p.is_organic),
                 p.description,
                 csv_bool(p.is_active),
@@ -199,7 +194,7 @@ def offers_csv(offers: Iterable[Offer]) -> str:
                 format_cents(o.price_cents),
                 o.quantity,
                 o.product.get_unit_display(),
-                format_decimal(o.product.quantity_per_unit),
+                csv_decimal(o.product.quantity_per_unit),
                 o.taken,
                 o.remaining,
             ]
